@@ -1,0 +1,33 @@
+package dev.jamespipeline.mailets;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+
+/** The parts of a James {@link Mail} the pipeline copies into its store and envelopes. */
+final class MailParts {
+    private MailParts() {
+    }
+
+    static List<String> recipients(Mail mail) {
+        return mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList());
+    }
+
+    static String sender(Mail mail) {
+        return mail.getMaybeSender().asString("");
+    }
+
+    static void writeMessage(Mail mail, OutputStream out) throws IOException {
+        try {
+            mail.getMessage().writeTo(out);
+        } catch (MessagingException e) {
+            throw new IOException("cannot serialise message " + mail.getName() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.jamespipeline.core.broker;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+
+/**
+ * Every exchange, queue and binding of the pipeline, and their declaration. Declaring is
+ * idempotent, so every node does it at start-up; nothing is created by hand. All names carry
+ * the configured prefix, so several James clusters (or test runs) can share one broker.
+ */
+public final class Topology {
+    public static final String MAIL_RECEIVED = "mail.received";
+    public static final String MAIL_DELIVERED = "mail.delivered";
+    public static final String MAIL_QUARANTINED = "mail.quarantined";
+    public static final String MAIL_BOUNCED = "mail.bounced";
+    public static final String OUTBOUND_DELIVER = "outbound.deliver";
+    public static final String OUTBOUND_RETRY = "outbound.retry";
+    public static final String SCAN_SPAM = "scan.spam";
+    public static final String SCAN_VIRUS = "scan.virus";
+    public static final String DMARC_RESULT = "dmarc.result";
+    public static final String SMTP_DELIVERY_RESULT = "smtp.delivery.result";
+
+    private final PipelineConfiguration configuration;
+    private final String prefix;
+
+    public Topology(PipelineConfiguration configuration) {
+        this.configuration = configuration;
+        this.prefix = configuration.namePrefix();
+    }
+
+    public String mailEventsExchange() {
+        return prefix + "mail.events";
+    }
+
+    public String outboundJobsExchange() {
+        return prefix + "outbound.jobs";
+    }
+
+    public String securityJobsExchange() {
+        return prefix + "security.jobs";
+    }
+
+    public String telemetryExchange() {
+        return prefix + "telemetry";
+    }
+
+    public String configChangedExchange() {
+        return prefix + "config.changed";
+    }
+
+    public String deadLetterExchange() {
+        return prefix + "pipeline.dead-letter";
+    }
+
+    /** Direct exchange for stage-to-stage hand-off; the routing key is the stage name. */
+    public String stagesExchange() {
+        return prefix + "pipeline.stages";
+    }
+
+    public String stageQueue(String stage) {
+        return prefix + "pipeline.stage." + stage;
+    }
+
+    public String retryQueue(String workQueue, int tier) {
+        return workQueue + ".retry." + tier;
+    }
+
+    public String deadLetterQueue(String workQueue) {
+        return workQueue + ".dlq";
+    }
+
+    public String outboundQueue() {
+        return prefix + "pipeline.outbound.deliver";
+    }
+
+    public void declare(Channel channel) throws IOException {
+        channel.exchangeDeclare(mailEventsExchange(), BuiltinExchangeType.TOPIC, true);
+        channel.exchangeDeclare(outboundJobsExchange(), BuiltinExchangeType.TOPIC, true);
+        channel.exchangeDeclare(securityJobsExchange(), BuiltinExchangeType.TOPIC, true);
+        channel.exchangeDeclare(telemetryExchange(), BuiltinExchangeType.TOPIC, true);
+        channel.exchangeDeclare(configChangedExchange(), BuiltinExchangeType.FANOUT, true);
+        channel.exchangeDeclare(deadLetterExchange(), BuiltinExchangeType.DIRECT, true);
+        channel.exchangeDeclare(stagesExchange(), BuiltinExchangeType.DIRECT, true);
+
+        List<String> stages = configuration.stages();
+        for (String stage : stages) {
+            String queue = stageQueue(stage);
+            declareWorkQueue(channel, queue);
+            channel.queueBind(queue, stagesExchange(), stage);
+        }
+        channel.queueBind(stageQueue(configuration.firstStage()), mailEventsExchange(), MAIL_RECEIVED);
+
+        declareWorkQueue(channel, outboundQueue());
+        channel.queueBind(outboundQueue(), outboundJobsExchange(), OUTBOUND_DELIVER);
+    }
+
+    /** A work queue with its dead-letter queue and one delay queue per retry tier. */
+    private void declareWorkQueue(Channel channel, String queue) throws IOException {
+        String deadLetters = deadLetterQueue(queue);
+        channel.queueDeclare(deadLetters, true, false, false, typeArguments());
+        channel.queueBind(deadLetters, deadLetterExchange(), queue);
+
+        Map<String, Object> arguments = typeArguments();
+        arguments.put("x-dead-letter-exchange", deadLetterExchange());
+        arguments.put("x-dead-letter-routing-key", queue);
+        if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
+            // Poison messages that crash consumers are dead-lettered by the broker after this many deliveries.
+            arguments.put("x-delivery-limit", configuration.deliveryLimit());
+            arguments.put("x-dead-letter-strategy", "at-least-once");
+        }
+        if (configuration.queueMaxLength() > 0) {
+            arguments.put("x-max-length", configuration.queueMaxLength());
+        }
+        // A full queue refuses (nacks) publishes, which the ingest hook turns into 451: backpressure, not loss.
+        arguments.put("x-overflow", "reject-publish");
+        channel.queueDeclare(queue, true, false, false, arguments);
+
+        List<Duration> delays = configuration.retryDelays();
+        for (int tier = 0; tier < delays.size(); tier++) {
+            Map<String, Object> retryArguments = typeArguments();
+            retryArguments.put("x-message-ttl", delays.get(tier).toMillis());
+            // Expired messages go back to the work queue through the default exchange.
+            retryArguments.put("x-dead-letter-exchange", "");
+            retryArguments.put("x-dead-letter-routing-key", queue);
+            if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
+                retryArguments.put("x-dead-letter-strategy", "at-least-once");
+                retryArguments.put("x-overflow", "reject-publish");
+            }
+            channel.queueDeclare(retryQueue(queue, tier), true, false, false, retryArguments);
+        }
+    }
+
+    private Map<String, Object> typeArguments() {
+        Map<String, Object> arguments = new HashMap<>();
+        arguments.put("x-queue-type", configuration.queueType().name().toLowerCase());
+        return arguments;
+    }
+}

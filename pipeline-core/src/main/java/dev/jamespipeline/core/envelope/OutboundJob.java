@@ -1,0 +1,23 @@
+package dev.jamespipeline.core.envelope;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@code outbound.deliver} job, schema version 1: deliver the stored message to these remote
+ * recipients. {@code jobId} is stable for a pipeline message, so a consumer can drop duplicates.
+ */
+public record OutboundJob(
+        int version,
+        String jobId,
+        String pipelineId,
+        ReceivedEnvelope.StorageRef storage,
+        String sender,
+        List<String> recipients,
+        Instant createdAt,
+        int attempt) {
+
+    public OutboundJob {
+        recipients = List.copyOf(recipients);
+    }
+}

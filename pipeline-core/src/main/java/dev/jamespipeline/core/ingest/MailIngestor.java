@@ -1,0 +1,89 @@
+package dev.jamespipeline.core.ingest;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.PipelineIds;
+import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.MessageProperties;
+import dev.jamespipeline.core.broker.PublishException;
+import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.store.MessageStore;
+import dev.jamespipeline.core.store.StorageKey;
+import dev.jamespipeline.core.store.StoredBlob;
+
+/**
+ * Takes durable responsibility for a message: the raw bytes are fsync'd into the store, then
+ * {@code mail.received} is confirmed by the broker. Only then may James answer 250. If either
+ * step fails, the stored bytes are removed again and the caller answers 451.
+ */
+public final class MailIngestor {
+    private static final Logger LOGGER = LoggerFactory.getLogger(MailIngestor.class);
+    private static final DateTimeFormatter HOUR_DIRECTORY = DateTimeFormatter.ofPattern("yyyy-MM-dd/HH").withZone(ZoneOffset.UTC);
+
+    private final MessageStore store;
+    private final ConfirmedPublisher publisher;
+    private final Topology topology;
+    private final PipelineConfiguration configuration;
+    private final EnvelopeCodec codec;
+    private final Clock clock;
+
+    public MailIngestor(MessageStore store, ConfirmedPublisher publisher, Topology topology,
+                        PipelineConfiguration configuration, EnvelopeCodec codec, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.topology = topology;
+        this.configuration = configuration;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    public ReceivedEnvelope ingest(IngestRequest request) throws IngestException {
+        String pipelineId = request.pipelineId().orElseGet(PipelineIds::next);
+        Instant receivedAt = clock.instant();
+        // Each attempt gets its own blob, so cleaning up a failed attempt never touches another one's.
+        StorageKey key = new StorageKey(HOUR_DIRECTORY.format(receivedAt) + "/" + PipelineIds.next() + ".eml");
+        StoredBlob blob;
+        try {
+            blob = store.write(key, request.body());
+        } catch (IOException | RuntimeException e) {
+            throw new IngestException("message store write failed: " + e.getMessage(), e);
+        }
+        ReceivedEnvelope envelope = new ReceivedEnvelope(
+            ReceivedEnvelope.VERSION, pipelineId, domainOf(request.recipients().get(0)),
+            ReceivedEnvelope.StorageRef.of(blob), request.sender(), request.recipients(),
+            request.clientIp(), request.helo(), request.authUser(), request.relayAllowed(),
+            receivedAt, configuration.firstStage(), Map.of(), 0);
+        try {
+            publisher.publish(topology.mailEventsExchange(), Topology.MAIL_RECEIVED, true,
+                MessageProperties.persistentJson(pipelineId, receivedAt), codec.encode(envelope));
+            return envelope;
+        } catch (PublishException e) {
+            removeBlob(key);
+            throw new IngestException("mail.received was not confirmed: " + e.getMessage(), e);
+        }
+    }
+
+    private void removeBlob(StorageKey key) {
+        try {
+            store.delete(key);
+        } catch (IOException e) {
+            LOGGER.error("Could not remove the stored copy {} of a message the broker refused", key, e);
+        }
+    }
+
+    private static String domainOf(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? "" : address.substring(at + 1).toLowerCase();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.jamespipeline.core.ledger;
+
+import java.util.Locale;
+
+/**
+ * One effect the pipeline has had for one pipeline message: delivered into a user's mailbox,
+ * handed to outbound delivery, bounced, or a stage finished. Subjects are lower-cased addresses
+ * or user names, so "Bob@Example.com" and "bob@example.com" are the same effect.
+ */
+public record LedgerEntry(Effect effect, String subject) {
+
+    public enum Effect { DELIVERED, OUTBOUND_QUEUED, BOUNCED, STAGE_DONE }
+
+    public LedgerEntry {
+        if (subject == null || subject.isBlank()) {
+            throw new IllegalArgumentException("ledger entry needs a subject");
+        }
+        subject = subject.toLowerCase(Locale.ROOT);
+    }
+
+    public static LedgerEntry delivered(String username) {
+        return new LedgerEntry(Effect.DELIVERED, username);
+    }
+
+    public static LedgerEntry outboundQueued(String recipient) {
+        return new LedgerEntry(Effect.OUTBOUND_QUEUED, recipient);
+    }
+
+    public static LedgerEntry bounced(String recipient) {
+        return new LedgerEntry(Effect.BOUNCED, recipient);
+    }
+
+    public static LedgerEntry stageDone(String stage) {
+        return new LedgerEntry(Effect.STAGE_DONE, stage);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.jamespipeline.core.store;
+
+public class InvalidStorageKeyException extends IllegalArgumentException {
+    public InvalidStorageKeyException(String message) {
+        super(message);
+    }
+}
