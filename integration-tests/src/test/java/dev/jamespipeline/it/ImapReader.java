@@ -1,0 +1,66 @@
+package dev.jamespipeline.it;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.net.imap.IMAPClient;
+
+/** A real IMAP client (Apache Commons Net) reading a user's INBOX. */
+final class ImapReader {
+    private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
+
+    private final int port;
+
+    ImapReader(int port) {
+        this.port = port;
+    }
+
+    int inboxCount(String user, String password) throws IOException {
+        return withInbox(user, password, client -> {
+            Matcher matcher = EXISTS.matcher(client.getReplyString());
+            return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+        });
+    }
+
+    /** Full RFC 822 text of every message in INBOX, in UID order. */
+    List<String> inboxMessages(String user, String password) throws IOException {
+        return withInbox(user, password, client -> {
+            List<String> messages = new ArrayList<>();
+            Matcher matcher = EXISTS.matcher(client.getReplyString());
+            int count = matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+            for (int i = 1; i <= count; i++) {
+                if (!client.fetch(String.valueOf(i), "BODY.PEEK[]")) {
+                    throw new IOException("FETCH failed: " + client.getReplyString());
+                }
+                messages.add(client.getReplyString());
+            }
+            return messages;
+        });
+    }
+
+    private interface InboxAction<T> {
+        T apply(IMAPClient client) throws IOException;
+    }
+
+    private <T> T withInbox(String user, String password, InboxAction<T> action) throws IOException {
+        IMAPClient client = new IMAPClient();
+        client.setDefaultTimeout(30_000);
+        client.connect("127.0.0.1", port);
+        try {
+            if (!client.login(user, password)) {
+                throw new IOException("IMAP LOGIN failed: " + client.getReplyString());
+            }
+            if (!client.select("INBOX")) {
+                throw new IOException("IMAP SELECT failed: " + client.getReplyString());
+            }
+            T result = action.apply(client);
+            client.logout();
+            return result;
+        } finally {
+            client.disconnect();
+        }
+    }
+}

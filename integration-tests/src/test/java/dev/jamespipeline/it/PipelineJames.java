@@ -1,0 +1,197 @@
+package dev.jamespipeline.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.apache.james.utils.DataProbeImpl;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.Topology;
+
+/**
+ * A real James 3.8.1 memory server running the shipped james-conf/ with our extension, in this
+ * JVM. Only what must differ for a test is changed: ports (random), the AMQP URI, a name prefix
+ * that keeps this test's queues apart, the store location, and whatever the test edits.
+ */
+final class PipelineJames implements AutoCloseable {
+    static final String PASSWORD = "secret";
+
+    private final GuiceJamesServer server;
+    private final PipelineConfiguration configuration;
+    private final Path storeRoot;
+    private final String amqpUri;
+
+    private PipelineJames(GuiceJamesServer server, PipelineConfiguration configuration, Path storeRoot, String amqpUri) {
+        this.server = server;
+        this.configuration = configuration;
+        this.storeRoot = storeRoot;
+        this.amqpUri = amqpUri;
+    }
+
+    static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
+                               UnaryOperator<String> mailetContainerEdit) throws Exception {
+        Path conf = workDir.resolve("conf");
+        Files.createDirectories(conf);
+        Path shipped = Path.of(System.getProperty("pipeline.james.conf.dir"));
+        try (Stream<Path> files = Files.list(shipped)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, conf.resolve(file.getFileName()));
+            }
+        }
+        rewrite(conf.resolve("smtpserver.xml"), text -> text
+            .replace("<bind>0.0.0.0:2525</bind>", "<bind>127.0.0.1:0</bind>")
+            .replace("<bind>0.0.0.0:5870</bind>", "<bind>127.0.0.1:0</bind>"));
+        rewrite(conf.resolve("imapserver.xml"), text -> text.replace("<bind>0.0.0.0:1143</bind>", "<bind>127.0.0.1:0</bind>"));
+        rewrite(conf.resolve("webadmin.properties"), text -> text.replace("port=8000", "port=0"));
+        rewrite(conf.resolve("mailetcontainer.xml"), mailetContainerEdit);
+        Path storeRoot = workDir.resolve("pipeline-store");
+        Map<String, String> settings = new HashMap<>();
+        settings.put(PipelineConfiguration.AMQP_URI, amqpUri);
+        settings.put(PipelineConfiguration.NAME_PREFIX, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        settings.put(PipelineConfiguration.STORE_ROOT, storeRoot.toString());
+        settings.put(PipelineConfiguration.RECOVERY_INTERVAL, "500");
+        settings.putAll(pipelineSettings);
+        PropertiesConfiguration properties = setProperties(conf.resolve("pipeline.properties"), settings);
+        generateKeystore(conf.resolve("keystore"));
+
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(MemoryJamesConfiguration.builder()
+            .workingDirectory(workDir.toFile())
+            .build());
+        server.start();
+        return new PipelineJames(server, PipelineConfiguration.from(properties), storeRoot, amqpUri);
+    }
+
+    static PipelineJames start(Path workDir, String amqpUri) throws Exception {
+        return start(workDir, amqpUri, Map.of(), UnaryOperator.identity());
+    }
+
+    private static void rewrite(Path file, UnaryOperator<String> edit) throws IOException {
+        String before = Files.readString(file);
+        String after = edit.apply(before);
+        Files.writeString(file, after);
+    }
+
+    private static PropertiesConfiguration setProperties(Path file, Map<String, String> settings) throws Exception {
+        PropertiesConfiguration properties = new PropertiesConfiguration();
+        FileHandler handler = new FileHandler(properties);
+        handler.load(file.toFile());
+        settings.forEach(properties::setProperty);
+        handler.save(file.toFile());
+        return properties;
+    }
+
+    private static void generateKeystore(Path keystore) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "james", "-keyalg", "RSA",
+            "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "james72laBalle",
+            "-keypass", "james72laBalle", "-dname", "CN=localhost", "-validity", "30")
+            .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+    }
+
+    PipelineJames withUsers(String domain, String... localParts) throws Exception {
+        DataProbeImpl data = server.getProbe(DataProbeImpl.class);
+        if (!data.containsDomain(domain)) {
+            data.addDomain(domain);
+        }
+        for (String localPart : localParts) {
+            data.addUser(localPart + "@" + domain, PASSWORD);
+        }
+        return this;
+    }
+
+    int smtpPort() {
+        return server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+    }
+
+    int imapPort() {
+        // The shipped IMAP server offers STARTTLS; the tests log in without it.
+        return server.getProbe(ImapGuiceProbe.class).getImapStartTLSPort();
+    }
+
+    SmtpSender smtp() {
+        return new SmtpSender(smtpPort());
+    }
+
+    ImapReader imap() {
+        return new ImapReader(imapPort());
+    }
+
+    Topology topology() {
+        return new Topology(configuration);
+    }
+
+    PipelineConfiguration configuration() {
+        return configuration;
+    }
+
+    Path messageStore() {
+        return storeRoot.resolve("messages");
+    }
+
+    Path ledgerRoot() {
+        return storeRoot.resolve("ledger");
+    }
+
+    GuiceJamesServer server() {
+        return server;
+    }
+
+    /** Regular files in the message store (temp files included): what a failed ingest must not leave behind. */
+    long storedFileCount() throws IOException {
+        if (!Files.exists(messageStore())) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(messageStore())) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        deleteTopology();
+    }
+
+    /** Queues are durable: remove this test's so the shared broker does not collect them. */
+    private void deleteTopology() throws Exception {
+        Topology topology = topology();
+        List<String> workQueues = new ArrayList<>();
+        for (String stage : configuration.stages()) {
+            workQueues.add(topology.stageQueue(stage));
+        }
+        workQueues.add(topology.outboundQueue());
+        try (BrokerTap tap = new BrokerTap(amqpUri)) {
+            for (String queue : workQueues) {
+                tap.deleteQueue(queue);
+                tap.deleteQueue(topology.deadLetterQueue(queue));
+                for (int tier = 0; tier < configuration.retryDelays().size(); tier++) {
+                    tap.deleteQueue(topology.retryQueue(queue, tier));
+                }
+            }
+            for (String exchange : List.of(topology.mailEventsExchange(), topology.outboundJobsExchange(),
+                    topology.securityJobsExchange(), topology.telemetryExchange(), topology.configChangedExchange(),
+                    topology.deadLetterExchange(), topology.stagesExchange())) {
+                tap.deleteExchange(exchange);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jamespipeline.it;
+
+import java.io.IOException;
+import java.io.Writer;
+
+import org.apache.commons.net.smtp.SMTPClient;
+import org.apache.commons.net.smtp.SMTPReply;
+
+/** A real SMTP client (Apache Commons Net) that reports the reply to the end of DATA. */
+final class SmtpSender {
+    private final int port;
+
+    SmtpSender(int port) {
+        this.port = port;
+    }
+
+    SmtpReply send(String from, String subject, String body, String... recipients) throws IOException {
+        SMTPClient client = new SMTPClient();
+        client.setDefaultTimeout(30_000);
+        client.connect("127.0.0.1", port);
+        try {
+            client.login("test-client.local");
+            requireOk(client.setSender(from), client);
+            for (String recipient : recipients) {
+                requireOk(client.addRecipient(recipient), client);
+            }
+            Writer writer = client.sendMessageData();
+            if (writer == null) {
+                throw new IOException("DATA refused: " + client.getReplyString());
+            }
+            writer.write("From: " + from + "\r\nTo: " + String.join(", ", recipients) + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + java.util.UUID.randomUUID() + "@test-client.local>\r\n\r\n" + body + "\r\n");
+            writer.close();
+            client.completePendingCommand();
+            SmtpReply reply = new SmtpReply(client.getReplyCode(), client.getReplyString().trim());
+            client.logout();
+            return reply;
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    private static void requireOk(boolean ok, SMTPClient client) throws IOException {
+        if (!ok || !SMTPReply.isPositiveCompletion(client.getReplyCode())) {
+            throw new IOException("SMTP command refused: " + client.getReplyString());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.jamespipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.rabbitmq.client.GetResponse;
+
+import dev.jamespipeline.core.PipelineHeaders;
+import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+
+/** The happy path: SMTP in, RabbitMQ stage, IMAP out, with the events on the broker checked. */
+class SmtpToImapDeliveryIT {
+    private static final String DOMAIN = "example.test";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path workDir;
+    static PipelineJames james;
+    static BrokerTap tap;
+    static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+    @BeforeAll
+    static void startJames() throws Exception {
+        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri()).withUsers(DOMAIN, "alice", "bob", "carol");
+        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
+    }
+
+    @AfterAll
+    static void stopJames() throws Exception {
+        tap.close();
+        james.close();
+    }
+
+    @Test
+    void mailSentOverSmtpIsInTheRecipientsInboxOverImap() throws Exception {
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "hello bob", "first pipeline message", "bob@" + DOMAIN);
+
+        assertThat(reply.code()).isEqualTo(250);
+        assertThat(reply.text()).contains("queued as");
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+        String stored = james.imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD).get(0);
+        assertThat(stored)
+            .contains("Subject: hello bob")
+            .contains("first pipeline message")
+            .contains(PipelineHeaders.PIPELINE_ID + ": " + reply.pipelineId());
+    }
+
+    @Test
+    void mailReceivedEventReferencesTheStoredMessageAndCarriesNoBody() throws Exception {
+        Topology topology = james.topology();
+        String received = tap.tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String bodyMarker = "body-marker-that-must-not-ride-the-broker";
+
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "marker", bodyMarker, "carol@" + DOMAIN);
+
+        GetResponse event = tap.nextMatching(received,
+            body -> new String(body, StandardCharsets.UTF_8).contains(reply.pipelineId()), WAIT);
+        String json = new String(event.getBody(), StandardCharsets.UTF_8);
+        assertThat(json).doesNotContain(bodyMarker).doesNotContain("Subject: marker");
+        ReceivedEnvelope envelope = CODEC.decodeReceived(event.getBody());
+        assertThat(envelope.pipelineId()).isEqualTo(reply.pipelineId());
+        assertThat(envelope.recipients()).containsExactly("carol@" + DOMAIN);
+        assertThat(envelope.sender()).isEqualTo("alice@" + DOMAIN);
+        assertThat(envelope.clientIp()).isEqualTo("127.0.0.1");
+        assertThat(envelope.helo()).isEqualTo("test-client.local");
+        assertThat(envelope.stage()).isEqualTo("route");
+        assertThat(event.getProps().getDeliveryMode()).isEqualTo(2);
+        assertThat(event.getProps().getMessageId()).isEqualTo(reply.pipelineId());
+        assertThat(event.getProps().getHeaders()).containsKey("x-first-received");
+        // The reference points at the bytes that were received, intact.
+        Path blob = james.messageStore().resolve(envelope.storage().key());
+        String storedBytes = java.nio.file.Files.readString(blob);
+        assertThat(storedBytes).contains(bodyMarker);
+        assertThat(java.nio.file.Files.size(blob)).isEqualTo(envelope.storage().size());
+    }
+
+    @Test
+    void everyDeliveryIsAnnouncedAsMailDelivered() throws Exception {
+        String delivered = tap.tap(james.topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
+
+        SmtpReply reply = james.smtp().send("bob@" + DOMAIN, "to alice", "announce me", "alice@" + DOMAIN);
+
+        DeliveredEvent event = CODEC.decodeDelivered(tap.nextMatching(delivered,
+            body -> new String(body, StandardCharsets.UTF_8).contains(reply.pipelineId()), WAIT).getBody());
+        assertThat(event.user()).isEqualTo("alice@" + DOMAIN);
+        assertThat(event.mailbox()).isEqualTo("INBOX");
+        assertThat(event.pipelineId()).isEqualTo(reply.pipelineId());
+        assertThat(event.uid()).isPositive();
+        assertThat(event.size()).isPositive();
+        assertThat(event.messageId()).isNotBlank();
+        assertThat(event.mailboxId()).isNotBlank();
+    }
+
+    @Test
+    void oneMessageToSeveralLocalUsersLandsOnceInEachInbox() throws Exception {
+        int bobBefore = james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD);
+        int carolBefore = james.imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD);
+
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "team", "to both", "bob@" + DOMAIN, "carol@" + DOMAIN);
+
+        assertThat(reply.accepted()).isTrue();
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == bobBefore + 1
+            && james.imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD) == carolBefore + 1);
+        List<String> carolMessages = james.imap().inboxMessages("carol@" + DOMAIN, PipelineJames.PASSWORD);
+        assertThat(carolMessages.get(carolMessages.size() - 1)).contains("to both");
+    }
+}
