@@ -1,0 +1,45 @@
+package dev.jamespipeline.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.jamespipeline.core.PipelineIds;
+import dev.jamespipeline.core.broker.MessageProperties;
+import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.store.FileMessageStore;
+import dev.jamespipeline.core.store.StorageKey;
+import dev.jamespipeline.core.store.StoredBlob;
+
+/** Puts a message into the pipeline the way another node would: store it, publish mail.received. */
+final class ReceivedEvents {
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+    private ReceivedEvents() {
+    }
+
+    static ReceivedEnvelope publish(PipelineJames james, BrokerTap tap, String sender, List<String> recipients,
+                                    String rawMessage) throws Exception {
+        String pipelineId = PipelineIds.next();
+        StoredBlob blob = new FileMessageStore(james.messageStore()).write(new StorageKey("test/" + pipelineId + ".eml"),
+            out -> out.write(rawMessage.getBytes(StandardCharsets.UTF_8)));
+        ReceivedEnvelope envelope = new ReceivedEnvelope(ReceivedEnvelope.VERSION, pipelineId, "example.test",
+            ReceivedEnvelope.StorageRef.of(blob), sender, recipients, "192.0.2.10", "peer.example", null, false,
+            Instant.now(), james.configuration().firstStage(), Map.of(), 0);
+        publishRaw(james, tap, pipelineId, CODEC.encode(envelope));
+        return envelope;
+    }
+
+    static void publishRaw(PipelineJames james, BrokerTap tap, String messageId, byte[] body) throws Exception {
+        tap.publish(james.topology().mailEventsExchange(), Topology.MAIL_RECEIVED,
+            MessageProperties.persistentJson(messageId, Instant.now()), body);
+    }
+
+    static String message(String from, String to, String subject, String body) {
+        return "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <"
+            + PipelineIds.next() + "@test.local>\r\n\r\n" + body + "\r\n";
+    }
+}

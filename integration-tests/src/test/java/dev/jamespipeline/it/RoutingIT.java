@@ -1,0 +1,143 @@
+package dev.jamespipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.apache.james.utils.DataProbeImpl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.rabbitmq.client.GetResponse;
+
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.OutboundJob;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.ledger.LedgerEntry;
+
+/** The routing stage: remote recipients become one outbound job, unknown local ones a bounce, aliases resolve. */
+class RoutingIT {
+    private static final String DOMAIN = "example.test";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+    @TempDir
+    static Path workDir;
+    static PipelineJames james;
+    static BrokerTap tap;
+
+    @BeforeAll
+    static void startJames() throws Exception {
+        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri()).withUsers(DOMAIN, "alice", "bob", "dave");
+        james.server().getProbe(DataProbeImpl.class).addAddressMapping("team", DOMAIN, "dave@" + DOMAIN);
+        james.server().getProbe(DataProbeImpl.class).addAddressMapping("travel", DOMAIN, "dave@elsewhere.test");
+        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
+    }
+
+    @AfterAll
+    static void stopJames() throws Exception {
+        tap.close();
+        james.close();
+    }
+
+    @Test
+    void aRemoteRecipientProducesExactlyOneOutboundJobAndLocalOnesAreDelivered() throws Exception {
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "mixed", "local and remote",
+            "bob@" + DOMAIN, "someone@remote.test", "other@remote.test");
+        assertThat(reply.accepted()).isTrue();
+
+        awaitStageDone(reply.pipelineId());
+        List<OutboundJob> jobs = outboundJobsFor(reply.pipelineId());
+        assertThat(jobs).hasSize(1);
+        OutboundJob job = jobs.get(0);
+        assertThat(job.recipients()).containsExactlyInAnyOrder("someone@remote.test", "other@remote.test");
+        assertThat(job.sender()).isEqualTo("alice@" + DOMAIN);
+        assertThat(job.jobId()).startsWith(reply.pipelineId());
+        // The job references the routed message: stored, intact, without the pipeline's local header.
+        String routed = Files.readString(james.messageStore().resolve(job.storage().key()));
+        assertThat(routed).contains("local and remote").doesNotContain("X-James-Pipeline-Id");
+        assertThat(Files.size(james.messageStore().resolve(job.storage().key()))).isEqualTo(job.storage().size());
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+    }
+
+    @Test
+    void anAliasIsRewrittenBeforeDelivery() throws Exception {
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "to the team", "alias body", "team@" + DOMAIN);
+        assertThat(reply.accepted()).isTrue();
+
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("dave@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+        assertThat(james.imap().inboxMessages("dave@" + DOMAIN, PipelineJames.PASSWORD).get(0)).contains("alias body");
+    }
+
+    @Test
+    void aForwardToARemoteAddressBecomesAnOutboundJobWithAnIdDerivedFromTheOriginal() throws Exception {
+        // James's RecipientRewriteTable re-sends remote forwards through the spool; root hands them back to the pipeline.
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "forward me", "forwarded body", "travel@" + DOMAIN);
+        assertThat(reply.accepted()).isTrue();
+
+        List<OutboundJob> jobs = new java.util.ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            jobs.addAll(outboundJobsWithIdPrefix(reply.pipelineId() + "-"));
+            return !jobs.isEmpty();
+        });
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).recipients()).containsExactly("dave@elsewhere.test");
+        assertThat(Files.readString(james.messageStore().resolve(jobs.get(0).storage().key()))).contains("forwarded body");
+    }
+
+    @Test
+    void anUnknownLocalRecipientIsBouncedToTheSender() throws Exception {
+        // SMTP refuses unknown local users at RCPT (ValidRcptHandler), so this arrives as another node would send it.
+        int before = james.imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD);
+        ReceivedEnvelope envelope = ReceivedEvents.publish(james, tap, "alice@" + DOMAIN, List.of("nobody@" + DOMAIN),
+            ReceivedEvents.message("alice@" + DOMAIN, "nobody@" + DOMAIN, "lost", "to a user who does not exist"));
+
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD) == before + 1);
+        List<String> messages = james.imap().inboxMessages("alice@" + DOMAIN, PipelineJames.PASSWORD);
+        assertThat(messages.get(messages.size() - 1)).contains("no such user here");
+        assertThat(new FileDeliveryLedger(james.ledgerRoot())
+            .contains(envelope.pipelineId(), LedgerEntry.bounced("nobody@" + DOMAIN))).isTrue();
+    }
+
+    private static void awaitStageDone(String pipelineId) {
+        FileDeliveryLedger ledger = ledger();
+        await().atMost(WAIT).until(() -> ledger.contains(pipelineId, LedgerEntry.stageDone("route")));
+    }
+
+    private static FileDeliveryLedger ledger() {
+        try {
+            return new FileDeliveryLedger(james.ledgerRoot());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<OutboundJob> outboundJobsFor(String pipelineId) throws Exception {
+        return outboundJobs().stream().filter(job -> job.pipelineId().equals(pipelineId)).collect(Collectors.toList());
+    }
+
+    static List<OutboundJob> outboundJobsWithIdPrefix(String prefix) throws Exception {
+        return outboundJobs().stream().filter(job -> job.pipelineId().startsWith(prefix)).collect(Collectors.toList());
+    }
+
+    private static List<OutboundJob> outboundJobs() throws Exception {
+        List<GetResponse> all = tap.drain(james.topology().outboundQueue());
+        return all.stream()
+            .map(response -> {
+                try {
+                    return CODEC.decodeOutbound(response.getBody());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            })
+            .collect(Collectors.toList());
+    }
+}
