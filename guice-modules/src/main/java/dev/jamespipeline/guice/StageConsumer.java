@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
@@ -40,36 +41,52 @@ final class StageConsumer extends DefaultConsumer {
     }
 
     @Override
-    public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body)
-            throws IOException {
-        long tag = delivery.getDeliveryTag();
+    public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
+        boolean settled;
         try {
-            ReceivedEnvelope envelope;
-            try {
-                envelope = codec.decodeReceived(body);
-            } catch (InvalidEnvelopeException e) {
-                LOGGER.warn("Dead-lettering an invalid envelope from {}: {}", workQueue, e.getMessage());
-                failures.deadLetter(workQueue, properties, body, "invalid envelope: " + e.getMessage());
-                getChannel().basicAck(tag, false);
-                return;
-            }
-            if (!stage.equals(envelope.stage())) {
-                failures.deadLetter(workQueue, properties, body,
-                    "envelope is addressed to stage '" + envelope.stage() + "' but arrived in " + workQueue);
-                getChannel().basicAck(tag, false);
-                return;
-            }
-            try {
-                runner.run(envelope);
-            } catch (Exception e) {
-                String where = failures.stageFailed(workQueue, envelope, properties, body, describe(e));
-                LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, describe(e), e);
-            }
-            getChannel().basicAck(tag, false);
+            handle(properties, body);
+            settled = true;
         } catch (PublishException | RuntimeException e) {
             LOGGER.error("Stage {}: cannot retry or dead-letter a message, returning it to {}: {}", stage, workQueue,
                 e.getMessage());
-            getChannel().basicNack(tag, false, true);
+            settled = false;
+        }
+        acknowledge(delivery.getDeliveryTag(), settled);
+    }
+
+    /** Returns normally once the message's outcome (done, retry scheduled, dead-lettered) is durable. */
+    private void handle(AMQP.BasicProperties properties, byte[] body) throws PublishException {
+        ReceivedEnvelope envelope;
+        try {
+            envelope = codec.decodeReceived(body);
+        } catch (InvalidEnvelopeException e) {
+            LOGGER.warn("Dead-lettering an invalid envelope from {}: {}", workQueue, e.getMessage());
+            failures.deadLetter(workQueue, properties, body, "invalid envelope: " + e.getMessage());
+            return;
+        }
+        if (!stage.equals(envelope.stage())) {
+            failures.deadLetter(workQueue, properties, body,
+                "envelope is addressed to stage '" + envelope.stage() + "' but arrived in " + workQueue);
+            return;
+        }
+        try {
+            runner.run(envelope);
+        } catch (Exception e) {
+            String where = failures.stageFailed(workQueue, envelope, properties, body, describe(e));
+            LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, describe(e), e);
+        }
+    }
+
+    private void acknowledge(long deliveryTag, boolean settled) {
+        try {
+            if (settled) {
+                getChannel().basicAck(deliveryTag, false);
+            } else {
+                getChannel().basicNack(deliveryTag, false, true);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            // The broker requeues unacked messages of a closed channel; the ledger makes the repeat harmless.
+            LOGGER.info("Stage {}: channel closed before the message was settled, the broker will redeliver it", stage);
         }
     }
 

@@ -40,6 +40,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
     private final EnvelopeCodec codec;
     private final StageRunner runner;
     private final FailureRouter failures;
+    private final ConfirmedPublisher publisher;
     private final CompositeProcessorImpl processors;
     private final List<Channel> channels = new ArrayList<>();
     private ExecutorService executor;
@@ -55,6 +56,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
         this.codec = codec;
         this.runner = runner;
         this.failures = new FailureRouter(publisher, topology, codec, configuration.retryDelays());
+        this.publisher = publisher;
         this.processors = processors;
     }
 
@@ -91,6 +93,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
         while (!stopping) {
             try {
                 startConsumers(connection.get());
+                publisher.connect();
                 return;
             } catch (IOException e) {
                 LOGGER.warn("Stage consumers not started yet: {}", e.getMessage());
@@ -128,6 +131,10 @@ public class StageConsumersStartable implements UserDefinedStartable {
             }
             channels.clear();
         }
+        // Unacked messages of handlers still running go back to the queue; their idempotency makes that safe.
+        if (connection != null) {
+            connection.close();
+        }
         if (executor != null) {
             executor.shutdown();
             try {
@@ -135,9 +142,6 @@ public class StageConsumersStartable implements UserDefinedStartable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (connection != null) {
-            connection.close();
         }
     }
 

@@ -73,6 +73,14 @@ final class BrokerTap implements AutoCloseable {
         return channel.queueDeclarePassive(queue).getMessageCount();
     }
 
+    void bind(String queue, String exchange, String routingKey) throws IOException {
+        channel.queueBind(queue, exchange, routingKey);
+    }
+
+    void unbind(String queue, String exchange, String routingKey) throws IOException {
+        channel.queueUnbind(queue, exchange, routingKey);
+    }
+
     void deleteQueue(String queue) throws IOException {
         channel.queueDelete(queue);
     }

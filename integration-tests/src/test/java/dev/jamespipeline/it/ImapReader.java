@@ -41,6 +41,15 @@ final class ImapReader {
         });
     }
 
+    /** James may close the socket right after its BYE; the result is already read by then. */
+    private static void logoutQuietly(IMAPClient client) {
+        try {
+            client.logout();
+        } catch (IOException ignored) {
+            // connection already closed by the server
+        }
+    }
+
     private interface InboxAction<T> {
         T apply(IMAPClient client) throws IOException;
     }
@@ -57,7 +66,7 @@ final class ImapReader {
                 throw new IOException("IMAP SELECT failed: " + client.getReplyString());
             }
             T result = action.apply(client);
-            client.logout();
+            logoutQuietly(client);
             return result;
         } finally {
             client.disconnect();

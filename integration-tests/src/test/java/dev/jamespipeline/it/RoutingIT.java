@@ -121,14 +121,15 @@ class RoutingIT {
     }
 
     static List<OutboundJob> outboundJobsFor(String pipelineId) throws Exception {
-        return outboundJobs().stream().filter(job -> job.pipelineId().equals(pipelineId)).collect(Collectors.toList());
+        return outboundJobs(tap, james).stream().filter(job -> job.pipelineId().equals(pipelineId)).collect(Collectors.toList());
     }
 
     static List<OutboundJob> outboundJobsWithIdPrefix(String prefix) throws Exception {
-        return outboundJobs().stream().filter(job -> job.pipelineId().startsWith(prefix)).collect(Collectors.toList());
+        return outboundJobs(tap, james).stream().filter(job -> job.pipelineId().startsWith(prefix)).collect(Collectors.toList());
     }
 
-    private static List<OutboundJob> outboundJobs() throws Exception {
+    /** Takes every job from the outbound queue (nothing consumes it yet, the outbound worker is not built). */
+    static List<OutboundJob> outboundJobs(BrokerTap tap, PipelineJames james) throws Exception {
         List<GetResponse> all = tap.drain(james.topology().outboundQueue());
         return all.stream()
             .map(response -> {

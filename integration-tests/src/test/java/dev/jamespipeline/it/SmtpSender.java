@@ -15,6 +15,12 @@ final class SmtpSender {
     }
 
     SmtpReply send(String from, String subject, String body, String... recipients) throws IOException {
+        return send(() -> { }, from, subject, body, recipients);
+    }
+
+    /** Runs {@code beforeData} after RCPT and before DATA, to change the world in the middle of a transaction. */
+    SmtpReply send(ThrowingRunnable beforeData, String from, String subject, String body, String... recipients)
+            throws IOException {
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(30_000);
         client.connect("127.0.0.1", port);
@@ -24,6 +30,7 @@ final class SmtpSender {
             for (String recipient : recipients) {
                 requireOk(client.addRecipient(recipient), client);
             }
+            beforeData.run();
             Writer writer = client.sendMessageData();
             if (writer == null) {
                 throw new IOException("DATA refused: " + client.getReplyString());
@@ -38,6 +45,10 @@ final class SmtpSender {
         } finally {
             client.disconnect();
         }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws IOException;
     }
 
     private static void requireOk(boolean ok, SMTPClient client) throws IOException {

@@ -35,6 +35,9 @@ final class TcpProxy implements AutoCloseable {
     }
 
     synchronized void restore() throws IOException {
+        if (server != null && !server.isClosed()) {
+            return;
+        }
         ServerSocket listening = new ServerSocket();
         listening.setReuseAddress(true);
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -82,10 +82,15 @@ public final class BrokerConnection implements AutoCloseable {
         return connection != null && connection.isOpen();
     }
 
+    /**
+     * The declaring channel stays open with the connection: the client library re-declares recorded
+     * entities on the channel that declared them when it recovers, and a closed channel would fail that.
+     */
     private void declareTopology(Connection opened) throws IOException {
-        try (Channel channel = opened.createChannel()) {
+        try {
+            Channel channel = opened.createChannel();
             topology.declare(channel);
-        } catch (IOException | TimeoutException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             closeQuietly(opened);
             throw new IOException("Declaring the pipeline topology failed (an existing queue with other arguments, "
                 + "for example after changing queue.type, must be deleted or migrated first): " + describe(e), e);

@@ -45,6 +45,13 @@ public final class ConfirmedPublisher implements AutoCloseable {
         this.timeoutMillis = confirmTimeout.toMillis();
     }
 
+    /** Opens the connection and channel ahead of the first publish, so the first SMTP client does not wait for it. */
+    public void connect() throws IOException {
+        synchronized (lock) {
+            channel();
+        }
+    }
+
     public void publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties properties, byte[] body)
             throws PublishException {
         String blocked = blockedReason;
