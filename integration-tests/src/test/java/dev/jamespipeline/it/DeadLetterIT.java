@@ -1,0 +1,136 @@
+package dev.jamespipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import org.apache.james.core.quota.QuotaCountLimit;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.core.Username;
+import org.apache.james.modules.QuotaProbesImpl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.rabbitmq.client.GetResponse;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.MessageProperties;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+
+/** Bad input and persistent failures end in the stage's dead-letter queue with a reason, and the queue keeps moving. */
+class DeadLetterIT {
+    private static final String DOMAIN = "example.test";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+    @TempDir
+    static Path workDir;
+    static PipelineJames james;
+    static BrokerTap tap;
+    static String deadLetters;
+
+    @BeforeAll
+    static void startJames() throws Exception {
+        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri(),
+                Map.of(PipelineConfiguration.RETRY_DELAYS, "200,400"), UnaryOperator.identity())
+            .withUsers(DOMAIN, "alice", "bob", "full");
+        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
+        deadLetters = james.topology().deadLetterQueue(james.topology().stageQueue("route"));
+    }
+
+    @AfterAll
+    static void stopJames() throws Exception {
+        tap.close();
+        james.close();
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsDeadLetteredWithItsReason() throws Exception {
+        ReceivedEvents.publishRaw(james, tap, "garbage-1", "{not json".getBytes(StandardCharsets.UTF_8));
+
+        GetResponse dead = deadLetterFor("garbage-1");
+        assertThat(reason(dead)).startsWith("invalid envelope: body is not JSON");
+        assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+    }
+
+    @Test
+    void anUnknownEnvelopeVersionIsDeadLetteredWithItsReason() throws Exception {
+        ReceivedEvents.publishRaw(james, tap, "version-2", "{\"version\":2,\"pipelineId\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reason(deadLetterFor("version-2"))).contains("unsupported envelope version 2");
+    }
+
+    @Test
+    void aStorageKeyThatEscapesTheStoreIsDeadLetteredNotOpened() throws Exception {
+        ReceivedEnvelope hostile = new ReceivedEnvelope(ReceivedEnvelope.VERSION, "hostile-key", DOMAIN,
+            new ReceivedEnvelope.StorageRef("../../../../etc/passwd", "0".repeat(64), 10), "alice@" + DOMAIN,
+            List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of(), 0);
+        ReceivedEvents.publishRaw(james, tap, "hostile-key", CODEC.encode(hostile));
+
+        assertThat(reason(deadLetterFor("hostile-key"))).contains("storage.key is invalid");
+    }
+
+    @Test
+    void aStoredMessageThatDoesNotMatchItsDigestIsRetriedThenDeadLettered() throws Exception {
+        ReceivedEnvelope good = ReceivedEvents.publish(james, tap, "alice@" + DOMAIN, List.of("bob@" + DOMAIN),
+            ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "fine", "delivered"));
+        ReceivedEnvelope corrupt = new ReceivedEnvelope(ReceivedEnvelope.VERSION, "corrupt-digest", DOMAIN,
+            new ReceivedEnvelope.StorageRef(good.storage().key(), "f".repeat(64), good.storage().size()),
+            "alice@" + DOMAIN, List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of(), 0);
+        ReceivedEvents.publishRaw(james, tap, "corrupt-digest", CODEC.encode(corrupt));
+
+        GetResponse dead = deadLetterFor("corrupt-digest");
+        assertThat(reason(dead)).contains("stage failed after 3 attempts").contains("sha256");
+        assertThat(CODEC.decodeReceived(dead.getBody()).attempt()).as("two retries happened first").isEqualTo(2);
+    }
+
+    @Test
+    void aFailingLocalDeliveryIsRetriedThenDeadLetteredAndOtherMailKeepsFlowing() throws Exception {
+        QuotaProbesImpl quota = james.server().getProbe(QuotaProbesImpl.class);
+        quota.setMaxMessageCount(quota.getQuotaRoot(MailboxPath.inbox(Username.of("full@" + DOMAIN))), QuotaCountLimit.count(0));
+
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "no room", "over quota", "full@" + DOMAIN);
+        SmtpReply other = james.smtp().send("alice@" + DOMAIN, "room", "for alice", "alice@" + DOMAIN);
+
+        GetResponse dead = deadLetterFor(reply.pipelineId());
+        assertThat(reason(dead)).contains("stage failed after 3 attempts").containsIgnoringCase("quota");
+        assertThat(other.accepted()).isTrue();
+        assertThat(james.imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD)).isGreaterThanOrEqualTo(1);
+    }
+
+    private static GetResponse deadLetterFor(String messageId) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (GetResponse response : tap.drain(deadLetters)) {
+                if (messageId.equals(response.getProps().getMessageId())) {
+                    return response;
+                }
+                SKIPPED.add(response);
+            }
+            for (GetResponse skipped : List.copyOf(SKIPPED)) {
+                if (messageId.equals(skipped.getProps().getMessageId())) {
+                    SKIPPED.remove(skipped);
+                    return skipped;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no dead letter for " + messageId + " within " + WAIT);
+    }
+
+    /** Dead letters taken from the queue while looking for another test's one. */
+    private static final List<GetResponse> SKIPPED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private static String reason(GetResponse response) {
+        return String.valueOf(response.getProps().getHeaders().get(MessageProperties.DEAD_LETTER_REASON_HEADER));
+    }
+}
