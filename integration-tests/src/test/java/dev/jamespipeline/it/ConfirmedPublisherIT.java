@@ -34,6 +34,7 @@ class ConfirmedPublisherIT {
     private Channel channel;
     private BrokerConnection brokerConnection;
     private ConfirmedPublisher publisher;
+    private PipelineConfiguration configuration;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -44,7 +45,7 @@ class ConfirmedPublisherIT {
         channel.exchangeDeclare(exchange, "direct", false, true, null);
         channel.queueDeclare(queue, false, false, true, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
         channel.queueBind(queue, exchange, "routed");
-        PipelineConfiguration configuration = configuration(RabbitMQEndpoint.amqpUri());
+        configuration = configuration(RabbitMQEndpoint.amqpUri());
         brokerConnection = new BrokerConnection(configuration, new Topology(configuration), "publisher-it");
         publisher = new ConfirmedPublisher(brokerConnection, Duration.ofSeconds(5));
     }
@@ -54,6 +55,7 @@ class ConfirmedPublisherIT {
         publisher.close();
         brokerConnection.close();
         admin.close();
+        TopologyCleanup.delete(RabbitMQEndpoint.amqpUri(), configuration);
     }
 
     @Test

@@ -3,9 +3,7 @@ package dev.jamespipeline.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -95,7 +93,7 @@ final class PipelineJames implements AutoCloseable {
         return properties;
     }
 
-    private static void generateKeystore(Path keystore) throws Exception {
+    static void generateKeystore(Path keystore) throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "james", "-keyalg", "RSA",
             "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "james72laBalle",
@@ -168,30 +166,6 @@ final class PipelineJames implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
-        deleteTopology();
-    }
-
-    /** Queues are durable: remove this test's so the shared broker does not collect them. */
-    private void deleteTopology() throws Exception {
-        Topology topology = topology();
-        List<String> workQueues = new ArrayList<>();
-        for (String stage : configuration.stages()) {
-            workQueues.add(topology.stageQueue(stage));
-        }
-        workQueues.add(topology.outboundQueue());
-        try (BrokerTap tap = new BrokerTap(amqpUri)) {
-            for (String queue : workQueues) {
-                tap.deleteQueue(queue);
-                tap.deleteQueue(topology.deadLetterQueue(queue));
-                for (int tier = 0; tier < configuration.retryDelays().size(); tier++) {
-                    tap.deleteQueue(topology.retryQueue(queue, tier));
-                }
-            }
-            for (String exchange : List.of(topology.mailEventsExchange(), topology.outboundJobsExchange(),
-                    topology.securityJobsExchange(), topology.telemetryExchange(), topology.configChangedExchange(),
-                    topology.deadLetterExchange(), topology.stagesExchange())) {
-                tap.deleteExchange(exchange);
-            }
-        }
+        TopologyCleanup.delete(amqpUri, configuration);
     }
 }

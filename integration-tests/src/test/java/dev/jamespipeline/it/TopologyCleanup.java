@@ -1,0 +1,36 @@
+package dev.jamespipeline.it;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.Topology;
+
+/** Pipeline queues are durable: each test removes its own so the shared broker does not collect them. */
+final class TopologyCleanup {
+    private TopologyCleanup() {
+    }
+
+    static void delete(String amqpUri, PipelineConfiguration configuration) throws Exception {
+        Topology topology = new Topology(configuration);
+        List<String> workQueues = new ArrayList<>();
+        for (String stage : configuration.stages()) {
+            workQueues.add(topology.stageQueue(stage));
+        }
+        workQueues.add(topology.outboundQueue());
+        try (BrokerTap tap = new BrokerTap(amqpUri)) {
+            for (String queue : workQueues) {
+                tap.deleteQueue(queue);
+                tap.deleteQueue(topology.deadLetterQueue(queue));
+                for (int tier = 0; tier < configuration.retryDelays().size(); tier++) {
+                    tap.deleteQueue(topology.retryQueue(queue, tier));
+                }
+            }
+            for (String exchange : List.of(topology.mailEventsExchange(), topology.outboundJobsExchange(),
+                    topology.securityJobsExchange(), topology.telemetryExchange(), topology.configChangedExchange(),
+                    topology.deadLetterExchange(), topology.stagesExchange())) {
+                tap.deleteExchange(exchange);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.jamespipeline.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileMessageStoreTest {
+    private static final byte[] MESSAGE = "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void writeReturnsTheDigestAndSizeOfWhatItStored() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+
+        StoredBlob blob = store.write(new StorageKey("2026-11-27/10/a.eml"), out -> out.write(MESSAGE));
+
+        assertThat(blob.size()).isEqualTo(MESSAGE.length);
+        assertThat(blob.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(MESSAGE)));
+        try (InputStream in = store.open(blob.key())) {
+            assertThat(in.readAllBytes()).isEqualTo(MESSAGE);
+        }
+        store.verify(blob);
+    }
+
+    @Test
+    void verifyRejectsChangedAndMissingMessages() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+        StoredBlob blob = store.write(new StorageKey("a.eml"), out -> out.write(MESSAGE));
+
+        Files.writeString(root.resolve("a.eml"), "tampered");
+        assertThatThrownBy(() -> store.verify(blob)).isInstanceOf(CorruptBlobException.class).hasMessageContaining("sha256");
+
+        store.delete(blob.key());
+        assertThatThrownBy(() -> store.verify(blob)).isInstanceOf(CorruptBlobException.class).hasMessageContaining("missing");
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+
+        assertThatThrownBy(() -> store.write(new StorageKey("d/half.eml"), out -> {
+            out.write(MESSAGE);
+            throw new IOException("client went away");
+        })).hasMessage("client went away");
+
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
+    void rewritingAKeyReplacesItsContentAtomically() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+        store.write(new StorageKey("k.eml"), out -> out.write("old".getBytes(StandardCharsets.US_ASCII)));
+
+        StoredBlob blob = store.write(new StorageKey("k.eml"), out -> out.write(MESSAGE));
+
+        store.verify(blob);
+    }
+
+    @Test
+    void keysThatCouldEscapeTheRootAreRefused() {
+        for (String hostile : new String[] {"../etc/passwd", "/etc/passwd", "a/../../b", ".hidden", "a//b", "a/", "",
+                "a\\b", "a/./b", "x".repeat(600)}) {
+            assertThatThrownBy(() -> new StorageKey(hostile)).as(hostile).isInstanceOf(InvalidStorageKeyException.class);
+        }
+    }
+}

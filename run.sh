@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds and starts Apache James 3.8.1 (memory app) with the RabbitMQ pipeline.
+#   ./run.sh              build, then run in the foreground (Ctrl-C stops James)
+#   SKIP_BUILD=1 ./run.sh run what was built last time
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+james_home="$root/distribution/target/james"
+
+command -v java >/dev/null || { echo "Java 17 is required (apt-get install openjdk-17-jre-headless)"; exit 1; }
+command -v mvn >/dev/null || { echo "Maven is required (apt-get install maven)"; exit 1; }
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "Building the extension and the James distribution (mvn package)..."
+  mvn -B -q -DskipTests package
+fi
+
+conf="$james_home/conf"
+uri=$(sed -n 's/^amqp\.uri=//p' "$conf/pipeline.properties" | tail -n 1)
+hostport=${uri#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}
+amqp_host=${hostport%%:*}; amqp_port=${hostport##*:}
+[ "$amqp_port" = "$hostport" ] && amqp_port=5672
+
+. "$root/scripts/rabbitmq.sh"
+ensure_rabbitmq "$amqp_host" "$amqp_port" || exit 1
+
+if [ ! -f "$conf/keystore" ]; then
+  keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$conf/keystore" \
+    -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 3650 >/dev/null 2>&1
+fi
+
+cat <<TXT
+James with the RabbitMQ pipeline is starting (working directory $james_home).
+  SMTP        127.0.0.1:2525 (relay for 127.0.0.0/8), submission 127.0.0.1:5870 (STARTTLS + AUTH)
+  IMAP        127.0.0.1:1143
+  WebAdmin    http://127.0.0.1:8000
+  RabbitMQ    $amqp_host:$amqp_port
+Add a domain and a user once it is up:
+  curl -XPUT http://127.0.0.1:8000/domains/example.com
+  curl -XPUT http://127.0.0.1:8000/users/bob@example.com -H 'Content-Type: application/json' -d '{"password":"secret"}'
+Then send a message:
+  swaks --server 127.0.0.1:2525 --from alice@example.com --to bob@example.com
+TXT
+
+cd "$james_home"
+exec java -Dworking.directory="$james_home" \
+  -Dlogback.configurationFile="$conf/logback.xml" \
+  -Dextra.props="$conf/jvm.properties" \
+  -Djdk.tls.ephemeralDHKeySize=2048 \
+  ${JAVA_OPTS:-} \
+  -cp "james-server-memory-app.jar:james-server-memory-app.lib/*" \
+  org.apache.james.MemoryJamesServerMain
