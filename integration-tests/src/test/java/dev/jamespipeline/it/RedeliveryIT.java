@@ -47,7 +47,7 @@ class RedeliveryIT {
         james = PipelineJames.start(workDir, throughProxy, Map.of(), conf -> conf.replace(
             "<retries>0</retries>\n                <onMailetException>propagate</onMailetException>\n            </mailet>",
             "<retries>0</retries>\n                <consume>false</consume>\n                <onMailetException>propagate</onMailetException>\n            </mailet>\n"
-                + "            <mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"/>\n"
+                + "            <mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>interrupted</subject></mailet>\n"
                 + "            <mailet match=\"All\" class=\"Null\"/>"))
             .withUsers(DOMAIN, "alice", "bob", "carol");
         tap = new BrokerTap(RabbitMQEndpoint.amqpUri());

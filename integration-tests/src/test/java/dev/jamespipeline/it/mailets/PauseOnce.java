@@ -8,7 +8,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * Test-only mailet: the first mail that reaches it holds its stage consumer thread until the
+ * Test-only mailet: the first mail whose subject contains the {@code subject} parameter holds its
+ * stage consumer thread until the
  * test releases it, so the test can break the consumer's connection between work and ack.
  * Static state is deliberate: James instantiates the mailet, the test drives it.
  */
@@ -18,8 +19,9 @@ public class PauseOnce extends GenericMailet {
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
 
     @Override
-    public void service(Mail mail) {
-        if (USED.compareAndSet(false, true)) {
+    public void service(Mail mail) throws javax.mail.MessagingException {
+        String subject = mail.getMessage().getSubject();
+        if (subject != null && subject.contains(getInitParameter("subject")) && USED.compareAndSet(false, true)) {
             REACHED.countDown();
             try {
                 RELEASE.await(60, TimeUnit.SECONDS);
