@@ -3,7 +3,6 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +34,8 @@ class BrokerOutageIT {
 
     @BeforeAll
     static void startJames() throws Exception {
-        URI broker = URI.create(RabbitMQEndpoint.amqpUri());
-        proxy = new TcpProxy(broker.getHost(), broker.getPort());
-        String throughProxy = new URI(broker.getScheme(), broker.getRawUserInfo(), "127.0.0.1", proxy.port(),
-            broker.getRawPath(), null, null).toString();
-        james = PipelineJames.start(workDir, throughProxy, Map.of(PipelineConfiguration.CONFIRM_TIMEOUT, "2000"),
+        proxy = new TcpProxy(RabbitMQEndpoint.amqpUri());
+        james = PipelineJames.start(workDir, proxy.amqpUri(), Map.of(PipelineConfiguration.CONFIRM_TIMEOUT, "2000"),
             UnaryOperator.identity()).withUsers(DOMAIN, "alice", "bob");
     }
 

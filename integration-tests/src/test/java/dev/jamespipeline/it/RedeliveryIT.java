@@ -3,7 +3,6 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,12 +38,9 @@ class RedeliveryIT {
 
     @BeforeAll
     static void startJames() throws Exception {
-        URI broker = URI.create(RabbitMQEndpoint.amqpUri());
-        proxy = new TcpProxy(broker.getHost(), broker.getPort());
-        String throughProxy = new URI(broker.getScheme(), broker.getRawUserInfo(), "127.0.0.1", proxy.port(),
-            broker.getRawPath(), null, null).toString();
+        proxy = new TcpProxy(RabbitMQEndpoint.amqpUri());
         // Hold the first local delivery's consumer thread after LocalDelivery, before the stage acks.
-        james = PipelineJames.start(workDir, throughProxy, Map.of(), conf -> conf.replace(
+        james = PipelineJames.start(workDir, proxy.amqpUri(), Map.of(), conf -> conf.replace(
             "<retries>0</retries>\n                <onMailetException>propagate</onMailetException>\n            </mailet>",
             "<retries>0</retries>\n                <consume>false</consume>\n                <onMailetException>propagate</onMailetException>\n            </mailet>\n"
                 + "            <mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>interrupted</subject></mailet>\n"

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,23 +17,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * port unreachable ({@link #cut()}: every connection dropped, new ones refused) and bring it back.
  */
 final class TcpProxy implements AutoCloseable {
+    private final URI brokerUri;
     private final String targetHost;
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpProxy(String targetHost, int targetPort) throws IOException {
-        this.targetHost = targetHost;
-        this.targetPort = targetPort;
+    /** A proxy in front of the broker at {@code amqpUri}; {@link #amqpUri()} is the address James should use. */
+    TcpProxy(String amqpUri) throws IOException {
+        this.brokerUri = URI.create(amqpUri);
+        this.targetHost = brokerUri.getHost();
+        this.targetPort = brokerUri.getPort();
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
         }
         restore();
     }
 
-    int port() {
-        return port;
+    String amqpUri() {
+        try {
+            return new URI(brokerUri.getScheme(), brokerUri.getRawUserInfo(), "127.0.0.1", port, brokerUri.getRawPath(),
+                null, null).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     synchronized void restore() throws IOException {

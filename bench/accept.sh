@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SMTP accept benchmark: James 3.8.1 with the RabbitMQ pipeline against the same James with its
+# stock configuration (James's own sample conf from the memory-app zip), in one invocation,
+# alternating rounds on a fresh server each time. Not part of the tests.
+#   bench/accept.sh [SESSIONS=20] [MESSAGES_PER_SESSION=100] [SIZE_BYTES=10240] [ROUNDS=2]
+# All traffic stays on 127.0.0.1; every James it starts is stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+sessions=${1:-20}; per_session=${2:-100}; size=${3:-10240}; rounds=${4:-2}
+. scripts/rabbitmq.sh
+
+mvn -B -q -DskipTests package
+ensure_rabbitmq 127.0.0.1 5672
+home="$root/distribution/target/james"
+stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
+load="$root/benchmarks/target/smtp-load.jar"
+work=$(mktemp -d /tmp/james-bench.XXXXXX)
+pid=
+
+stop_james() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  fi
+  pid=
+}
+delete_bench_queues() {
+  for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
+}
+trap 'stop_james; rm -rf "$work"; delete_bench_queues' EXIT
+
+# CPU seconds (user + system) a process has used so far
+cpu_seconds() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$1/stat"
+}
+
+keystore() {
+  rm -f "$1/keystore"
+  keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$1/keystore" -storepass james72laBalle \
+    -keypass james72laBalle -dname CN=localhost -validity 30 >/dev/null 2>&1
+}
+
+# prepare VARIANT DIR: a working directory with the variant's configuration on bench ports
+prepare() {
+  local variant=$1 dir=$2
+  mkdir -p "$dir"
+  if [ "$variant" = pipeline ]; then
+    cp -r "$home/conf" "$home/extensions-jars" "$dir/"
+    sed -i 's/0.0.0.0:2525/127.0.0.1:12525/; s/0.0.0.0:5870/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
+    sed -i 's/0.0.0.0:1143/127.0.0.1:11143/' "$dir/conf/imapserver.xml"
+    sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
+  else
+    cp -r "$stock_conf" "$dir/conf"
+    sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
+    sed -i 's/0.0.0.0:143</127.0.0.1:11143</; s/0.0.0.0:993/127.0.0.1:11993/' "$dir/conf/imapserver.xml"
+    # Only so the benchmark can count deliveries over IMAP without TLS; SMTP is untouched.
+    sed -i 's#<plainAuthDisallowed>true</plainAuthDisallowed>#<plainAuthDisallowed>false</plainAuthDisallowed>#' "$dir/conf/imapserver.xml"
+    echo "enabled=false" > "$dir/conf/jmap.properties"
+  fi
+  sed -i 's/^port=8000/port=18000/' "$dir/conf/webadmin.properties"
+  sed -i 's/^jmx.port=9999/jmx.port=19999/' "$dir/conf/jmx.properties"
+  sed -i 's#<file>/logs/james.log</file>#<file>'"$dir"'/james-file.log</file>#; s#/logs/james.%i.log.tar.gz#'"$dir"'/james.%i.log.tar.gz#' "$dir/conf/logback.xml"
+  keystore "$dir/conf"
+}
+
+start_james() {
+  local dir=$1
+  (cd "$dir" && exec java -Xmx2g -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
+    -Dextra.props="$dir/conf/jvm.properties" -cp "$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*" \
+    org.apache.james.MemoryJamesServerMain >"$dir/james.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 120); do
+    grep -q "JAMES server started" "$dir/james.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
+    sleep 1
+  done
+  curl -sf -XPUT http://127.0.0.1:18000/domains/bench.test
+  curl -sf -XPUT http://127.0.0.1:18000/users/bob@bench.test -H 'Content-Type: application/json' -d '{"password":"secret"}'
+}
+
+echo "# SMTP accept: $sessions sessions x $per_session messages of $size bytes, $rounds round(s) per variant"
+echo "# command: bench/accept.sh $sessions $per_session $size $rounds   ($(nproc) cores, $(date -u +%FT%TZ))"
+for round in $(seq 1 "$rounds"); do
+  for variant in pipeline stock; do
+    dir="$work/$variant-$round"
+    prepare "$variant" "$dir"
+    start_james "$dir"
+    java -jar "$load" 12525 "$sessions" 10 "$size" bob@bench.test >/dev/null   # warm-up, not reported
+    broker=$(pgrep -f beam.smp | head -n 1)
+    james_cpu=$(cpu_seconds "$pid"); broker_cpu=$(cpu_seconds "$broker")
+    result=$(java -jar "$load" 12525 "$sessions" "$per_session" "$size" bob@bench.test 11143 secret | tr '\n' ' ')
+    james_cpu=$(echo "$(cpu_seconds "$pid") - $james_cpu" | bc); broker_cpu=$(echo "$(cpu_seconds "$broker") - $broker_cpu" | bc)
+    printf '%-8s round %s: %s james_cpu_s=%s rabbitmq_cpu_s=%s\n' "$variant" "$round" "$result" "$james_cpu" "$broker_cpu"
+    stop_james
+  done
+done

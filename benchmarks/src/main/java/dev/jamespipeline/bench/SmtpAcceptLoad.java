@@ -1,0 +1,135 @@
+package dev.jamespipeline.bench;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.commons.net.imap.IMAPClient;
+import org.apache.commons.net.smtp.SMTPClient;
+
+/**
+ * SMTP accept load: {@code sessions} connections in parallel, each sending {@code messages}
+ * messages of {@code size} bytes over one connection, timing the end of DATA (the final ".")
+ * to the server's reply. Optionally waits until IMAP shows every accepted message delivered.
+ *
+ * <p>Usage: {@code java -jar smtp-load.jar PORT SESSIONS MESSAGES_PER_SESSION SIZE_BYTES TO [IMAP_PORT PASSWORD]}
+ */
+public final class SmtpAcceptLoad {
+    private static final long MAX_WAIT_FOR_DELIVERY_MS = 300_000;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            System.err.println("usage: PORT SESSIONS MESSAGES_PER_SESSION SIZE_BYTES TO [IMAP_PORT PASSWORD]");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        int sessions = Integer.parseInt(args[1]);
+        int perSession = Integer.parseInt(args[2]);
+        int size = Integer.parseInt(args[3]);
+        String to = args[4];
+        String body = body(size);
+
+        Recorder recorder = new Recorder(3);
+        Map<Integer, AtomicInteger> replies = new ConcurrentHashMap<>();
+        AtomicLong sequence = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
+        long start = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            running.add(pool.submit(() -> {
+                session(port, perSession, to, body, recorder, replies, sequence);
+                return null;
+            }));
+        }
+        for (Future<?> future : running) {
+            future.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+
+        Histogram latency = recorder.getIntervalHistogram();
+        int accepted = replies.getOrDefault(250, new AtomicInteger()).get();
+        System.out.printf("sent=%d accepted=%d replies=%s seconds=%.2f msg_per_s=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f%n",
+            sessions * perSession, accepted, replies, seconds, accepted / seconds,
+            latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(90) / 1e6,
+            latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
+
+        if (args.length >= 7) {
+            int imapPort = Integer.parseInt(args[5]);
+            long waited = waitForDelivery(imapPort, to, args[6], accepted, start);
+            System.out.printf("delivered_all_after_s=%.2f end_to_end_msg_per_s=%.1f%n", waited / 1e3, accepted / (waited / 1e3));
+        }
+    }
+
+    private static void session(int port, int messages, String to, String body, Recorder recorder,
+                                Map<Integer, AtomicInteger> replies, AtomicLong sequence) throws IOException {
+        SMTPClient client = new SMTPClient();
+        client.setDefaultTimeout(60_000);
+        client.connect("127.0.0.1", port);
+        try {
+            client.login("load.local");
+            for (int i = 0; i < messages; i++) {
+                client.setSender("load@load.local");
+                client.addRecipient(to);
+                Writer writer = client.sendMessageData();
+                writer.write("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + sequence.incrementAndGet()
+                    + "\r\nMessage-ID: <" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>\r\n\r\n");
+                writer.write(body);
+                writer.flush();
+                long endOfData = System.nanoTime();
+                writer.close();
+                client.completePendingCommand();
+                recorder.recordValue(System.nanoTime() - endOfData);
+                replies.computeIfAbsent(client.getReplyCode(), code -> new AtomicInteger()).incrementAndGet();
+            }
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    private static long waitForDelivery(int imapPort, String user, String password, int expected, long startNanos)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + MAX_WAIT_FOR_DELIVERY_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (inboxCount(imapPort, user, password) >= expected) {
+                return (System.nanoTime() - startNanos) / 1_000_000;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("not every accepted message was delivered within " + MAX_WAIT_FOR_DELIVERY_MS + " ms");
+    }
+
+    private static int inboxCount(int port, String user, String password) throws IOException {
+        IMAPClient client = new IMAPClient();
+        client.connect("127.0.0.1", port);
+        try {
+            client.login(user, password);
+            client.status("INBOX", new String[] {"MESSAGES"});
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("MESSAGES (\\d+)").matcher(client.getReplyString());
+            return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    /** Printable lines adding up to {@code size} bytes, CRLF-terminated, no line starting with '.'. */
+    private static String body(int size) {
+        StringBuilder text = new StringBuilder(size);
+        String line = "The quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmnopqrstuvwxyz\r\n";
+        while (text.length() + line.length() <= size) {
+            text.append(line);
+        }
+        return text.toString();
+    }
+}
