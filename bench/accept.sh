@@ -2,12 +2,14 @@
 # SMTP accept benchmark: James 3.8.1 with the RabbitMQ pipeline against the same James with its
 # stock configuration (James's own sample conf from the memory-app zip), in one invocation,
 # alternating rounds on a fresh server each time. Not part of the tests.
-#   bench/accept.sh [SESSIONS=20] [MESSAGES_PER_SESSION=100] [SIZE_BYTES=10240] [ROUNDS=2]
+#   bench/accept.sh [SESSIONS=20] [MESSAGES_PER_SESSION=100] [SIZE_BYTES=10240] [ROUNDS=2] [MAILBOXES=100]
+#   WARMUP_PER_SESSION=50 (default) messages per session are sent first and not reported.
+#   PROFILE=1 bench/accept.sh ...   also records a JFR profile per run in /tmp/james-bench-profiles/
 # All traffic stays on 127.0.0.1; every James it starts is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-sessions=${1:-20}; per_session=${2:-100}; size=${3:-10240}; rounds=${4:-2}
+sessions=${1:-20}; per_session=${2:-100}; size=${3:-10240}; rounds=${4:-2}; mailboxes=${5:-100}
 . scripts/rabbitmq.sh
 
 mvn -B -q -DskipTests package
@@ -29,9 +31,14 @@ delete_bench_queues() {
 }
 trap 'stop_james; rm -rf "$work"; delete_bench_queues' EXIT
 
-# CPU seconds (user + system) a process has used so far
+# CPU seconds a process has used so far: "user system"
 cpu_seconds() {
-  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$1/stat"
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", $14 / tck, $15 / tck }' "/proc/$1/stat"
+}
+
+# cpu_delta "BEFORE" "AFTER": "user=U sys=S" consumed in between
+cpu_delta() {
+  echo "$1 $2" | awk '{ printf "user=%.2f sys=%.2f", $3 - $1, $4 - $2 }'
 }
 
 keystore() {
@@ -64,8 +71,12 @@ prepare() {
 }
 
 start_james() {
-  local dir=$1
-  (cd "$dir" && exec java -Xmx2g -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
+  local dir=$1 profile=
+  if [ "${PROFILE:-0}" = 1 ]; then
+    mkdir -p /tmp/james-bench-profiles
+    profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/$(basename "$dir").jfr,settings=profile"
+  fi
+  (cd "$dir" && exec java -Xmx2g $profile -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
     -Dextra.props="$dir/conf/jvm.properties" -cp "$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*" \
     org.apache.james.MemoryJamesServerMain >"$dir/james.log" 2>&1) &
   pid=$!
@@ -75,22 +86,25 @@ start_james() {
     sleep 1
   done
   curl -sf -XPUT http://127.0.0.1:18000/domains/bench.test
-  curl -sf -XPUT http://127.0.0.1:18000/users/bob@bench.test -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  for user in $(seq 0 $((mailboxes - 1))); do
+    curl -sf -XPUT "http://127.0.0.1:18000/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  done
 }
 
-echo "# SMTP accept: $sessions sessions x $per_session messages of $size bytes, $rounds round(s) per variant"
-echo "# command: bench/accept.sh $sessions $per_session $size $rounds   ($(nproc) cores, $(date -u +%FT%TZ))"
+echo "# SMTP accept: $sessions sessions x $per_session messages of $size bytes to $mailboxes mailboxes, $rounds round(s) per variant"
+echo "# command: bench/accept.sh $sessions $per_session $size $rounds $mailboxes   ($(nproc) cores, $(date -u +%FT%TZ))"
 for round in $(seq 1 "$rounds"); do
   for variant in pipeline stock; do
     dir="$work/$variant-$round"
     prepare "$variant" "$dir"
     start_james "$dir"
-    java -jar "$load" 12525 "$sessions" 10 "$size" bob@bench.test >/dev/null   # warm-up, not reported
+    # Warm-up, not reported: lets the JIT compile both servers' hot paths before the measured run.
+    java -jar "$load" 12525 "$sessions" "${WARMUP_PER_SESSION:-50}" "$size" bench.test "$mailboxes" 18000 >/dev/null
     broker=$(pgrep -f beam.smp | head -n 1)
     james_cpu=$(cpu_seconds "$pid"); broker_cpu=$(cpu_seconds "$broker")
-    result=$(java -jar "$load" 12525 "$sessions" "$per_session" "$size" bob@bench.test 11143 secret | tr '\n' ' ')
-    james_cpu=$(echo "$(cpu_seconds "$pid") - $james_cpu" | bc); broker_cpu=$(echo "$(cpu_seconds "$broker") - $broker_cpu" | bc)
-    printf '%-8s round %s: %s james_cpu_s=%s rabbitmq_cpu_s=%s\n' "$variant" "$round" "$result" "$james_cpu" "$broker_cpu"
+    result=$(java -jar "$load" 12525 "$sessions" "$per_session" "$size" bench.test "$mailboxes" 18000 | tr '\n' ' ')
+    james_cpu=$(cpu_delta "$james_cpu" "$(cpu_seconds "$pid")"); broker_cpu=$(cpu_delta "$broker_cpu" "$(cpu_seconds "$broker")")
+    printf '%-8s round %s: %s| james_cpu_s %s | rabbitmq_cpu_s %s\n' "$variant" "$round" "$result" "$james_cpu" "$broker_cpu"
     stop_james
   done
 done

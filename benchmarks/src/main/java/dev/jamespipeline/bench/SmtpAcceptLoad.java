@@ -2,6 +2,10 @@ package dev.jamespipeline.bench;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,29 +18,30 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.apache.commons.net.imap.IMAPClient;
 import org.apache.commons.net.smtp.SMTPClient;
 
 /**
  * SMTP accept load: {@code sessions} connections in parallel, each sending {@code messages}
- * messages of {@code size} bytes over one connection, timing the end of DATA (the final ".")
- * to the server's reply. Optionally waits until IMAP shows every accepted message delivered.
+ * messages of {@code size} bytes over one connection, round-robin to {@code user0..userN-1@domain},
+ * timing the end of DATA (the final ".") to the server's reply. With a WebAdmin port it then waits
+ * until the users' INBOX counts add up to every accepted message (end-to-end throughput).
  *
- * <p>Usage: {@code java -jar smtp-load.jar PORT SESSIONS MESSAGES_PER_SESSION SIZE_BYTES TO [IMAP_PORT PASSWORD]}
+ * <p>Usage: {@code java -jar smtp-load.jar PORT SESSIONS MESSAGES_PER_SESSION SIZE_BYTES DOMAIN USERS [WEBADMIN_PORT]}
  */
 public final class SmtpAcceptLoad {
     private static final long MAX_WAIT_FOR_DELIVERY_MS = 300_000;
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 5) {
-            System.err.println("usage: PORT SESSIONS MESSAGES_PER_SESSION SIZE_BYTES TO [IMAP_PORT PASSWORD]");
+        if (args.length < 6) {
+            System.err.println("usage: PORT SESSIONS MESSAGES_PER_SESSION SIZE_BYTES DOMAIN USERS [WEBADMIN_PORT]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         int sessions = Integer.parseInt(args[1]);
         int perSession = Integer.parseInt(args[2]);
         int size = Integer.parseInt(args[3]);
-        String to = args[4];
+        String domain = args[4];
+        int users = Integer.parseInt(args[5]);
         String body = body(size);
 
         Recorder recorder = new Recorder(3);
@@ -47,7 +52,7 @@ public final class SmtpAcceptLoad {
         List<Future<?>> running = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             running.add(pool.submit(() -> {
-                session(port, perSession, to, body, recorder, replies, sequence);
+                session(port, perSession, domain, users, body, recorder, replies, sequence);
                 return null;
             }));
         }
@@ -65,13 +70,12 @@ public final class SmtpAcceptLoad {
             latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
 
         if (args.length >= 7) {
-            int imapPort = Integer.parseInt(args[5]);
-            long waited = waitForDelivery(imapPort, to, args[6], accepted, start);
+            long waited = waitForDelivery(Integer.parseInt(args[6]), domain, users, accepted, start);
             System.out.printf("delivered_all_after_s=%.2f end_to_end_msg_per_s=%.1f%n", waited / 1e3, accepted / (waited / 1e3));
         }
     }
 
-    private static void session(int port, int messages, String to, String body, Recorder recorder,
+    private static void session(int port, int messages, String domain, int users, String body, Recorder recorder,
                                 Map<Integer, AtomicInteger> replies, AtomicLong sequence) throws IOException {
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(60_000);
@@ -79,10 +83,12 @@ public final class SmtpAcceptLoad {
         try {
             client.login("load.local");
             for (int i = 0; i < messages; i++) {
+                long number = sequence.incrementAndGet();
+                String to = "user" + (number % users) + "@" + domain;
                 client.setSender("load@load.local");
                 client.addRecipient(to);
                 Writer writer = client.sendMessageData();
-                writer.write("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + sequence.incrementAndGet()
+                writer.write("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + number
                     + "\r\nMessage-ID: <" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>\r\n\r\n");
                 writer.write(body);
                 writer.flush();
@@ -98,11 +104,16 @@ public final class SmtpAcceptLoad {
         }
     }
 
-    private static long waitForDelivery(int imapPort, String user, String password, int expected, long startNanos)
+    private static long waitForDelivery(int webAdminPort, String domain, int users, int expected, long startNanos)
             throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + MAX_WAIT_FOR_DELIVERY_MS;
         while (System.currentTimeMillis() < deadline) {
-            if (inboxCount(imapPort, user, password) >= expected) {
+            long delivered = 0;
+            for (int user = 0; user < users; user++) {
+                delivered += inboxCount(http, webAdminPort, "user" + user + "@" + domain);
+            }
+            if (delivered >= expected) {
                 return (System.nanoTime() - startNanos) / 1_000_000;
             }
             Thread.sleep(200);
@@ -110,17 +121,11 @@ public final class SmtpAcceptLoad {
         throw new IllegalStateException("not every accepted message was delivered within " + MAX_WAIT_FOR_DELIVERY_MS + " ms");
     }
 
-    private static int inboxCount(int port, String user, String password) throws IOException {
-        IMAPClient client = new IMAPClient();
-        client.connect("127.0.0.1", port);
-        try {
-            client.login(user, password);
-            client.status("INBOX", new String[] {"MESSAGES"});
-            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("MESSAGES (\\d+)").matcher(client.getReplyString());
-            return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
-        } finally {
-            client.disconnect();
-        }
+    private static long inboxCount(HttpClient http, int webAdminPort, String user) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + webAdminPort + "/users/" + user + "/mailboxes/INBOX/messageCount")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? Long.parseLong(response.body().trim()) : 0;
     }
 
     /** Printable lines adding up to {@code size} bytes, CRLF-terminated, no line starting with '.'. */

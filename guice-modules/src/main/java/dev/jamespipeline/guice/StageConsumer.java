@@ -1,6 +1,7 @@
 package dev.jamespipeline.guice;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,7 @@ final class StageConsumer extends DefaultConsumer {
             return;
         }
         try {
-            runner.run(envelope);
+            runner.run(envelope, new String(body, StandardCharsets.UTF_8));
         } catch (Exception e) {
             String where = failures.stageFailed(workQueue, envelope, properties, body, describe(e));
             LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, describe(e), e);

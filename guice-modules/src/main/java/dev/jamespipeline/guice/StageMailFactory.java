@@ -16,7 +16,6 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKey;
@@ -30,16 +29,18 @@ import dev.jamespipeline.mailets.PipelineAttributes;
  */
 public final class StageMailFactory {
     private final MessageStore store;
-    private final EnvelopeCodec codec;
 
     @Inject
-    public StageMailFactory(MessageStore store, EnvelopeCodec codec) {
+    public StageMailFactory(MessageStore store) {
         this.store = store;
-        this.codec = codec;
     }
 
-    /** Verifies the stored bytes against the envelope first: a corrupt or missing message is never processed. */
-    public MailImpl create(ReceivedEnvelope envelope) throws MessagingException, IOException {
+    /**
+     * Verifies the stored bytes against the envelope first: a corrupt or missing message is never processed.
+     *
+     * @param envelopeJson the envelope as it arrived, kept on the mail for {@code PassToNextStage}
+     */
+    public MailImpl create(ReceivedEnvelope envelope, String envelopeJson) throws MessagingException, IOException {
         StoredBlob blob = new StoredBlob(new StorageKey(envelope.storage().key()), envelope.storage().sha256(),
             envelope.storage().size());
         store.verify(blob);
@@ -54,8 +55,7 @@ public final class StageMailFactory {
             .mimeMessage(new MimeMessageWrapper(new StoredMessageSource(store, blob)))
             .state(envelope.stage())
             .addAttribute(SMTPIsAuthNetwork.makeAttribute(envelope.relayAllowed()))
-            .addAttribute(new Attribute(PipelineAttributes.ENVELOPE, AttributeValue.of(new String(codec.encode(envelope),
-                java.nio.charset.StandardCharsets.UTF_8))));
+            .addAttribute(new Attribute(PipelineAttributes.ENVELOPE, AttributeValue.of(envelopeJson)));
         if (envelope.clientIp() != null) {
             builder.remoteAddr(envelope.clientIp()).remoteHost(envelope.clientIp());
         }

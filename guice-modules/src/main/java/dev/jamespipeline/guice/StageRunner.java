@@ -31,14 +31,15 @@ public final class StageRunner {
         this.ledger = ledger;
     }
 
-    public void run(ReceivedEnvelope envelope) throws Exception {
+    /** @param envelopeJson the envelope as it arrived, which later stages build their own from */
+    public void run(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
         LedgerEntry done = LedgerEntry.stageDone(envelope.stage());
         if (ledger.contains(envelope.pipelineId(), done)) {
             LOGGER.info("Pipeline message {} already went through stage {}: dropping the repeat",
                 envelope.pipelineId(), envelope.stage());
             return;
         }
-        MailImpl mail = mailFactory.create(envelope);
+        MailImpl mail = mailFactory.create(envelope, envelopeJson);
         try {
             // Stage mailets run with onMailetException="propagate": a failure surfaces here and is retried.
             mailProcessor.service(mail);

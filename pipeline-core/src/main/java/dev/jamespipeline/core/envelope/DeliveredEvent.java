@@ -15,5 +15,5 @@ public record DeliveredEvent(
         long uid,
         long size,
         String pipelineId,
-        Instant deliveredAt) {
+        Instant deliveredAt) implements Versioned {
 }

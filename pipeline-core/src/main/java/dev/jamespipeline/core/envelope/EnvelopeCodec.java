@@ -39,8 +39,7 @@ public final class EnvelopeCodec {
     }
 
     public ReceivedEnvelope decodeReceived(byte[] body) throws InvalidEnvelopeException {
-        JsonNode tree = parseVersioned(body);
-        ReceivedEnvelope envelope = bind(tree, ReceivedEnvelope.class);
+        ReceivedEnvelope envelope = bindVersioned(body, ReceivedEnvelope.class);
         requireValidId(envelope.pipelineId());
         requireValidStorage(envelope.storage());
         if (envelope.sender() == null) {
@@ -68,7 +67,7 @@ public final class EnvelopeCodec {
     }
 
     public OutboundJob decodeOutbound(byte[] body) throws InvalidEnvelopeException {
-        OutboundJob job = bind(parseVersioned(body), OutboundJob.class);
+        OutboundJob job = bindVersioned(body, OutboundJob.class);
         requireValidId(job.pipelineId());
         requireValidStorage(job.storage());
         for (String recipient : job.recipients()) {
@@ -78,7 +77,23 @@ public final class EnvelopeCodec {
     }
 
     public DeliveredEvent decodeDelivered(byte[] body) throws InvalidEnvelopeException {
-        return bind(parseVersioned(body), DeliveredEvent.class);
+        return bindVersioned(body, DeliveredEvent.class);
+    }
+
+    /**
+     * One pass for the common case (a well-formed version 1 body); anything else is parsed again as a
+     * tree, only to give the precise reason it cannot be processed.
+     */
+    private <T extends Versioned> T bindVersioned(byte[] body, Class<T> type) throws InvalidEnvelopeException {
+        try {
+            T value = mapper.readValue(body, type);
+            if (value.version() == ReceivedEnvelope.VERSION) {
+                return value;
+            }
+        } catch (IOException | IllegalArgumentException | NullPointerException fallThrough) {
+            // explained below
+        }
+        return bind(parseVersioned(body), type);
     }
 
     private JsonNode parseVersioned(byte[] body) throws InvalidEnvelopeException {

@@ -15,7 +15,7 @@ public record OutboundJob(
         String sender,
         List<String> recipients,
         Instant createdAt,
-        int attempt) {
+        int attempt) implements Versioned {
 
     public OutboundJob {
         recipients = List.copyOf(recipients);

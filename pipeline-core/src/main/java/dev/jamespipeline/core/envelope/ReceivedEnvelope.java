@@ -30,7 +30,7 @@ public record ReceivedEnvelope(
         Instant receivedAt,
         String stage,
         Map<String, String> verdicts,
-        int attempt) {
+        int attempt) implements Versioned {
 
     public static final int VERSION = 1;
 
