@@ -78,10 +78,6 @@ public final class BrokerConnection implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isOpen() {
-        return connection != null && connection.isOpen();
-    }
-
     /**
      * The declaring channel stays open with the connection: the client library re-declares recorded
      * entities on the channel that declared them when it recovers, and a closed channel would fail that.

@@ -19,14 +19,7 @@ import dev.jamespipeline.core.PipelineConfiguration;
 public final class Topology {
     public static final String MAIL_RECEIVED = "mail.received";
     public static final String MAIL_DELIVERED = "mail.delivered";
-    public static final String MAIL_QUARANTINED = "mail.quarantined";
-    public static final String MAIL_BOUNCED = "mail.bounced";
     public static final String OUTBOUND_DELIVER = "outbound.deliver";
-    public static final String OUTBOUND_RETRY = "outbound.retry";
-    public static final String SCAN_SPAM = "scan.spam";
-    public static final String SCAN_VIRUS = "scan.virus";
-    public static final String DMARC_RESULT = "dmarc.result";
-    public static final String SMTP_DELIVERY_RESULT = "smtp.delivery.result";
 
     private final PipelineConfiguration configuration;
     private final String prefix;

@@ -45,18 +45,8 @@ public record ReceivedEnvelope(
         verdicts = verdicts == null ? Map.of() : Map.copyOf(verdicts);
     }
 
-    public ReceivedEnvelope forStage(String nextStage) {
-        return new ReceivedEnvelope(version, pipelineId, domain, storage, sender, recipients, clientIp, helo,
-            authUser, relayAllowed, receivedAt, nextStage, verdicts, 0);
-    }
-
     public ReceivedEnvelope nextAttempt() {
         return new ReceivedEnvelope(version, pipelineId, domain, storage, sender, recipients, clientIp, helo,
             authUser, relayAllowed, receivedAt, stage, verdicts, attempt + 1);
-    }
-
-    public ReceivedEnvelope withStorageAndVerdicts(StorageRef newStorage, Map<String, String> newVerdicts) {
-        return new ReceivedEnvelope(version, pipelineId, domain, newStorage, sender, recipients, clientIp, helo,
-            authUser, relayAllowed, receivedAt, stage, newVerdicts, attempt);
     }
 }
