@@ -59,6 +59,9 @@ class BrokerOutageIT {
         assertThat(during.code()).isEqualTo(451);
         assertThat(during.text()).contains("4.3.0");
         assertThat(james.storedFileCount()).as("no orphan blob after a refused message").isEqualTo(storedBefore);
+        PipelineJames.HealthReport health = james.pipelineHealth();
+        assertThat(health.httpStatus()).isEqualTo(503);
+        assertThat(health.json()).contains("\"status\":\"unhealthy\"").contains("SMTP answers 451");
 
         proxy.restore();
         AtomicReference<SmtpReply> after = new AtomicReference<>();

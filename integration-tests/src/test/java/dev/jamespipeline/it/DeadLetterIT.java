@@ -63,6 +63,17 @@ class DeadLetterIT {
     }
 
     @Test
+    void theHealthCheckIsDegradedWhileADeadLetterQueueHoldsMessages() throws Exception {
+        ReceivedEvents.publishRaw(james, tap, "garbage-for-health", "not json either".getBytes(StandardCharsets.UTF_8));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> tap.readyCount(deadLetters) > 0);
+
+        PipelineJames.HealthReport health = james.pipelineHealth();
+
+        assertThat(health.httpStatus()).isEqualTo(200);
+        assertThat(health.json()).contains("\"status\":\"degraded\"").contains(deadLetters);
+    }
+
+    @Test
     void anUnknownEnvelopeVersionIsDeadLetteredWithItsReason() throws Exception {
         ReceivedEvents.publishRaw(james, tap, "version-2", "{\"version\":2,\"pipelineId\":\"x\"}".getBytes(StandardCharsets.UTF_8));
 

@@ -1,6 +1,10 @@
 package dev.jamespipeline.it;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,6 +21,7 @@ import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.WebAdminGuiceProbe;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
@@ -123,6 +128,18 @@ final class PipelineJames implements AutoCloseable {
     int imapPort() {
         // The shipped IMAP server offers STARTTLS; the tests log in without it.
         return server.getProbe(ImapGuiceProbe.class).getImapStartTLSPort();
+    }
+
+    /** The pipeline's James health check as WebAdmin reports it: HTTP status and JSON body. */
+    HealthReport pipelineHealth() throws Exception {
+        int port = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/healthcheck/checks/RabbitMQPipeline")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return new HealthReport(response.statusCode(), response.body());
+    }
+
+    record HealthReport(int httpStatus, String json) {
     }
 
     SmtpSender smtp() {

@@ -59,6 +59,16 @@ class SmtpToImapDeliveryIT {
     }
 
     @Test
+    void theHealthCheckReportsAHealthyPipeline() throws Exception {
+        james.smtp().send("alice@" + DOMAIN, "health", "connects the publisher", "bob@" + DOMAIN);
+
+        PipelineJames.HealthReport health = james.pipelineHealth();
+
+        assertThat(health.httpStatus()).isEqualTo(200);
+        assertThat(health.json()).contains("\"status\":\"healthy\"");
+    }
+
+    @Test
     void mailReceivedEventReferencesTheStoredMessageAndCarriesNoBody() throws Exception {
         Topology topology = james.topology();
         String received = tap.tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);

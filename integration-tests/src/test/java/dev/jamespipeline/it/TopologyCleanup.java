@@ -1,6 +1,5 @@
 package dev.jamespipeline.it;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.jamespipeline.core.PipelineConfiguration;
@@ -13,13 +12,8 @@ final class TopologyCleanup {
 
     static void delete(String amqpUri, PipelineConfiguration configuration) throws Exception {
         Topology topology = new Topology(configuration);
-        List<String> workQueues = new ArrayList<>();
-        for (String stage : configuration.stages()) {
-            workQueues.add(topology.stageQueue(stage));
-        }
-        workQueues.add(topology.outboundQueue());
         try (BrokerTap tap = new BrokerTap(amqpUri)) {
-            for (String queue : workQueues) {
+            for (String queue : topology.workQueues()) {
                 tap.deleteQueue(queue);
                 tap.deleteQueue(topology.deadLetterQueue(queue));
                 for (int tier = 0; tier < configuration.retryDelays().size(); tier++) {

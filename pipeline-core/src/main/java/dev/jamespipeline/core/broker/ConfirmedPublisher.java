@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -43,6 +44,11 @@ public final class ConfirmedPublisher implements AutoCloseable {
     public ConfirmedPublisher(BrokerConnection broker, Duration confirmTimeout) {
         this.broker = broker;
         this.timeoutMillis = confirmTimeout.toMillis();
+    }
+
+    /** Set while RabbitMQ blocks this connection (memory or disk alarm): every publish fails, SMTP answers 451. */
+    public Optional<String> blockedReason() {
+        return Optional.ofNullable(blockedReason);
     }
 
     /** Opens the connection and channel ahead of the first publish, so the first SMTP client does not wait for it. */

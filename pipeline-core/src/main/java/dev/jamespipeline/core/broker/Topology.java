@@ -2,6 +2,7 @@ package dev.jamespipeline.core.broker;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,16 @@ public final class Topology {
 
     public String outboundQueue() {
         return prefix + "pipeline.outbound.deliver";
+    }
+
+    /** Every queue consumers take work from: one per stage, and the outbound queue. */
+    public List<String> workQueues() {
+        List<String> queues = new ArrayList<>();
+        for (String stage : configuration.stages()) {
+            queues.add(stageQueue(stage));
+        }
+        queues.add(outboundQueue());
+        return queues;
     }
 
     public void declare(Channel channel) throws IOException {
