@@ -40,11 +40,8 @@ class RedeliveryIT {
     static void startJames() throws Exception {
         proxy = new TcpProxy(RabbitMQEndpoint.amqpUri());
         // Hold the first local delivery's consumer thread after LocalDelivery, before the stage acks.
-        james = PipelineJames.start(workDir, proxy.amqpUri(), Map.of(), conf -> conf.replace(
-            "<retries>0</retries>\n                <onMailetException>propagate</onMailetException>\n            </mailet>",
-            "<retries>0</retries>\n                <consume>false</consume>\n                <onMailetException>propagate</onMailetException>\n            </mailet>\n"
-                + "            <mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>interrupted</subject></mailet>\n"
-                + "            <mailet match=\"All\" class=\"Null\"/>"))
+        james = PipelineJames.start(workDir, proxy.amqpUri(), Map.of(),
+                MailetContainerEdits.pauseAfterLocalDelivery("interrupted"))
             .withUsers(DOMAIN, "alice", "bob", "carol");
         tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
     }

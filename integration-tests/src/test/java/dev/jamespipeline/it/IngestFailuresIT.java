@@ -19,11 +19,12 @@ import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 
 /**
- * James reaches RabbitMQ through a proxy the test can cut: the broker's port becomes unreachable
- * in the middle of an SMTP transaction. The client must get 451 and nothing may be left half
- * done; once the port is back the next message is accepted and delivered, with no James restart.
+ * Every way the ingest can fail answers 451 and leaves nothing half done. James reaches RabbitMQ
+ * through a proxy the test can cut: the broker's port becomes unreachable in the middle of an
+ * SMTP transaction; once it is back the next message is accepted and delivered, with no James
+ * restart. The other cases: mail.received unroutable, and the message store unable to write.
  */
-class BrokerOutageIT {
+class IngestFailuresIT {
     private static final String DOMAIN = "example.test";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -36,7 +37,7 @@ class BrokerOutageIT {
     static void startJames() throws Exception {
         proxy = new TcpProxy(RabbitMQEndpoint.amqpUri());
         james = PipelineJames.start(workDir, proxy.amqpUri(), Map.of(PipelineConfiguration.CONFIRM_TIMEOUT, "2000"),
-            UnaryOperator.identity()).withUsers(DOMAIN, "alice", "bob");
+            UnaryOperator.identity()).withUsers(DOMAIN, "alice", "bob", "carol");
     }
 
     @AfterAll
@@ -73,6 +74,33 @@ class BrokerOutageIT {
         await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == initial + 2);
         List<String> inbox = james.imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD);
         assertThat(String.join("\n", inbox)).contains("before outage").contains("after outage").doesNotContain("during outage");
+    }
+
+    /** Writes to carol only, so it cannot disturb the counts of the other tests. */
+    @Test
+    void aMessageStoreThatCannotWriteGives451ThenRecovers() throws Exception {
+        // A file where today's store directory must go: the store cannot create it.
+        Path blocked = james.messageStore().resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        java.nio.file.Files.createDirectories(james.messageStore());
+        boolean existed = java.nio.file.Files.exists(blocked);
+        Path moved = blocked.resolveSibling("moved-away");
+        if (existed) {
+            java.nio.file.Files.move(blocked, moved);
+        }
+        java.nio.file.Files.writeString(blocked, "in the way");
+        try {
+            long storedBefore = james.storedFileCount();
+            SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "disk trouble", "cannot store", "carol@" + DOMAIN);
+            assertThat(reply.code()).isEqualTo(451);
+            assertThat(james.storedFileCount()).isEqualTo(storedBefore);
+        } finally {
+            java.nio.file.Files.delete(blocked);
+            if (existed) {
+                java.nio.file.Files.move(moved, blocked);
+            }
+        }
+        assertThat(james.smtp().send("alice@" + DOMAIN, "disk fine", "stored", "carol@" + DOMAIN).code()).isEqualTo(250);
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD) == 1);
     }
 
     /** Writes to alice only, so it cannot disturb the counts of the test above, which reads bob's INBOX. */

@@ -1,0 +1,30 @@
+package dev.jamespipeline.it;
+
+import java.util.function.UnaryOperator;
+
+/** Test-only changes to the shipped mailetcontainer.xml. */
+final class MailetContainerEdits {
+    private static final String LOCAL_DELIVERY_END =
+        "<retries>0</retries>\n                <onMailetException>propagate</onMailetException>\n            </mailet>";
+
+    private MailetContainerEdits() {
+    }
+
+    /**
+     * After LocalDelivery (which then keeps the mail going), {@code PauseOnce} holds the stage
+     * consumer of the first message whose subject contains {@code subject}, before the stage acks.
+     */
+    static UnaryOperator<String> pauseAfterLocalDelivery(String subject) {
+        return conf -> {
+            if (!conf.contains(LOCAL_DELIVERY_END)) {
+                throw new IllegalStateException("mailetcontainer.xml changed: LocalDelivery block not found");
+            }
+            return conf.replace(LOCAL_DELIVERY_END,
+                "<retries>0</retries>\n                <consume>false</consume>\n"
+                    + "                <onMailetException>propagate</onMailetException>\n            </mailet>\n"
+                    + "            <mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>" + subject
+                    + "</subject></mailet>\n"
+                    + "            <mailet match=\"All\" class=\"Null\"/>");
+        };
+    }
+}
