@@ -3,14 +3,11 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.it.mailets.PauseOnce;
@@ -21,33 +18,26 @@ import dev.jamespipeline.it.mailets.PauseOnce;
  * One consumer with prefetch 1 is held by the test, and the queue may hold one ready message.
  */
 class BackpressureIT {
-    private static final String DOMAIN = "example.test";
+    private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int MAX_ATTEMPTS = 5;
 
-    @TempDir
-    static Path workDir;
-    static PipelineJames james;
+    @RegisterExtension
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob")
+        .setting(PipelineConfiguration.STAGE_CONCURRENCY, "1")
+        .setting(PipelineConfiguration.STAGE_PREFETCH, "1")
+        .setting(PipelineConfiguration.QUEUE_MAX_LENGTH, "1")
+        .editMailetContainer(MailetContainerEdits.pauseAfterLocalDelivery("hold"));
 
-    @BeforeAll
-    static void startJames() throws Exception {
-        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri(), Map.of(
-                PipelineConfiguration.STAGE_CONCURRENCY, "1",
-                PipelineConfiguration.STAGE_PREFETCH, "1",
-                PipelineConfiguration.QUEUE_MAX_LENGTH, "1"),
-                MailetContainerEdits.pauseAfterLocalDelivery("hold"))
-            .withUsers(DOMAIN, "alice", "bob");
-    }
-
+    /** Runs before the extension stops James, so a held consumer does not delay the shutdown. */
     @AfterAll
-    static void stopJames() throws Exception {
+    static void releasePausedConsumer() {
         PauseOnce.release();
-        james.close();
     }
 
     @Test
     void aFullQueueGives451UntilItDrains() throws Exception {
-        assertThat(james.smtp().send("alice@" + DOMAIN, "hold", "occupies the only consumer", "bob@" + DOMAIN).code())
+        assertThat(PIPELINE.james().smtp().send("alice@" + DOMAIN, "hold", "occupies the only consumer", "bob@" + DOMAIN).code())
             .isEqualTo(250);
         assertThat(PauseOnce.awaitReached(30)).isTrue();
         // A quorum queue starts refusing once it is over its limit, so one or two messages still fit.
@@ -55,8 +45,8 @@ class BackpressureIT {
         SmtpReply reply = null;
         long stored = 0;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            stored = james.storedFileCount();
-            reply = james.smtp().send("alice@" + DOMAIN, "queued " + attempt, "fills the queue", "bob@" + DOMAIN);
+            stored = PIPELINE.james().storedFileCount();
+            reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "queued " + attempt, "fills the queue", "bob@" + DOMAIN);
             if (!reply.accepted()) {
                 break;
             }
@@ -66,12 +56,12 @@ class BackpressureIT {
         assertThat(reply.code()).isEqualTo(451);
         assertThat(reply.text()).contains("4.3.0");
         assertThat(accepted).isBetween(2, 3);
-        assertThat(james.storedFileCount()).as("the refused message left nothing behind").isEqualTo(stored);
+        assertThat(PIPELINE.james().storedFileCount()).as("the refused message left nothing behind").isEqualTo(stored);
 
         PauseOnce.release();
         int expected = accepted;
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == expected);
-        assertThat(james.smtp().send("alice@" + DOMAIN, "room again", "accepted", "bob@" + DOMAIN).code()).isEqualTo(250);
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == expected + 1);
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == expected);
+        assertThat(PIPELINE.james().smtp().send("alice@" + DOMAIN, "room again", "accepted", "bob@" + DOMAIN).code()).isEqualTo(250);
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == expected + 1);
     }
 }

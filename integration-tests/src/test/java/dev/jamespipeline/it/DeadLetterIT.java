@@ -3,21 +3,17 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import org.apache.james.core.quota.QuotaCountLimit;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.core.Username;
 import org.apache.james.modules.QuotaProbesImpl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.rabbitmq.client.GetResponse;
 
@@ -28,34 +24,17 @@ import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /** Bad input and persistent failures end in the stage's dead-letter queue with a reason, and the queue keeps moving. */
 class DeadLetterIT {
-    private static final String DOMAIN = "example.test";
+    private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
-    @TempDir
-    static Path workDir;
-    static PipelineJames james;
-    static BrokerTap tap;
-    static String deadLetters;
-
-    @BeforeAll
-    static void startJames() throws Exception {
-        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri(),
-                Map.of(PipelineConfiguration.RETRY_DELAYS, "200,400"), UnaryOperator.identity())
-            .withUsers(DOMAIN, "alice", "bob", "full");
-        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
-        deadLetters = james.topology().deadLetterQueue(james.topology().stageQueue("route"));
-    }
-
-    @AfterAll
-    static void stopJames() throws Exception {
-        tap.close();
-        james.close();
-    }
+    @RegisterExtension
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "full")
+        .setting(PipelineConfiguration.RETRY_DELAYS, "200,400");
 
     @Test
     void aBodyThatIsNotJsonIsDeadLetteredWithItsReason() throws Exception {
-        ReceivedEvents.publishRaw(james, tap, "garbage-1", "{not json".getBytes(StandardCharsets.UTF_8));
+        ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "garbage-1", "{not json".getBytes(StandardCharsets.UTF_8));
 
         GetResponse dead = deadLetterFor("garbage-1");
         assertThat(reason(dead)).startsWith("invalid envelope: body is not JSON");
@@ -64,18 +43,18 @@ class DeadLetterIT {
 
     @Test
     void theHealthCheckIsDegradedWhileADeadLetterQueueHoldsMessages() throws Exception {
-        ReceivedEvents.publishRaw(james, tap, "garbage-for-health", "not json either".getBytes(StandardCharsets.UTF_8));
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> tap.readyCount(deadLetters) > 0);
+        ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "garbage-for-health", "not json either".getBytes(StandardCharsets.UTF_8));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> PIPELINE.tap().readyCount(deadLetters()) > 0);
 
-        PipelineJames.HealthReport health = james.pipelineHealth();
+        PipelineJames.HealthReport health = PIPELINE.james().pipelineHealth();
 
         assertThat(health.httpStatus()).isEqualTo(200);
-        assertThat(health.json()).contains("\"status\":\"degraded\"").contains(deadLetters);
+        assertThat(health.json()).contains("\"status\":\"degraded\"").contains(deadLetters());
     }
 
     @Test
     void anUnknownEnvelopeVersionIsDeadLetteredWithItsReason() throws Exception {
-        ReceivedEvents.publishRaw(james, tap, "version-2", "{\"version\":2,\"pipelineId\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "version-2", "{\"version\":2,\"pipelineId\":\"x\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(reason(deadLetterFor("version-2"))).contains("unsupported envelope version 2");
     }
@@ -85,19 +64,19 @@ class DeadLetterIT {
         ReceivedEnvelope hostile = new ReceivedEnvelope(ReceivedEnvelope.VERSION, "hostile-key", DOMAIN,
             new ReceivedEnvelope.StorageRef("../../../../etc/passwd", "0".repeat(64), 10), "alice@" + DOMAIN,
             List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of(), 0);
-        ReceivedEvents.publishRaw(james, tap, "hostile-key", CODEC.encode(hostile));
+        ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "hostile-key", CODEC.encode(hostile));
 
         assertThat(reason(deadLetterFor("hostile-key"))).contains("storage.key is invalid");
     }
 
     @Test
     void aStoredMessageThatDoesNotMatchItsDigestIsRetriedThenDeadLettered() throws Exception {
-        ReceivedEnvelope good = ReceivedEvents.publish(james, tap, "alice@" + DOMAIN, List.of("bob@" + DOMAIN),
+        ReceivedEnvelope good = ReceivedEvents.publish(PIPELINE.james(), PIPELINE.tap(), "alice@" + DOMAIN, List.of("bob@" + DOMAIN),
             ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "fine", "delivered"));
         ReceivedEnvelope corrupt = new ReceivedEnvelope(ReceivedEnvelope.VERSION, "corrupt-digest", DOMAIN,
             new ReceivedEnvelope.StorageRef(good.storage().key(), "f".repeat(64), good.storage().size()),
             "alice@" + DOMAIN, List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of(), 0);
-        ReceivedEvents.publishRaw(james, tap, "corrupt-digest", CODEC.encode(corrupt));
+        ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "corrupt-digest", CODEC.encode(corrupt));
 
         GetResponse dead = deadLetterFor("corrupt-digest");
         assertThat(reason(dead)).contains("stage failed after 3 attempts").contains("sha256");
@@ -106,22 +85,26 @@ class DeadLetterIT {
 
     @Test
     void aFailingLocalDeliveryIsRetriedThenDeadLetteredAndOtherMailKeepsFlowing() throws Exception {
-        QuotaProbesImpl quota = james.server().getProbe(QuotaProbesImpl.class);
+        QuotaProbesImpl quota = PIPELINE.james().server().getProbe(QuotaProbesImpl.class);
         quota.setMaxMessageCount(quota.getQuotaRoot(MailboxPath.inbox(Username.of("full@" + DOMAIN))), QuotaCountLimit.count(0));
 
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "no room", "over quota", "full@" + DOMAIN);
-        SmtpReply other = james.smtp().send("alice@" + DOMAIN, "room", "for alice", "alice@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "no room", "over quota", "full@" + DOMAIN);
+        SmtpReply other = PIPELINE.james().smtp().send("alice@" + DOMAIN, "room", "for alice", "alice@" + DOMAIN);
 
         GetResponse dead = deadLetterFor(reply.pipelineId());
         assertThat(reason(dead)).contains("stage failed after 3 attempts").containsIgnoringCase("quota");
         assertThat(other.accepted()).isTrue();
-        assertThat(james.imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD)).isGreaterThanOrEqualTo(1);
+        assertThat(PIPELINE.james().imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD)).isGreaterThanOrEqualTo(1);
+    }
+
+    private static String deadLetters() {
+        return PIPELINE.james().topology().deadLetterQueue(PIPELINE.james().topology().stageQueue("route"));
     }
 
     private static GetResponse deadLetterFor(String messageId) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (GetResponse response : tap.drain(deadLetters)) {
+            for (GetResponse response : PIPELINE.tap().drain(deadLetters())) {
                 if (messageId.equals(response.getProps().getMessageId())) {
                     return response;
                 }

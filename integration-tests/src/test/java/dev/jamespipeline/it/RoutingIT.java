@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import org.apache.james.utils.DataProbeImpl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.rabbitmq.client.GetResponse;
 
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.OutboundJob;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
@@ -25,32 +21,22 @@ import dev.jamespipeline.core.ledger.LedgerEntry;
 
 /** The routing stage: remote recipients become one outbound job, unknown local ones a bounce, aliases resolve. */
 class RoutingIT {
-    private static final String DOMAIN = "example.test";
+    private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
-    @TempDir
-    static Path workDir;
-    static PipelineJames james;
-    static BrokerTap tap;
+    @RegisterExtension
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "dave");
 
     @BeforeAll
-    static void startJames() throws Exception {
-        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri()).withUsers(DOMAIN, "alice", "bob", "dave");
-        james.server().getProbe(DataProbeImpl.class).addAddressMapping("team", DOMAIN, "dave@" + DOMAIN);
-        james.server().getProbe(DataProbeImpl.class).addAddressMapping("travel", DOMAIN, "dave@elsewhere.test");
-        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
-    }
-
-    @AfterAll
-    static void stopJames() throws Exception {
-        tap.close();
-        james.close();
+    static void addAliases() throws Exception {
+        DataProbeImpl data = PIPELINE.james().server().getProbe(DataProbeImpl.class);
+        data.addAddressMapping("team", DOMAIN, "dave@" + DOMAIN);
+        data.addAddressMapping("travel", DOMAIN, "dave@elsewhere.test");
     }
 
     @Test
     void aRemoteRecipientProducesExactlyOneOutboundJobAndLocalOnesAreDelivered() throws Exception {
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "mixed", "local and remote",
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "mixed", "local and remote",
             "bob@" + DOMAIN, "someone@remote.test", "other@remote.test");
         assertThat(reply.accepted()).isTrue();
 
@@ -62,25 +48,25 @@ class RoutingIT {
         assertThat(job.sender()).isEqualTo("alice@" + DOMAIN);
         assertThat(job.jobId()).startsWith(reply.pipelineId());
         // The job references the routed message: stored, intact, without the pipeline's local header.
-        String routed = Files.readString(james.messageStore().resolve(job.storage().key()));
+        String routed = Files.readString(PIPELINE.james().messageStore().resolve(job.storage().key()));
         assertThat(routed).contains("local and remote").doesNotContain("X-James-Pipeline-Id");
-        assertThat(Files.size(james.messageStore().resolve(job.storage().key()))).isEqualTo(job.storage().size());
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+        assertThat(Files.size(PIPELINE.james().messageStore().resolve(job.storage().key()))).isEqualTo(job.storage().size());
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
     }
 
     @Test
     void anAliasIsRewrittenBeforeDelivery() throws Exception {
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "to the team", "alias body", "team@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "to the team", "alias body", "team@" + DOMAIN);
         assertThat(reply.accepted()).isTrue();
 
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("dave@" + DOMAIN, PipelineJames.PASSWORD) == 1);
-        assertThat(james.imap().inboxMessages("dave@" + DOMAIN, PipelineJames.PASSWORD).get(0)).contains("alias body");
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("dave@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+        assertThat(PIPELINE.james().imap().inboxMessages("dave@" + DOMAIN, PipelineJames.PASSWORD).get(0)).contains("alias body");
     }
 
     @Test
     void aForwardToARemoteAddressBecomesAnOutboundJobWithAnIdDerivedFromTheOriginal() throws Exception {
         // James's RecipientRewriteTable re-sends remote forwards through the spool; root hands them back to the pipeline.
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "forward me", "forwarded body", "travel@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "forward me", "forwarded body", "travel@" + DOMAIN);
         assertThat(reply.accepted()).isTrue();
 
         List<OutboundJob> jobs = new java.util.ArrayList<>();
@@ -90,20 +76,20 @@ class RoutingIT {
         });
         assertThat(jobs).hasSize(1);
         assertThat(jobs.get(0).recipients()).containsExactly("dave@elsewhere.test");
-        assertThat(Files.readString(james.messageStore().resolve(jobs.get(0).storage().key()))).contains("forwarded body");
+        assertThat(Files.readString(PIPELINE.james().messageStore().resolve(jobs.get(0).storage().key()))).contains("forwarded body");
     }
 
     @Test
     void anUnknownLocalRecipientIsBouncedToTheSender() throws Exception {
         // SMTP refuses unknown local users at RCPT (ValidRcptHandler), so this arrives as another node would send it.
-        int before = james.imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD);
-        ReceivedEnvelope envelope = ReceivedEvents.publish(james, tap, "alice@" + DOMAIN, List.of("nobody@" + DOMAIN),
+        int before = PIPELINE.james().imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD);
+        ReceivedEnvelope envelope = ReceivedEvents.publish(PIPELINE.james(), PIPELINE.tap(), "alice@" + DOMAIN, List.of("nobody@" + DOMAIN),
             ReceivedEvents.message("alice@" + DOMAIN, "nobody@" + DOMAIN, "lost", "to a user who does not exist"));
 
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD) == before + 1);
-        List<String> messages = james.imap().inboxMessages("alice@" + DOMAIN, PipelineJames.PASSWORD);
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD) == before + 1);
+        List<String> messages = PIPELINE.james().imap().inboxMessages("alice@" + DOMAIN, PipelineJames.PASSWORD);
         assertThat(messages.get(messages.size() - 1)).contains("no such user here");
-        assertThat(new FileDeliveryLedger(james.ledgerRoot())
+        assertThat(new FileDeliveryLedger(PIPELINE.james().ledgerRoot())
             .contains(envelope.pipelineId(), LedgerEntry.bounced("nobody@" + DOMAIN))).isTrue();
     }
 
@@ -114,31 +100,21 @@ class RoutingIT {
 
     private static FileDeliveryLedger ledger() {
         try {
-            return new FileDeliveryLedger(james.ledgerRoot());
+            return new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    static List<OutboundJob> outboundJobsFor(String pipelineId) throws Exception {
-        return outboundJobs(tap, james).stream().filter(job -> job.pipelineId().equals(pipelineId)).collect(Collectors.toList());
+    private static List<OutboundJob> outboundJobsFor(String pipelineId) throws Exception {
+        return OutboundJobs.take(PIPELINE.tap(), PIPELINE.james()).stream()
+            .filter(job -> job.pipelineId().equals(pipelineId))
+            .collect(Collectors.toList());
     }
 
-    static List<OutboundJob> outboundJobsWithIdPrefix(String prefix) throws Exception {
-        return outboundJobs(tap, james).stream().filter(job -> job.pipelineId().startsWith(prefix)).collect(Collectors.toList());
-    }
-
-    /** Takes every job from the outbound queue (nothing consumes it yet, the outbound worker is not built). */
-    static List<OutboundJob> outboundJobs(BrokerTap tap, PipelineJames james) throws Exception {
-        List<GetResponse> all = tap.drain(james.topology().outboundQueue());
-        return all.stream()
-            .map(response -> {
-                try {
-                    return CODEC.decodeOutbound(response.getBody());
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            })
+    private static List<OutboundJob> outboundJobsWithIdPrefix(String prefix) throws Exception {
+        return OutboundJobs.take(PIPELINE.tap(), PIPELINE.james()).stream()
+            .filter(job -> job.pipelineId().startsWith(prefix))
             .collect(Collectors.toList());
     }
 }

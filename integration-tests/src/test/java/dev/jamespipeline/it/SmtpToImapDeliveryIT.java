@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.rabbitmq.client.GetResponse;
 
@@ -23,35 +21,22 @@ import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /** The happy path: SMTP in, RabbitMQ stage, IMAP out, with the events on the broker checked. */
 class SmtpToImapDeliveryIT {
-    private static final String DOMAIN = "example.test";
+    private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path workDir;
-    static PipelineJames james;
-    static BrokerTap tap;
+    @RegisterExtension
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol");
+
     static final EnvelopeCodec CODEC = new EnvelopeCodec();
-
-    @BeforeAll
-    static void startJames() throws Exception {
-        james = PipelineJames.start(workDir, RabbitMQEndpoint.amqpUri()).withUsers(DOMAIN, "alice", "bob", "carol");
-        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
-    }
-
-    @AfterAll
-    static void stopJames() throws Exception {
-        tap.close();
-        james.close();
-    }
 
     @Test
     void mailSentOverSmtpIsInTheRecipientsInboxOverImap() throws Exception {
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "hello bob", "first pipeline message", "bob@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "hello bob", "first pipeline message", "bob@" + DOMAIN);
 
         assertThat(reply.code()).isEqualTo(250);
         assertThat(reply.text()).contains("queued as");
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
-        String stored = james.imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD).get(0);
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+        String stored = PIPELINE.james().imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD).get(0);
         assertThat(stored)
             .contains("Subject: hello bob")
             .contains("first pipeline message")
@@ -60,9 +45,9 @@ class SmtpToImapDeliveryIT {
 
     @Test
     void theHealthCheckReportsAHealthyPipeline() throws Exception {
-        james.smtp().send("alice@" + DOMAIN, "health", "connects the publisher", "bob@" + DOMAIN);
+        PIPELINE.james().smtp().send("alice@" + DOMAIN, "health", "connects the publisher", "bob@" + DOMAIN);
 
-        PipelineJames.HealthReport health = james.pipelineHealth();
+        PipelineJames.HealthReport health = PIPELINE.james().pipelineHealth();
 
         assertThat(health.httpStatus()).isEqualTo(200);
         assertThat(health.json()).contains("\"status\":\"healthy\"");
@@ -70,13 +55,13 @@ class SmtpToImapDeliveryIT {
 
     @Test
     void mailReceivedEventReferencesTheStoredMessageAndCarriesNoBody() throws Exception {
-        Topology topology = james.topology();
-        String received = tap.tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+        Topology topology = PIPELINE.james().topology();
+        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
         String bodyMarker = "body-marker-that-must-not-ride-the-broker";
 
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "marker", bodyMarker, "carol@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "marker", bodyMarker, "carol@" + DOMAIN);
 
-        GetResponse event = tap.nextMatching(received,
+        GetResponse event = PIPELINE.tap().nextMatching(received,
             body -> new String(body, StandardCharsets.UTF_8).contains(reply.pipelineId()), WAIT);
         String json = new String(event.getBody(), StandardCharsets.UTF_8);
         assertThat(json).doesNotContain(bodyMarker).doesNotContain("Subject: marker");
@@ -91,7 +76,7 @@ class SmtpToImapDeliveryIT {
         assertThat(event.getProps().getMessageId()).isEqualTo(reply.pipelineId());
         assertThat(event.getProps().getHeaders()).containsKey("x-first-received");
         // The reference points at the bytes that were received, intact.
-        Path blob = james.messageStore().resolve(envelope.storage().key());
+        Path blob = PIPELINE.james().messageStore().resolve(envelope.storage().key());
         String storedBytes = java.nio.file.Files.readString(blob);
         assertThat(storedBytes).contains(bodyMarker);
         assertThat(java.nio.file.Files.size(blob)).isEqualTo(envelope.storage().size());
@@ -99,11 +84,11 @@ class SmtpToImapDeliveryIT {
 
     @Test
     void everyDeliveryIsAnnouncedAsMailDelivered() throws Exception {
-        String delivered = tap.tap(james.topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
+        String delivered = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
 
-        SmtpReply reply = james.smtp().send("bob@" + DOMAIN, "to alice", "announce me", "alice@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("bob@" + DOMAIN, "to alice", "announce me", "alice@" + DOMAIN);
 
-        DeliveredEvent event = CODEC.decodeDelivered(tap.nextMatching(delivered,
+        DeliveredEvent event = CODEC.decodeDelivered(PIPELINE.tap().nextMatching(delivered,
             body -> new String(body, StandardCharsets.UTF_8).contains(reply.pipelineId()), WAIT).getBody());
         assertThat(event.user()).isEqualTo("alice@" + DOMAIN);
         assertThat(event.mailbox()).isEqualTo("INBOX");
@@ -116,15 +101,15 @@ class SmtpToImapDeliveryIT {
 
     @Test
     void oneMessageToSeveralLocalUsersLandsOnceInEachInbox() throws Exception {
-        int bobBefore = james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD);
-        int carolBefore = james.imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD);
+        int bobBefore = PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD);
+        int carolBefore = PIPELINE.james().imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD);
 
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "team", "to both", "bob@" + DOMAIN, "carol@" + DOMAIN);
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "team", "to both", "bob@" + DOMAIN, "carol@" + DOMAIN);
 
         assertThat(reply.accepted()).isTrue();
-        await().atMost(WAIT).until(() -> james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == bobBefore + 1
-            && james.imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD) == carolBefore + 1);
-        List<String> carolMessages = james.imap().inboxMessages("carol@" + DOMAIN, PipelineJames.PASSWORD);
+        await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == bobBefore + 1
+            && PIPELINE.james().imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD) == carolBefore + 1);
+        List<String> carolMessages = PIPELINE.james().imap().inboxMessages("carol@" + DOMAIN, PipelineJames.PASSWORD);
         assertThat(carolMessages.get(carolMessages.size() - 1)).contains("to both");
     }
 }

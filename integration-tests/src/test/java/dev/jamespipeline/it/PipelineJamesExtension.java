@@ -1,0 +1,107 @@
+package dev.jamespipeline.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One James with the pipeline per test class: started before the class's {@code @BeforeAll}
+ * methods, stopped (and its queues removed) after its {@code @AfterAll} methods.
+ */
+final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallback {
+    static final String DOMAIN = "example.test";
+
+    private final List<String> users;
+    private final Map<String, String> settings = new HashMap<>();
+    private UnaryOperator<String> mailetContainerEdit = UnaryOperator.identity();
+    private boolean throughProxy;
+    private boolean brokerDownAtStart;
+    private Path workDir;
+    private TcpProxy proxy;
+    private PipelineJames james;
+    private BrokerTap tap;
+
+    private PipelineJamesExtension(List<String> users) {
+        this.users = users;
+    }
+
+    /** Users {@code <localPart>@example.test}, password {@link PipelineJames#PASSWORD}. */
+    static PipelineJamesExtension withUsers(String... localParts) {
+        return new PipelineJamesExtension(List.of(localParts));
+    }
+
+    PipelineJamesExtension setting(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    PipelineJamesExtension editMailetContainer(UnaryOperator<String> edit) {
+        mailetContainerEdit = edit;
+        return this;
+    }
+
+    /** James reaches RabbitMQ through a {@link TcpProxy} the test can cut. */
+    PipelineJamesExtension throughProxy() {
+        throughProxy = true;
+        return this;
+    }
+
+    /** The proxy is cut before James starts. */
+    PipelineJamesExtension brokerDownAtStart() {
+        throughProxy = true;
+        brokerDownAtStart = true;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        workDir = Files.createTempDirectory("pipeline-it-");
+        String amqpUri = RabbitMQEndpoint.amqpUri();
+        if (throughProxy) {
+            proxy = new TcpProxy(amqpUri);
+            if (brokerDownAtStart) {
+                proxy.cut();
+            }
+            amqpUri = proxy.amqpUri();
+        }
+        james = PipelineJames.start(workDir, amqpUri, settings, mailetContainerEdit)
+            .withUsers(DOMAIN, users.toArray(String[]::new));
+        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        tap.close();
+        if (proxy != null) {
+            proxy.restore();
+        }
+        james.close();
+        if (proxy != null) {
+            proxy.close();
+        }
+        try (Stream<Path> paths = Files.walk(workDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    PipelineJames james() {
+        return james;
+    }
+
+    BrokerTap tap() {
+        return tap;
+    }
+
+    TcpProxy proxy() {
+        return proxy;
+    }
+}
