@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.store.Digests;
+import dev.jamespipeline.core.store.DirectorySync;
 import dev.jamespipeline.core.store.DurableDirectories;
 
 /**
@@ -18,6 +19,7 @@ import dev.jamespipeline.core.store.DurableDirectories;
  */
 public final class FileDeliveryLedger implements DeliveryLedger {
     private final Path root;
+    private final DirectorySync directorySync = new DirectorySync();
 
     public FileDeliveryLedger(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -38,7 +40,9 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         } catch (FileAlreadyExistsException alreadyRecorded) {
             return;
         }
-        DurableDirectories.fsync(marker.getParent());
+        if (entry.effect().mustSurviveACrash()) {
+            directorySync.fsync(marker.getParent());
+        }
     }
 
     private Path markerFor(String pipelineId, LedgerEntry entry) {

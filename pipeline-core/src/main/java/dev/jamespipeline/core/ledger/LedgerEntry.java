@@ -9,7 +9,26 @@ import java.util.Locale;
  */
 public record LedgerEntry(Effect effect, String subject) {
 
-    public enum Effect { DELIVERED, OUTBOUND_QUEUED, BOUNCED, STAGE_DONE }
+    public enum Effect {
+        DELIVERED(true),
+        OUTBOUND_QUEUED(true),
+        BOUNCED(true),
+        /**
+         * Only lets a repeated stage skip loading the message: if a crash loses it, the per-recipient
+         * entries still make the repeat harmless, so it is not worth an fsync.
+         */
+        STAGE_DONE(false);
+
+        private final boolean mustSurviveACrash;
+
+        Effect(boolean mustSurviveACrash) {
+            this.mustSurviveACrash = mustSurviveACrash;
+        }
+
+        public boolean mustSurviveACrash() {
+            return mustSurviveACrash;
+        }
+    }
 
     public LedgerEntry {
         if (subject == null || subject.isBlank()) {

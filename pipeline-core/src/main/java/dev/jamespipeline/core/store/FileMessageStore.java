@@ -26,6 +26,7 @@ public final class FileMessageStore implements MessageStore {
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private final Path root;
+    private final DirectorySync directorySync = new DirectorySync();
 
     public FileMessageStore(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -51,7 +52,7 @@ public final class FileMessageStore implements MessageStore {
                 size = counting.count();
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            DurableDirectories.fsync(directory);
+            directorySync.fsync(directory);
             return new StoredBlob(key, HexFormat.of().formatHex(digest.digest()), size);
         } finally {
             Files.deleteIfExists(temp);
@@ -86,7 +87,7 @@ public final class FileMessageStore implements MessageStore {
     public void delete(StorageKey key) throws IOException {
         Path target = resolve(key);
         if (Files.deleteIfExists(target)) {
-            DurableDirectories.fsync(target.getParent());
+            directorySync.fsync(target.getParent());
         }
     }
 
