@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SMTP accept benchmark: James 3.8.1 with the RabbitMQ pipeline against the same James with its
-# stock configuration (James's own sample conf from the memory-app zip), in one invocation,
+# stock configuration (James's own sample conf from the memory-app zip) and, when Debian's postfix
+# package is installed, Postfix with its fsync'd queue (delivering to discard), in one invocation,
 # alternating rounds on a fresh server each time. Not part of the tests.
 #   bench/accept.sh [SESSIONS=20] [MESSAGES_PER_SESSION=100] [SIZE_BYTES=10240] [ROUNDS=2] [MAILBOXES=100]
+#   VARIANTS="pipeline stock postfix" chooses what runs (postfix needs Debian's postfix package and root).
 #   WARMUP_PER_SESSION=50 (default) messages per session are sent first and not reported.
 #   PROFILE=1 bench/accept.sh ...   also records a JFR profile per run in /tmp/james-bench-profiles/
 # All traffic stays on 127.0.0.1; every James it starts is stopped at the end.
@@ -18,6 +20,7 @@ home="$root/distribution/target/james"
 stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
 load="$root/benchmarks/target/smtp-load.jar"
 work=$(mktemp -d /tmp/james-bench.XXXXXX)
+chmod 755 "$work"   # Postfix daemons run as user postfix and must reach their queue below it
 pid=
 
 stop_james() {
@@ -25,6 +28,28 @@ stop_james() {
     kill "$pid"; wait "$pid" 2>/dev/null || true
   fi
   pid=
+  if [ -n "${postfix_conf:-}" ]; then
+    postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true
+    postfix_conf=
+  fi
+}
+
+# A private Postfix instance on the bench port: relays for 127.0.0.0/8 and discards after queueing,
+# so what is measured is its accept path (smtpd, cleanup, fsync'd queue file).
+start_postfix() {
+  local dir=$1
+  mkdir -p "$dir/queue" "$dir/data"
+  cp /etc/postfix/main.cf /etc/postfix/master.cf "$dir/"
+  chown postfix "$dir/data"
+  postconf -c "$dir" -e "queue_directory=$dir/queue" "data_directory=$dir/data" "inet_interfaces=127.0.0.1" \
+    "mynetworks=127.0.0.0/8" "mydestination=" "relay_domains=" "default_transport=discard:bench" \
+    "local_transport=discard:bench" "relay_transport=discard:bench" "smtpd_relay_restrictions=permit_mynetworks,reject" \
+    "maillog_file=" "syslog_name=postfix-bench"
+  postconf -c "$dir" -M "smtp/inet=127.0.0.1:12525 inet n - n - - smtpd"
+  # postfix -c accepts only directories the default instance lists.
+  postconf -e "alternate_config_directories=$dir"
+  postfix -c "$dir" check && postfix -c "$dir" start >/dev/null
+  postfix_conf=$dir
 }
 delete_bench_queues() {
   for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
@@ -93,9 +118,27 @@ start_james() {
 
 echo "# SMTP accept: $sessions sessions x $per_session messages of $size bytes to $mailboxes mailboxes, $rounds round(s) per variant"
 echo "# command: bench/accept.sh $sessions $per_session $size $rounds $mailboxes   ($(nproc) cores, $(date -u +%FT%TZ))"
+variants="pipeline stock"
+command -v postfix >/dev/null && [ "$(id -u)" = 0 ] && variants="$variants postfix"
+variants=${VARIANTS:-$variants}
 for round in $(seq 1 "$rounds"); do
-  for variant in pipeline stock; do
+  for variant in $variants; do
     dir="$work/$variant-$round"
+    if [ "$variant" = postfix ]; then
+      start_postfix "$dir"
+      java -jar "$load" 12525 "$sessions" "${WARMUP_PER_SESSION:-50}" "$size" bench.test "$mailboxes" >/dev/null
+      result=$(java -jar "$load" 12525 "$sessions" "$per_session" "$size" bench.test "$mailboxes" | tr '\n' ' ')
+      printf '%-8s round %s: %s\n' "$variant" "$round" "$result"
+      if command -v smtp-source >/dev/null; then
+        # Cross-check of our load generator: Postfix's own smtp-source, same sessions, count and size.
+        total=$((sessions * per_session)); start=$(date +%s%N)
+        smtp-source -s "$sessions" -m "$total" -l "$size" -f load@load.local -t user0@bench.test 127.0.0.1:12525
+        printf 'smtp-source round %s: (Postfix) sent=%s msg_per_s=%s\n' "$round" "$total" \
+          "$(echo "$total $start $(date +%s%N)" | awk '{ printf "%.1f", $1 / (($3 - $2) / 1e9) }')"
+      fi
+      stop_james
+      continue
+    fi
     prepare "$variant" "$dir"
     start_james "$dir"
     # Warm-up, not reported: lets the JIT compile both servers' hot paths before the measured run.
