@@ -4,6 +4,7 @@
 # package is installed, Postfix with its fsync'd queue (delivering to discard), in one invocation,
 # alternating rounds on a fresh server each time. Not part of the tests.
 #   bench/accept.sh [SESSIONS=20] [MESSAGES_PER_SESSION=100] [SIZE_BYTES=10240] [ROUNDS=2] [MAILBOXES=100]
+#   PIPELINE_SETTINGS="queue.type=classic stage.concurrency=8" overrides pipeline.properties keys.
 #   VARIANTS="pipeline stock postfix" chooses what runs (postfix needs Debian's postfix package and root).
 #   WARMUP_PER_SESSION=50 (default) messages per session are sent first and not reported.
 #   PROFILE=1 bench/accept.sh ...   also records a JFR profile per run in /tmp/james-bench-profiles/
@@ -14,7 +15,7 @@ root=$(pwd)
 sessions=${1:-20}; per_session=${2:-100}; size=${3:-10240}; rounds=${4:-2}; mailboxes=${5:-100}
 . scripts/rabbitmq.sh
 
-mvn -B -q -DskipTests package
+mvn -B -q -Dstyle.color=never -DskipTests package
 ensure_rabbitmq 127.0.0.1 5672
 home="$root/distribution/target/james"
 stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
@@ -81,6 +82,9 @@ prepare() {
     sed -i 's/0.0.0.0:2525/127.0.0.1:12525/; s/0.0.0.0:5870/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
     sed -i 's/0.0.0.0:1143/127.0.0.1:11143/' "$dir/conf/imapserver.xml"
     sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
+    for setting in ${PIPELINE_SETTINGS:-}; do
+      sed -i "s|^${setting%%=*}=.*|$setting|" "$dir/conf/pipeline.properties"
+    done
   else
     cp -r "$stock_conf" "$dir/conf"
     sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"

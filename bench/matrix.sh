@@ -16,7 +16,8 @@ for size in 10240 102400; do
   for plan in 1:300 20:50 100:10; do
     sessions=${plan%%:*}; per_session=${plan##*:}
     WARMUP_PER_SESSION=$(( per_session / 2 + 1 )) bench/accept.sh "$sessions" "$per_session" "$size" "$rounds" "$mailboxes" \
-      | grep -E '^(pipeline|stock|postfix|smtp-source) ' | sed "s/^/size=$size sessions=$sessions /" | tee -a "$raw"
+      | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^(pipeline|stock|postfix|smtp-source) ' \
+      | sed "s/^/size=$size sessions=$sessions /" | tee -a "$raw"
   done
 done
 
