@@ -4,6 +4,8 @@
 # package is installed, Postfix with its fsync'd queue (delivering to discard), in one invocation,
 # alternating rounds on a fresh server each time. Not part of the tests.
 #   bench/accept.sh [SESSIONS=20] [MESSAGES_PER_SESSION=100] [SIZE_BYTES=10240] [ROUNDS=2] [MAILBOXES=100]
+#   VARIANTS="pipeline pipeline-slow" compares accept with a first stage that takes SLOW_STAGE_MS (200)
+#   per message (decoupling: SMTP must not feel it).
 #   PIPELINE_SETTINGS="queue.type=classic stage.concurrency=8" overrides pipeline.properties keys.
 #   VARIANTS="pipeline stock postfix" chooses what runs (postfix needs Debian's postfix package and root).
 #   WARMUP_PER_SESSION=50 (default) messages per session are sent first and not reported.
@@ -77,11 +79,17 @@ keystore() {
 prepare() {
   local variant=$1 dir=$2
   mkdir -p "$dir"
-  if [ "$variant" = pipeline ]; then
+  if [ "$variant" = pipeline ] || [ "$variant" = pipeline-slow ]; then
     cp -r "$home/conf" "$home/extensions-jars" "$dir/"
     sed -i 's/0.0.0.0:2525/127.0.0.1:12525/; s/0.0.0.0:5870/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
     sed -i 's/0.0.0.0:1143/127.0.0.1:11143/' "$dir/conf/imapserver.xml"
     sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
+    if [ "$variant" = pipeline-slow ]; then
+      # Decoupling: a first stage that takes SLOW_STAGE_MS per message, before routing.
+      cp "$root/benchmarks/target/benchmarks-"*.jar "$dir/extensions-jars/"
+      sed -i "s/^stages=.*/stages=slow,route/" "$dir/conf/pipeline.properties"
+      sed -i 's#<processor state="route" enableJmx="true">#<processor state="slow" enableJmx="false"><mailet match="All" class="dev.jamespipeline.bench.SlowStage"><millis>'"${SLOW_STAGE_MS:-200}"'</millis></mailet><mailet match="All" class="dev.jamespipeline.mailets.PassToNextStage"><onMailetException>propagate</onMailetException></mailet></processor>\n        &#' "$dir/conf/mailetcontainer.xml"
+    fi
     for setting in ${PIPELINE_SETTINGS:-}; do
       sed -i "s|^${setting%%=*}=.*|$setting|" "$dir/conf/pipeline.properties"
     done
@@ -145,6 +153,14 @@ for round in $(seq 1 "$rounds"); do
     fi
     prepare "$variant" "$dir"
     start_james "$dir"
+    if [ "$variant" = pipeline-slow ]; then
+      # The slow stage drains far behind the burst: measure accept only, the point of decoupling.
+      java -jar "$load" 12525 "$sessions" "${WARMUP_PER_SESSION:-50}" "$size" bench.test "$mailboxes" >/dev/null
+      result=$(java -jar "$load" 12525 "$sessions" "$per_session" "$size" bench.test "$mailboxes" | tr '\n' ' ')
+      printf '%-8s round %s: %s| slow stage %s ms per message\n' "$variant" "$round" "$result" "${SLOW_STAGE_MS:-200}"
+      stop_james
+      continue
+    fi
     # Warm-up, not reported: lets the JIT compile both servers' hot paths before the measured run.
     java -jar "$load" 12525 "$sessions" "${WARMUP_PER_SESSION:-50}" "$size" bench.test "$mailboxes" 18000 >/dev/null
     broker=$(pgrep -f beam.smp | head -n 1)

@@ -64,10 +64,10 @@ public final class SmtpAcceptLoad {
 
         Histogram latency = recorder.getIntervalHistogram();
         int accepted = replies.getOrDefault(250, new AtomicInteger()).get();
-        System.out.printf("sent=%d accepted=%d replies=%s seconds=%.2f msg_per_s=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f%n",
+        System.out.printf("sent=%d accepted=%d replies=%s seconds=%.2f msg_per_s=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f%n",
             sessions * perSession, accepted, replies, seconds, accepted / seconds,
             latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(90) / 1e6,
-            latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
+            latency.getValueAtPercentile(99) / 1e6, latency.getValueAtPercentile(99.9) / 1e6, latency.getMaxValue() / 1e6);
 
         if (args.length >= 7) {
             long waited = waitForDelivery(Integer.parseInt(args[6]), domain, users, accepted, start);
