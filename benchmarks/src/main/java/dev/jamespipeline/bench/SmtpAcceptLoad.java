@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.apache.commons.net.smtp.SMTPClient;
 
 /**
  * SMTP accept load: {@code sessions} connections in parallel, each sending {@code messages}
@@ -77,23 +76,15 @@ public final class SmtpAcceptLoad {
 
     private static void session(int port, int messages, String domain, int users, byte[] body, Recorder recorder,
                                 Map<Integer, AtomicInteger> replies, AtomicLong sequence) throws IOException {
-        RawDataSmtpClient client = new RawDataSmtpClient();
-        client.setDefaultTimeout(60_000);
-        client.connect("127.0.0.1", port);
-        // Without it the final "." waits for the server's delayed ACK (40 ms on Linux) and every
-        // latency measured is mostly that wait.
-        client.setTcpNoDelay(true);
+        RawDataSmtpClient client = RawDataSmtpClient.connect(port);
         try {
-            client.login("load.local");
             for (int i = 0; i < messages; i++) {
                 long number = sequence.incrementAndGet();
                 String to = "user" + (number % users) + "@" + domain;
-                client.setSender("load@load.local");
-                client.addRecipient(to);
                 byte[] headers = ("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + number
                     + "\r\nMessage-ID: <" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
-                int reply = client.sendData(headers, body, recorder);
+                int reply = client.send(to, headers, body, recorder);
                 replies.computeIfAbsent(reply, code -> new AtomicInteger()).incrementAndGet();
             }
             client.logout();
@@ -126,34 +117,8 @@ public final class SmtpAcceptLoad {
         return response.statusCode() == 200 ? Long.parseLong(response.body().trim()) : 0;
     }
 
-    /**
-     * Sends DATA content as prepared bytes: the body is already dot-safe and CRLF-terminated, so the
-     * per-character transformation of Commons Net's message writer (which costs the load generator
-     * more CPU than the servers it measures) is skipped. Timing covers only the final "." to the reply.
-     */
-    private static final class RawDataSmtpClient extends SMTPClient {
-        private static final byte[] END_OF_DATA = ".\r\n".getBytes(StandardCharsets.US_ASCII);
-
-        int sendData(byte[] headers, byte[] body, Recorder recorder) throws IOException {
-            if (!org.apache.commons.net.smtp.SMTPReply.isPositiveIntermediate(data())) {
-                return getReplyCode();
-            }
-            _output_.flush();
-            java.io.OutputStream out = _socket_.getOutputStream();
-            out.write(headers);
-            out.write(body);
-            out.flush();
-            long endOfData = System.nanoTime();
-            out.write(END_OF_DATA);
-            out.flush();
-            int reply = getReply();
-            recorder.recordValue(System.nanoTime() - endOfData);
-            return reply;
-        }
-    }
-
     /** Printable lines adding up to {@code size} bytes, CRLF-terminated, no line starting with '.'. */
-    private static String body(int size) {
+    static String body(int size) {
         StringBuilder text = new StringBuilder(size);
         String line = "The quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmnopqrstuvwxyz\r\n";
         while (text.length() + line.length() <= size) {

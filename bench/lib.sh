@@ -1,0 +1,116 @@
+# Sourced by the bench scripts: builds, then prepares, starts and stops the servers under test
+# (James with the pipeline, stock James, Postfix) on 127.0.0.1 bench ports. Expects $root, and
+# $mailboxes for the users start_james creates.
+. scripts/rabbitmq.sh
+
+mvn -B -q -Dstyle.color=never -DskipTests package
+ensure_rabbitmq 127.0.0.1 5672
+home="$root/distribution/target/james"
+stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
+load="$root/benchmarks/target/smtp-load.jar"
+work=$(mktemp -d /tmp/james-bench.XXXXXX)
+chmod 755 "$work"   # Postfix daemons run as user postfix and must reach their queue below it
+pid=
+
+stop_james() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  fi
+  pid=
+  if [ -n "${postfix_conf:-}" ]; then
+    postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true
+    postfix_conf=
+  fi
+}
+
+# A private Postfix instance on the bench port: relays for 127.0.0.0/8 and discards after queueing,
+# so what is measured is its accept path (smtpd, cleanup, fsync'd queue file).
+start_postfix() {
+  local dir=$1
+  mkdir -p "$dir/queue" "$dir/data"
+  cp /etc/postfix/main.cf /etc/postfix/master.cf "$dir/"
+  chown postfix "$dir/data"
+  postconf -c "$dir" -e "queue_directory=$dir/queue" "data_directory=$dir/data" "inet_interfaces=127.0.0.1" \
+    "mynetworks=127.0.0.0/8" "mydestination=" "relay_domains=" "default_transport=discard:bench" \
+    "local_transport=discard:bench" "relay_transport=discard:bench" "smtpd_relay_restrictions=permit_mynetworks,reject" \
+    "maillog_file=" "syslog_name=postfix-bench"
+  postconf -c "$dir" -M "smtp/inet=127.0.0.1:12525 inet n - n - - smtpd"
+  # postfix -c accepts only directories the default instance lists.
+  postconf -e "alternate_config_directories=$dir"
+  postfix -c "$dir" check && postfix -c "$dir" start >/dev/null
+  postfix_conf=$dir
+}
+delete_bench_queues() {
+  for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
+}
+trap 'stop_james; rm -rf "$work"; delete_bench_queues' EXIT
+
+# CPU seconds a process has used so far: "user system"
+cpu_seconds() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", $14 / tck, $15 / tck }' "/proc/$1/stat"
+}
+
+# cpu_delta "BEFORE" "AFTER": "user=U sys=S" consumed in between
+cpu_delta() {
+  echo "$1 $2" | awk '{ printf "user=%.2f sys=%.2f", $3 - $1, $4 - $2 }'
+}
+
+keystore() {
+  rm -f "$1/keystore"
+  keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$1/keystore" -storepass james72laBalle \
+    -keypass james72laBalle -dname CN=localhost -validity 30 >/dev/null 2>&1
+}
+
+# prepare VARIANT DIR: a working directory with the variant's configuration on bench ports
+prepare() {
+  local variant=$1 dir=$2
+  mkdir -p "$dir"
+  if [ "$variant" = pipeline ] || [ "$variant" = pipeline-slow ]; then
+    cp -r "$home/conf" "$home/extensions-jars" "$dir/"
+    sed -i 's/0.0.0.0:2525/127.0.0.1:12525/; s/0.0.0.0:5870/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
+    sed -i 's/0.0.0.0:1143/127.0.0.1:11143/' "$dir/conf/imapserver.xml"
+    sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
+    if [ "$variant" = pipeline-slow ]; then
+      # Decoupling: a first stage that takes SLOW_STAGE_MS per message, before routing.
+      cp "$root/benchmarks/target/benchmarks-"*.jar "$dir/extensions-jars/"
+      sed -i "s/^stages=.*/stages=slow,route/" "$dir/conf/pipeline.properties"
+      sed -i 's#<processor state="route" enableJmx="true">#<processor state="slow" enableJmx="false"><mailet match="All" class="dev.jamespipeline.bench.SlowStage"><millis>'"${SLOW_STAGE_MS:-200}"'</millis></mailet><mailet match="All" class="dev.jamespipeline.mailets.PassToNextStage"><onMailetException>propagate</onMailetException></mailet></processor>\n        &#' "$dir/conf/mailetcontainer.xml"
+    fi
+    for setting in ${PIPELINE_SETTINGS:-}; do
+      sed -i "s|^${setting%%=*}=.*|$setting|" "$dir/conf/pipeline.properties"
+    done
+  else
+    cp -r "$stock_conf" "$dir/conf"
+    sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
+    sed -i 's/0.0.0.0:143</127.0.0.1:11143</; s/0.0.0.0:993/127.0.0.1:11993/' "$dir/conf/imapserver.xml"
+    # Only so the benchmark can count deliveries over IMAP without TLS; SMTP is untouched.
+    sed -i 's#<plainAuthDisallowed>true</plainAuthDisallowed>#<plainAuthDisallowed>false</plainAuthDisallowed>#' "$dir/conf/imapserver.xml"
+    echo "enabled=false" > "$dir/conf/jmap.properties"
+  fi
+  sed -i 's/^port=8000/port=18000/' "$dir/conf/webadmin.properties"
+  sed -i 's/^jmx.port=9999/jmx.port=19999/' "$dir/conf/jmx.properties"
+  sed -i 's#<file>/logs/james.log</file>#<file>'"$dir"'/james-file.log</file>#; s#/logs/james.%i.log.tar.gz#'"$dir"'/james.%i.log.tar.gz#' "$dir/conf/logback.xml"
+  keystore "$dir/conf"
+}
+
+start_james() {
+  local dir=$1 profile=
+  if [ "${PROFILE:-0}" = 1 ]; then
+    mkdir -p /tmp/james-bench-profiles
+    profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/$(basename "$dir").jfr,settings=profile"
+  fi
+  (cd "$dir" && exec java -Xmx2g $profile -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
+    -Dextra.props="$dir/conf/jvm.properties" -cp "$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*" \
+    org.apache.james.MemoryJamesServerMain >"$dir/james.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 120); do
+    grep -q "JAMES server started" "$dir/james.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
+    sleep 1
+  done
+  curl -sf -XPUT http://127.0.0.1:18000/domains/bench.test
+  for user in $(seq 0 $((mailboxes - 1))); do
+    curl -sf -XPUT "http://127.0.0.1:18000/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  done
+}
+
