@@ -54,6 +54,8 @@ class ConfirmedPublisherIT {
     void tearDown() throws Exception {
         publisher.close();
         brokerConnection.close();
+        channel.queueDelete(queue);
+        channel.exchangeDelete(exchange);
         admin.close();
         TopologyCleanup.delete(RabbitMQEndpoint.amqpUri(), configuration);
     }
