@@ -1,6 +1,5 @@
 package dev.jamespipeline.listeners;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Optional;
