@@ -12,6 +12,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 
+import dev.jamespipeline.core.broker.FailureRouter;
+import dev.jamespipeline.core.broker.FailureRouter.QueuedMessage;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
@@ -57,24 +59,27 @@ final class StageConsumer extends DefaultConsumer {
 
     /** Returns normally once the message's outcome (done, retry scheduled, dead-lettered) is durable. */
     private void handle(AMQP.BasicProperties properties, byte[] body) throws PublishException {
+        QueuedMessage original = new QueuedMessage(properties, body);
         ReceivedEnvelope envelope;
         try {
             envelope = codec.decodeReceived(body);
         } catch (InvalidEnvelopeException e) {
             LOGGER.warn("Dead-lettering an invalid envelope from {}: {}", workQueue, e.getMessage());
-            failures.deadLetter(workQueue, properties, body, "invalid envelope: " + e.getMessage());
+            failures.deadLetter(workQueue, original, "invalid envelope: " + e.getMessage());
             return;
         }
         if (!stage.equals(envelope.stage())) {
-            failures.deadLetter(workQueue, properties, body,
+            failures.deadLetter(workQueue, original,
                 "envelope is addressed to stage '" + envelope.stage() + "' but arrived in " + workQueue);
             return;
         }
         try {
             runner.run(envelope, new String(body, StandardCharsets.UTF_8));
         } catch (Exception e) {
-            String where = failures.stageFailed(workQueue, envelope, properties, body, describe(e));
-            LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, describe(e), e);
+            QueuedMessage retry = new QueuedMessage(properties, codec.encode(envelope.nextAttempt()));
+            String reason = "stage failed: " + FailureRouter.describe(e);
+            String where = failures.failed(workQueue, envelope.attempt(), original, retry, reason);
+            LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, reason, e);
         }
     }
 
@@ -89,13 +94,5 @@ final class StageConsumer extends DefaultConsumer {
             // The broker requeues unacked messages of a closed channel; the ledger makes the repeat harmless.
             LOGGER.info("Stage {}: channel closed before the message was settled, the broker will redeliver it", stage);
         }
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
-        }
-        return text.toString();
     }
 }

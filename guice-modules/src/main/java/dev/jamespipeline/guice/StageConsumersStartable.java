@@ -22,6 +22,7 @@ import com.rabbitmq.client.Connection;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.FailureRouter;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 
@@ -55,7 +56,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
         this.topology = topology;
         this.codec = codec;
         this.runner = runner;
-        this.failures = new FailureRouter(publisher, topology, codec, configuration.retryDelays());
+        this.failures = new FailureRouter(publisher, topology, configuration.retryDelays());
         this.publisher = publisher;
         this.processors = processors;
     }

@@ -79,7 +79,7 @@ class DeadLetterIT {
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "corrupt-digest", CODEC.encode(corrupt));
 
         GetResponse dead = deadLetterFor("corrupt-digest");
-        assertThat(reason(dead)).contains("stage failed after 3 attempts").contains("sha256");
+        assertThat(reason(dead)).contains("failed after 3 attempts: stage failed").contains("sha256");
         assertThat(CODEC.decodeReceived(dead.getBody()).attempt()).as("two retries happened first").isEqualTo(2);
     }
 
@@ -92,7 +92,7 @@ class DeadLetterIT {
         SmtpReply other = PIPELINE.james().smtp().send("alice@" + DOMAIN, "room", "for alice", "alice@" + DOMAIN);
 
         GetResponse dead = deadLetterFor(reply.pipelineId());
-        assertThat(reason(dead)).contains("stage failed after 3 attempts").containsIgnoringCase("quota");
+        assertThat(reason(dead)).contains("failed after 3 attempts: stage failed").containsIgnoringCase("quota");
         assertThat(other.accepted()).isTrue();
         assertThat(PIPELINE.james().imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD)).isGreaterThanOrEqualTo(1);
     }

@@ -21,6 +21,10 @@ public final class Topology {
     public static final String MAIL_RECEIVED = "mail.received";
     public static final String MAIL_DELIVERED = "mail.delivered";
     public static final String OUTBOUND_DELIVER = "outbound.deliver";
+    /** Mailbox changes the search index follows: flags changed, messages expunged, mailbox deleted. */
+    public static final String MAILBOX_FLAGS = "mailbox.flags";
+    public static final String MAILBOX_EXPUNGED = "mailbox.expunged";
+    public static final String MAILBOX_DELETED = "mailbox.deleted";
 
     private final PipelineConfiguration configuration;
     private final String prefix;
@@ -75,6 +79,11 @@ public final class Topology {
         return prefix + "pipeline.outbound.deliver";
     }
 
+    /** Fed with mail.delivered and mailbox.* events; declared only where the search indexer runs. */
+    public String indexQueue() {
+        return prefix + "pipeline.index";
+    }
+
     /** Every queue consumers take work from: one per stage, and the outbound queue. */
     public List<String> workQueues() {
         List<String> queues = new ArrayList<>();
@@ -104,6 +113,18 @@ public final class Topology {
 
         declareWorkQueue(channel, outboundQueue());
         channel.queueBind(outboundQueue(), outboundJobsExchange(), OUTBOUND_DELIVER);
+    }
+
+    /**
+     * The indexer's queue. Only nodes running the indexer declare it: were it declared everywhere,
+     * a deployment without search would fill it with mail.delivered events until publishes fail.
+     */
+    public void declareIndexQueue(Channel channel) throws IOException {
+        declare(channel);
+        declareWorkQueue(channel, indexQueue());
+        for (String routingKey : List.of(MAIL_DELIVERED, MAILBOX_FLAGS, MAILBOX_EXPUNGED, MAILBOX_DELETED)) {
+            channel.queueBind(indexQueue(), mailEventsExchange(), routingKey);
+        }
     }
 
     /** A work queue with its dead-letter queue and one delay queue per retry tier. */
