@@ -77,7 +77,19 @@ public final class EnvelopeCodec {
     }
 
     public DeliveredEvent decodeDelivered(byte[] body) throws InvalidEnvelopeException {
-        return bindVersioned(body, DeliveredEvent.class);
+        DeliveredEvent event = bindVersioned(body, DeliveredEvent.class);
+        if (event.user() == null || event.mailboxId() == null || event.deliveredAt() == null) {
+            throw new InvalidEnvelopeException("user, mailboxId and deliveredAt are required");
+        }
+        return event;
+    }
+
+    public MailboxChangeEvent decodeMailboxChange(byte[] body) throws InvalidEnvelopeException {
+        MailboxChangeEvent event = bindVersioned(body, MailboxChangeEvent.class);
+        if (event.kind() == null || event.user() == null || event.mailboxId() == null) {
+            throw new InvalidEnvelopeException("kind, user and mailboxId are required");
+        }
+        return event;
     }
 
     /**

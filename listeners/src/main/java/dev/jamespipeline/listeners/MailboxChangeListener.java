@@ -1,0 +1,81 @@
+package dev.jamespipeline.listeners;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.apache.james.events.Event;
+import org.apache.james.events.EventListener;
+import org.apache.james.events.Group;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.events.GenericGroup;
+import org.apache.james.mailbox.events.MailboxEvents.Expunged;
+import org.apache.james.mailbox.events.MailboxEvents.FlagsUpdated;
+import org.apache.james.mailbox.events.MailboxEvents.MailboxDeletion;
+import org.apache.james.mailbox.events.MailboxEvents.MailboxEvent;
+
+import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.MessageProperties;
+import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.MailboxChangeEvent;
+import dev.jamespipeline.core.envelope.MailboxChangeEvent.Kind;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+
+/**
+ * Publishes {@code mailbox.flags}, {@code mailbox.expunged} and {@code mailbox.deleted} for the
+ * search indexer. Synchronous, so the IMAP command that changed the mailbox completes only once the
+ * event is confirmed by the broker: the index may lag, but it cannot miss a change. A renamed
+ * mailbox keeps its id, which is all the index knows it by, so renames need no event.
+ */
+public class MailboxChangeListener implements EventListener.GroupEventListener {
+    public static final Group GROUP = new GenericGroup("pipeline-mailbox-changes");
+
+    private final ConfirmedPublisher publisher;
+    private final Topology topology;
+    private final EnvelopeCodec codec;
+    private final Clock clock;
+
+    @Inject
+    public MailboxChangeListener(ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec, Clock clock) {
+        this.publisher = publisher;
+        this.topology = topology;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    @Override
+    public Group getDefaultGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public boolean isHandling(Event event) {
+        return event instanceof FlagsUpdated || event instanceof Expunged || event instanceof MailboxDeletion;
+    }
+
+    @Override
+    public void event(Event event) throws Exception {
+        MailboxEvent change = (MailboxEvent) event;
+        if (event instanceof FlagsUpdated flags) {
+            publish(Topology.MAILBOX_FLAGS, change, Kind.FLAGS_CHANGED, flags.getUids());
+        } else if (event instanceof Expunged expunged) {
+            publish(Topology.MAILBOX_EXPUNGED, change, Kind.EXPUNGED, expunged.getUids());
+        } else {
+            publish(Topology.MAILBOX_DELETED, change, Kind.MAILBOX_DELETED, List.of());
+        }
+    }
+
+    private void publish(String routingKey, MailboxEvent change, Kind kind, Collection<MessageUid> uids) throws Exception {
+        MailboxChangeEvent published = new MailboxChangeEvent(ReceivedEnvelope.VERSION, kind,
+            change.getMailboxPath().getUser().asString(), change.getMailboxId().serialize(),
+            uids.stream().map(MessageUid::asLong).collect(Collectors.toList()), clock.instant());
+        // An event, not a job: without a search indexer nothing is bound, and that is fine.
+        publisher.publish(topology.mailEventsExchange(), routingKey, false,
+            MessageProperties.persistentJson(change.getEventId().getId().toString(), published.changedAt()),
+            codec.encode(published));
+    }
+}
