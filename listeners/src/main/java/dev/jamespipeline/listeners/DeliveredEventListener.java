@@ -109,8 +109,11 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
 
     private void publish(DeliveredEvent delivered) throws PublishException {
         // An event, not a job: consumers (indexer, harness) bind their own queues, so it is not mandatory.
+        // Its type survives retries and replays, which change the routing key.
         publisher.publish(topology.mailEventsExchange(), Topology.MAIL_DELIVERED, false,
-            MessageProperties.persistentJson(delivered.messageId(), delivered.deliveredAt()), codec.encode(delivered));
+            MessageProperties.persistentJson(delivered.messageId(), delivered.deliveredAt())
+                .builder().type(Topology.MAIL_DELIVERED).build(),
+            codec.encode(delivered));
     }
 
 }

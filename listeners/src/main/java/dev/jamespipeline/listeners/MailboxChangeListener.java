@@ -75,7 +75,8 @@ public class MailboxChangeListener implements EventListener.GroupEventListener {
             uids.stream().map(MessageUid::asLong).collect(Collectors.toList()), clock.instant());
         // An event, not a job: without a search indexer nothing is bound, and that is fine.
         publisher.publish(topology.mailEventsExchange(), routingKey, false,
-            MessageProperties.persistentJson(change.getEventId().getId().toString(), published.changedAt()),
+            MessageProperties.persistentJson(change.getEventId().getId().toString(), published.changedAt())
+                .builder().type(routingKey).build(),
             codec.encode(published));
     }
 }
