@@ -3,13 +3,15 @@
 # $mailboxes for the users start_james creates.
 . scripts/rabbitmq.sh
 
-mvn -B -q -Dstyle.color=never -DskipTests package
+[ -n "${BENCH_BUILT:-}" ] || bench/build.sh
 ensure_rabbitmq 127.0.0.1 5672
-home="$root/distribution/target/james"
 stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
 load="$root/benchmarks/target/smtp-load.jar"
 work=$(mktemp -d /tmp/james-bench.XXXXXX)
 chmod 755 "$work"   # Postfix daemons run as user postfix and must reach their queue below it
+# A private copy of the distribution: a build running meanwhile cannot change the server mid-run.
+cp -r "$root/distribution/target/james" "$work/james"
+home="$work/james"
 pid=
 
 stop_james() {
