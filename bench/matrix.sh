@@ -49,6 +49,6 @@ awk '
       field("p50_ms"), field("p90_ms"), field("p99_ms"), field("p999_ms"), field("max_ms"), field("delivered_all_after_s") }
   END { print "\n]" }
 ' "$raw" > "$out.json"
-java -Djava.awt.headless=true -cp benchmarks/target/smtp-load.jar dev.jamespipeline.bench.ChartWriter "$out.json" "$out.png" \
+java -Djava.awt.headless=true -cp benchmarks/target/smtp-load.jar dev.jamespipeline.bench.ChartWriter accept "$out.json" "$out.png" \
   "SMTP accept ($(nproc) cores, $(date -u +%FT%TZ)): $command"
 echo "written: $out.md $out.json $out.png"

@@ -1,34 +1,53 @@
 package dev.jamespipeline.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.jfree.chart.JFreeChart;
+
 /**
- * Writes the accept matrix's JSON (bench/matrix.sh) as a PNG: accept rate, p50 and p99 per
- * variant for every size × sessions cell. Runs headless.
- *
- * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.ChartWriter MATRIX_JSON OUT_PNG [CAPTION]}
+ * Writes benchmark results as a PNG, headless:
+ * <ul>
+ *   <li>{@code accept MATRIX_JSON OUT_PNG CAPTION}: the accept matrix (bench/matrix.sh): accept rate,
+ *       p50 and p99 per variant for every size × sessions cell;</li>
+ *   <li>{@code end-to-end OUT_PNG CAPTION RUN_JSON...}: end-to-end runs (bench/end-to-end.sh): backlog,
+ *       and accepted against delivered, over time.</li>
+ * </ul>
  */
 public final class ChartWriter {
     private ChartWriter() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: ChartWriter MATRIX_JSON OUT_PNG [CAPTION]");
+        System.setProperty("java.awt.headless", "true");
+        if (args.length >= 4 && args[0].equals("accept")) {
+            PngGrid.write(args[3], acceptCharts(AcceptRow.read(Path.of(args[1]))), 2, Path.of(args[2]));
+        } else if (args.length >= 4 && args[0].equals("end-to-end")) {
+            List<EndToEndRun> runs = new ArrayList<>();
+            for (int i = 3; i < args.length; i++) {
+                runs.add(EndToEndRun.read(Path.of(args[i])));
+            }
+            PngGrid.write(args[2], endToEndCharts(runs), 2, Path.of(args[1]));
+        } else {
+            System.err.println("usage: ChartWriter accept MATRIX_JSON OUT_PNG CAPTION | end-to-end OUT_PNG CAPTION RUN_JSON...");
             System.exit(2);
         }
-        System.setProperty("java.awt.headless", "true");
-        List<AcceptRow> rows = AcceptRow.read(Path.of(args[0]));
+    }
+
+    static List<JFreeChart> acceptCharts(List<AcceptRow> rows) {
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(args[0] + " holds no accept results");
+            throw new IllegalArgumentException("no accept results to chart");
         }
-        String caption = args.length > 2 ? args[2] : "SMTP accept matrix, " + args[0];
-        PngGrid.write(caption, List.of(
-                AcceptCharts.throughput(rows),
-                AcceptCharts.latency(rows, "p50", AcceptRow::p50Ms),
-                AcceptCharts.latency(rows, "p99", AcceptRow::p99Ms)),
-            2, Path.of(args[1]));
-        System.out.println("written: " + args[1]);
+        return List.of(AcceptCharts.throughput(rows),
+            AcceptCharts.latency(rows, "p50", AcceptRow::p50Ms),
+            AcceptCharts.latency(rows, "p99", AcceptRow::p99Ms));
+    }
+
+    static List<JFreeChart> endToEndCharts(List<EndToEndRun> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no end-to-end runs to chart");
+        }
+        return List.of(EndToEndCharts.backlog(runs), EndToEndCharts.acceptedAndDelivered(runs));
     }
 }

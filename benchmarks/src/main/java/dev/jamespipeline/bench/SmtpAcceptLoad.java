@@ -2,10 +2,6 @@ package dev.jamespipeline.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -81,10 +78,7 @@ public final class SmtpAcceptLoad {
             for (int i = 0; i < messages; i++) {
                 long number = sequence.incrementAndGet();
                 String to = "user" + (number % users) + "@" + domain;
-                byte[] headers = ("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + number
-                    + "\r\nMessage-ID: <" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-                int reply = client.send(to, headers, body, recorder);
+                int reply = client.send(to, headers(to, number), body, recorder);
                 replies.computeIfAbsent(reply, code -> new AtomicInteger()).incrementAndGet();
             }
             client.logout();
@@ -95,14 +89,11 @@ public final class SmtpAcceptLoad {
 
     private static long waitForDelivery(int webAdminPort, String domain, int users, int expected, long startNanos)
             throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        WebAdmin webAdmin = new WebAdmin(webAdminPort);
+        List<String> mailboxes = users(domain, users);
         long deadline = System.currentTimeMillis() + MAX_WAIT_FOR_DELIVERY_MS;
         while (System.currentTimeMillis() < deadline) {
-            long delivered = 0;
-            for (int user = 0; user < users; user++) {
-                delivered += inboxCount(http, webAdminPort, "user" + user + "@" + domain);
-            }
-            if (delivered >= expected) {
+            if (webAdmin.inboxCountSum(mailboxes) >= expected) {
                 return (System.nanoTime() - startNanos) / 1_000_000;
             }
             Thread.sleep(200);
@@ -110,11 +101,16 @@ public final class SmtpAcceptLoad {
         throw new IllegalStateException("not every accepted message was delivered within " + MAX_WAIT_FOR_DELIVERY_MS + " ms");
     }
 
-    private static long inboxCount(HttpClient http, int webAdminPort, String user) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + webAdminPort + "/users/" + user + "/mailboxes/INBOX/messageCount")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? Long.parseLong(response.body().trim()) : 0;
+    /** The benchmark's recipients: user0..user{count-1}@domain. */
+    static List<String> users(String domain, int count) {
+        return IntStream.range(0, count).mapToObj(user -> "user" + user + "@" + domain).toList();
+    }
+
+    /** The headers of load message {@code number}: unique subject and Message-ID. */
+    static byte[] headers(String to, long number) {
+        return ("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + number
+            + "\r\nMessage-ID: <" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Printable lines adding up to {@code size} bytes, CRLF-terminated, no line starting with '.'. */

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# End to end: sustained SMTP → INBOX across many mailboxes, James with the pipeline against stock
+# James, each on a fresh server. Load runs for SECONDS (as fast as the server answers, or paced to
+# RATE msg/s in total); once a second it samples accepted (250s), delivered and the backlog
+# (accepted − delivered) until everything is delivered or DRAIN_TIMEOUT_S passes. How "delivered"
+# is counted is printed with each run: the pipeline's own mail.delivered events (distinct pipeline
+# ids, read from a durable queue of ours bound before the load), and for stock James the sum of the
+# users' INBOX counts through WebAdmin. Writes OUT-<variant>.json and a chart OUT.png. Not part of the tests.
+#   bench/end-to-end.sh [SECONDS=60] [SESSIONS=20] [SIZE_BYTES=10240] [MAILBOXES=100] [RATE=0]
+#   VARIANTS="pipeline stock" (default), DRAIN_TIMEOUT_S=300, OUT=bench/results/end-to-end-<UTC stamp>
+# All traffic stays on 127.0.0.1; every James it starts is stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+seconds=${1:-60}; sessions=${2:-20}; size=${3:-10240}; mailboxes=${4:-100}; rate=${5:-0}
+out=${OUT:-bench/results/end-to-end-$(date -u +%Y%m%dT%H%M%SZ)}
+. bench/lib.sh
+amqp="amqp://guest:guest@127.0.0.1:5672/%2F"
+mkdir -p "$(dirname "$out")"
+
+command="bench/end-to-end.sh $seconds $sessions $size $mailboxes $rate"
+echo "# end to end: $sessions sessions for $seconds s, $size-byte messages to $mailboxes mailboxes, rate ${rate:-0} (0 = as fast as answered)"
+echo "# command: $command   ($(nproc) cores, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+runs=()
+for variant in ${VARIANTS:-pipeline stock}; do
+  dir="$work/$variant-end-to-end"
+  prepare "$variant" "$dir"
+  start_james "$dir"
+  if [ "$variant" = stock ]; then
+    probe=(stock 18000)
+  else
+    prefix=$(sed -n 's/^topology.name.prefix=//p' "$dir/conf/pipeline.properties")
+    stage_queues=$(sed -n 's/^stages=//p' "$dir/conf/pipeline.properties" | tr ',' '\n' | sed 's/^/pipeline.stage./')
+    # shellcheck disable=SC2206
+    probe=(pipeline "$amqp" "$prefix" $stage_queues)
+  fi
+  java -cp "$load" dev.jamespipeline.bench.EndToEndLoad "$out-$variant.json" "$variant" 12525 "$sessions" "$seconds" "$rate" \
+    "$size" bench.test "$mailboxes" "${DRAIN_TIMEOUT_S:-300}" "${probe[@]}"
+  runs+=("$out-$variant.json")
+  stop_james
+done
+java -Djava.awt.headless=true -cp "$load" dev.jamespipeline.bench.ChartWriter end-to-end "$out.png" \
+  "SMTP → INBOX ($(nproc) cores, $(date -u +%FT%TZ)): $command" "${runs[@]}"
+echo "written: ${runs[*]} $out.png"

@@ -1,0 +1,177 @@
+package dev.jamespipeline.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Sustained SMTP → INBOX: {@code sessions} connections send for {@code seconds} (as fast as the
+ * server answers, or paced to {@code rate} messages/s in total), round-robin to
+ * {@code user0..userN-1@domain}. Once a second, during the load and after it until everything
+ * accepted is delivered (or the drain timeout passes), it samples accepted (250 answers),
+ * delivered and queued (from a {@link DeliveryProbe}), and backlog = accepted − delivered.
+ * Prints the series and a summary and writes the run as JSON.
+ *
+ * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.EndToEndLoad OUT_JSON VARIANT SMTP_PORT SESSIONS SECONDS RATE
+ * SIZE DOMAIN USERS DRAIN_TIMEOUT_S PROBE...} where PROBE is {@code pipeline AMQP_URI TOPOLOGY_PREFIX STAGE_QUEUE...}
+ * or {@code stock WEBADMIN_PORT}; RATE 0 means as fast as the server answers.
+ */
+public final class EndToEndLoad {
+    private static final long SAMPLE_EVERY_MS = 1000;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 12) {
+            System.err.println("usage: OUT_JSON VARIANT SMTP_PORT SESSIONS SECONDS RATE SIZE DOMAIN USERS DRAIN_TIMEOUT_S"
+                + " (pipeline AMQP_URI TOPOLOGY_PREFIX STAGE_QUEUE... | stock WEBADMIN_PORT)");
+            System.exit(2);
+        }
+        Path out = Path.of(args[0]);
+        String variant = args[1];
+        int port = Integer.parseInt(args[2]);
+        int sessions = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        int rate = Integer.parseInt(args[5]);
+        int size = Integer.parseInt(args[6]);
+        String domain = args[7];
+        int users = Integer.parseInt(args[8]);
+        long drainTimeoutMs = Long.parseLong(args[9]) * 1000;
+        try (DeliveryProbe probe = probe(Arrays.copyOfRange(args, 10, args.length), domain, users)) {
+            EndToEndLoad load = new EndToEndLoad(port, sessions, rate, size, domain, users);
+            EndToEndRun run = load.run(variant, seconds, drainTimeoutMs, probe);
+            run.write(out);
+            System.out.printf("%s accepted=%d tempfailed=%d accepted_msg_per_s=%.1f accept_p50_ms=%.2f accept_p99_ms=%.2f"
+                    + " delivered=%d delivered_during_load=%d drained_after_s=%s delivered_msg_per_s=%.1f max_backlog=%d%n",
+                variant, run.accepted(), run.tempfailed(), run.acceptedMsgPerS(), run.acceptP50Ms(), run.acceptP99Ms(),
+                run.delivered(), run.deliveredDuringLoad(), run.drainedAfterS() == null ? "not-drained" : String.format("%.1f", run.drainedAfterS()),
+                run.deliveredMsgPerS(), run.maxBacklog());
+        }
+    }
+
+    private static DeliveryProbe probe(String[] spec, String domain, int users) throws Exception {
+        return switch (spec[0]) {
+            case "pipeline" -> new PipelineDeliveryProbe(spec[1], spec[2], List.of(spec).subList(3, spec.length));
+            case "stock" -> new StockJamesProbe(Integer.parseInt(spec[1]), SmtpAcceptLoad.users(domain, users));
+            default -> throw new IllegalArgumentException("unknown probe '" + spec[0] + "': pipeline or stock");
+        };
+    }
+
+    private final int port;
+    private final int sessions;
+    private final int rate;
+    private final byte[] body;
+    private final String domain;
+    private final int users;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong tempfailed = new AtomicLong();
+    private final Recorder latency = new Recorder(3);
+
+    private EndToEndLoad(int port, int sessions, int rate, int size, String domain, int users) {
+        this.port = port;
+        this.sessions = sessions;
+        this.rate = rate;
+        this.body = SmtpAcceptLoad.body(size).getBytes(StandardCharsets.US_ASCII);
+        this.domain = domain;
+        this.users = users;
+    }
+
+    private EndToEndRun run(String variant, int seconds, long drainTimeoutMs, DeliveryProbe probe) throws Exception {
+        System.out.println("# " + variant + ": " + probe.howCounted());
+        System.out.println("# t_s accepted delivered backlog queued");
+        long start = System.nanoTime();
+        long loadEnd = start + seconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
+        List<Future<?>> running = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            running.add(pool.submit(() -> {
+                session(start, loadEnd);
+                return null;
+            }));
+        }
+        List<EndToEndRun.Sample> series = new ArrayList<>();
+        long deliveredDuringLoad = -1;
+        Double drainedAfterS = null;
+        long drainDeadline = loadEnd + drainTimeoutMs * 1_000_000L;
+        for (long tick = 1; ; tick++) {
+            sleepUntil(start + tick * SAMPLE_EVERY_MS * 1_000_000L);
+            boolean loadRunning = System.nanoTime() < loadEnd || running.stream().anyMatch(future -> !future.isDone());
+            EndToEndRun.Sample sample = sample(start, probe);
+            series.add(sample);
+            System.out.printf("%.0f %d %d %d %d%n", sample.tS(), sample.accepted(), sample.delivered(), sample.backlog(), sample.queued());
+            if (!loadRunning && deliveredDuringLoad < 0) {
+                deliveredDuringLoad = sample.delivered();
+            }
+            if (!loadRunning && sample.backlog() <= 0) {
+                drainedAfterS = sample.tS();
+                break;
+            }
+            if (System.nanoTime() > drainDeadline) {
+                break;
+            }
+        }
+        for (Future<?> session : running) {
+            session.get();
+        }
+        pool.shutdown();
+        EndToEndRun.Sample last = series.get(series.size() - 1);
+        Histogram accept = latency.getIntervalHistogram();
+        return new EndToEndRun(variant, sessions, body.length, users, rate, seconds, accepted.get(), tempfailed.get(),
+            accepted.get() / (double) seconds, accept.getValueAtPercentile(50) / 1e6, accept.getValueAtPercentile(99) / 1e6,
+            last.delivered(), deliveredDuringLoad, drainedAfterS,
+            last.delivered() / (drainedAfterS != null ? drainedAfterS : last.tS()),
+            series.stream().mapToLong(EndToEndRun.Sample::backlog).max().orElse(0), probe.howCounted(), series);
+    }
+
+    /**
+     * Delivered is read before accepted: a server may deliver a message before its 250 reaches us,
+     * and the other order would then show more delivered than accepted.
+     */
+    private EndToEndRun.Sample sample(long start, DeliveryProbe probe) throws Exception {
+        double at = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+        long delivered = probe.delivered();
+        long acceptedSoFar = accepted.get();
+        return new EndToEndRun.Sample(at, acceptedSoFar, delivered, acceptedSoFar - delivered, probe.queued());
+    }
+
+    /** One connection sending until the load ends; paced when a total rate is set (message n is due at n / rate s). */
+    private void session(long start, long loadEnd) throws Exception {
+        RawDataSmtpClient client = RawDataSmtpClient.connect(port);
+        try {
+            while (true) {
+                long number = sequence.getAndIncrement();
+                if (rate > 0) {
+                    sleepUntil(start + number * 1_000_000_000L / rate);
+                }
+                if (System.nanoTime() >= loadEnd) {
+                    break;
+                }
+                String to = "user" + (number % users) + "@" + domain;
+                int reply = client.send(to, SmtpAcceptLoad.headers(to, number), body, latency);
+                if (reply == 250) {
+                    accepted.incrementAndGet();
+                } else {
+                    tempfailed.incrementAndGet();
+                }
+            }
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long waitMs = (nanoTime - System.nanoTime()) / 1_000_000;
+        if (waitMs > 0) {
+            Thread.sleep(waitMs);
+        }
+    }
+}

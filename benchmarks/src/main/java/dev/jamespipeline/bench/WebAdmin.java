@@ -1,0 +1,52 @@
+package dev.jamespipeline.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The few James WebAdmin reads the benchmarks need, on 127.0.0.1. */
+final class WebAdmin {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private final int port;
+
+    WebAdmin(int port) {
+        this.port = port;
+    }
+
+    /**
+     * Messages in the users' INBOXes together (0 for a user without one yet), asked all at once so
+     * a busy server answers a hundred users within a sampling second.
+     */
+    long inboxCountSum(List<String> users) {
+        List<CompletableFuture<HttpResponse<String>>> responses = users.stream()
+            .map(user -> http.sendAsync(request("/users/" + user + "/mailboxes/INBOX/messageCount"), HttpResponse.BodyHandlers.ofString()))
+            .toList();
+        return responses.stream().map(CompletableFuture::join)
+            .mapToLong(response -> response.statusCode() == 200 ? Long.parseLong(response.body().trim()) : 0)
+            .sum();
+    }
+
+    /** Mail waiting in one of James's mail queues ("spool" holds what the mailet container has not processed). */
+    long mailQueueSize(String queue) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/mailQueues/" + queue);
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /mailQueues/" + queue + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body()).get("size").asLong();
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(request(path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+    }
+}
