@@ -72,6 +72,16 @@ class MailIndexSearchIT {
     }
 
     @Test
+    void pagesFollowSeveralSortKeysWithTheUidBreakingTies() throws Exception {
+        // Every message of the large mailbox arrived at the same instant: pages continue on (date, uid).
+        SearchQuery byArrival = SearchQuery.allSortedWith(new Sort(SortClause.Arrival, Order.REVERSE));
+
+        List<Long> uids = index.searchUids(LARGE, translator.translate(byArrival).orElseThrow());
+
+        assertThat(uids).containsExactlyElementsOf(LongStream.rangeClosed(1, LARGE_SIZE).boxed().toList());
+    }
+
+    @Test
     void searchMessageIdsStopsAtTheLimitAndCountsAMessageInTwoMailboxesOnce() throws Exception {
         String first = "copies-a";
         String second = "copies-b";
