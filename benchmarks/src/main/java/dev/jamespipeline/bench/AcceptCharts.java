@@ -1,9 +1,7 @@
 package dev.jamespipeline.bench;
 
 import java.text.DecimalFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 import org.jfree.chart.ChartFactory;
@@ -21,7 +19,8 @@ import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * Bar charts of the accept matrix: one group of bars per cell (size × sessions), one bar per
- * variant. A cell run for several rounds shows the mean of its rounds.
+ * variant. A cell run for several rounds shows the mean of its rounds. Latency is from the final
+ * "." of DATA to the 250.
  */
 final class AcceptCharts {
     private AcceptCharts() {
@@ -32,14 +31,14 @@ final class AcceptCharts {
     }
 
     /** Latency from the final "." to the 250, on a log scale: Postfix answers in about 1 ms, James under load in 100. */
-    static JFreeChart latency(List<AcceptRow> rows, String percentile, Function<AcceptRow, Double> value) {
+    static JFreeChart latency(String title, List<AcceptRow> rows, Function<AcceptRow, Double> value) {
         LogAxis axis = new LogAxis("ms (log scale)");
         axis.setSmallestValue(0.1);
         // One tick per decade, written as plain numbers (0.1, 1, 10, 100) rather than powers of ten.
         axis.setAutoTickUnitSelection(false);
         axis.setTickUnit(new NumberTickUnit(1.0));
         axis.setNumberFormatOverride(new DecimalFormat("0.#"));
-        return bars("End of DATA → 250, " + percentile, meanPerCell(rows, value), axis);
+        return bars(title, meanPerCell(rows, value), axis);
     }
 
     private static JFreeChart bars(String title, DefaultCategoryDataset dataset, ValueAxis rangeAxis) {
@@ -59,27 +58,15 @@ final class AcceptCharts {
         return chart;
     }
 
-    /** Mean over rounds of one value per (variant, cell), skipping rows that lack it; cells keep the matrix's order. */
+    /** Mean over rounds of one value per (variant, cell); cells keep the matrix's order. */
     private static DefaultCategoryDataset meanPerCell(List<AcceptRow> rows, Function<AcceptRow, Double> value) {
-        Map<String, Map<String, double[]>> sumAndCount = new LinkedHashMap<>();
-        for (AcceptRow row : rows) {
-            Double v = value.apply(row);
-            if (v != null) {
-                double[] acc = sumAndCount.computeIfAbsent(row.variant(), variant -> new LinkedHashMap<>())
-                    .computeIfAbsent(row.cell(), cell -> new double[2]);
-                acc[0] += v;
-                acc[1]++;
+        AcceptCells cells = new AcceptCells(rows);
+        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        for (String cell : cells.cells()) {
+            for (String variant : cells.variants()) {
+                cells.mean(cell, variant, value).ifPresent(mean -> dataset.addValue(mean, variant, cell));
             }
         }
-        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-        // Columns in the order the matrix ran them, whichever variant met them first.
-        rows.stream().map(AcceptRow::cell).distinct().forEach(cell ->
-            sumAndCount.forEach((variant, cells) -> {
-                double[] acc = cells.get(cell);
-                if (acc != null) {
-                    dataset.addValue(acc[0] / acc[1], variant, cell);
-                }
-            }));
         return dataset;
     }
 }

@@ -22,13 +22,13 @@ public final class ChartWriter {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         if (args.length >= 4 && args[0].equals("accept")) {
-            PngGrid.write(args[3], acceptCharts(AcceptRow.read(Path.of(args[1]))), 2, Path.of(args[2]));
+            PngGrid.write(List.of(args[3]), acceptCharts(AcceptRow.read(Path.of(args[1]))), 2, Path.of(args[2]));
         } else if (args.length >= 4 && args[0].equals("end-to-end")) {
             List<EndToEndRun> runs = new ArrayList<>();
             for (int i = 3; i < args.length; i++) {
                 runs.add(EndToEndRun.read(Path.of(args[i])));
             }
-            PngGrid.write(args[2], endToEndCharts(runs), 2, Path.of(args[1]));
+            PngGrid.write(List.of(args[2]), endToEndCharts(runs), 2, Path.of(args[1]));
         } else {
             System.err.println("usage: ChartWriter accept MATRIX_JSON OUT_PNG CAPTION | end-to-end OUT_PNG CAPTION RUN_JSON...");
             System.exit(2);
@@ -40,8 +40,8 @@ public final class ChartWriter {
             throw new IllegalArgumentException("no accept results to chart");
         }
         return List.of(AcceptCharts.throughput(rows),
-            AcceptCharts.latency(rows, "p50", AcceptRow::p50Ms),
-            AcceptCharts.latency(rows, "p99", AcceptRow::p99Ms));
+            AcceptCharts.latency("End of DATA → 250, p50", rows, AcceptRow::p50Ms),
+            AcceptCharts.latency("End of DATA → 250, p99", rows, AcceptRow::p99Ms));
     }
 
     static List<JFreeChart> endToEndCharts(List<EndToEndRun> runs) {

@@ -67,6 +67,7 @@ public final class EndToEndLoad {
     private final int port;
     private final int sessions;
     private final int rate;
+    private final int size;
     private final byte[] body;
     private final String domain;
     private final int users;
@@ -79,6 +80,7 @@ public final class EndToEndLoad {
         this.port = port;
         this.sessions = sessions;
         this.rate = rate;
+        this.size = size;
         this.body = SmtpAcceptLoad.body(size).getBytes(StandardCharsets.US_ASCII);
         this.domain = domain;
         this.users = users;
@@ -124,7 +126,7 @@ public final class EndToEndLoad {
         pool.shutdown();
         EndToEndRun.Sample last = series.get(series.size() - 1);
         Histogram accept = latency.getIntervalHistogram();
-        return new EndToEndRun(variant, sessions, body.length, users, rate, seconds, accepted.get(), tempfailed.get(),
+        return new EndToEndRun(variant, sessions, size, users, rate, seconds, accepted.get(), tempfailed.get(),
             accepted.get() / (double) seconds, accept.getValueAtPercentile(50) / 1e6, accept.getValueAtPercentile(99) / 1e6,
             last.delivered(), deliveredDuringLoad, drainedAfterS,
             last.delivered() / (drainedAfterS != null ? drainedAfterS : last.tS()),

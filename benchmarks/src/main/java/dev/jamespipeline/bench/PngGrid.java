@@ -14,18 +14,19 @@ import javax.imageio.ImageIO;
 
 import org.jfree.chart.JFreeChart;
 
-/** Draws several charts into one PNG, left to right then top to bottom, under a caption line. */
+/** Draws several charts into one PNG, left to right then top to bottom, under caption lines. */
 final class PngGrid {
     private static final int CELL_WIDTH = 800;
     private static final int CELL_HEIGHT = 420;
-    private static final int CAPTION_HEIGHT = 28;
+    private static final int CAPTION_LINE_HEIGHT = 18;
 
     private PngGrid() {
     }
 
-    static void write(String caption, List<JFreeChart> charts, int columns, Path png) throws IOException {
+    static void write(List<String> caption, List<JFreeChart> charts, int columns, Path png) throws IOException {
         int rows = (charts.size() + columns - 1) / columns;
-        BufferedImage image = new BufferedImage(columns * CELL_WIDTH, CAPTION_HEIGHT + rows * CELL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        int captionHeight = (caption.size() + 1) * CAPTION_LINE_HEIGHT;
+        BufferedImage image = new BufferedImage(columns * CELL_WIDTH, captionHeight + rows * CELL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -34,10 +35,12 @@ final class PngGrid {
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
             g.setColor(Color.DARK_GRAY);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            g.drawString(caption, 10, 19);
+            for (int line = 0; line < caption.size(); line++) {
+                g.drawString(caption.get(line), 10, (line + 1) * CAPTION_LINE_HEIGHT);
+            }
             for (int i = 0; i < charts.size(); i++) {
                 charts.get(i).draw(g, new Rectangle2D.Double((i % columns) * CELL_WIDTH,
-                    CAPTION_HEIGHT + (i / columns) * CELL_HEIGHT, CELL_WIDTH, CELL_HEIGHT));
+                    captionHeight + (i / columns) * CELL_HEIGHT, CELL_WIDTH, CELL_HEIGHT));
             }
         } finally {
             g.dispose();
