@@ -1,0 +1,69 @@
+package dev.jamespipeline.it;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.james.utils.WebAdminGuiceProbe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** An HTTP client for James's WebAdmin routes under /pipeline/queues. */
+final class QueueRoutesClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    QueueRoutesClient(PipelineJames james) {
+        int port = james.server().getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+        this.base = "http://127.0.0.1:" + port + "/pipeline/queues";
+    }
+
+    Reply status() throws Exception {
+        return send("GET", "");
+    }
+
+    Reply peek(String queue, String query) throws Exception {
+        return send("GET", "/" + encode(queue) + "/dead-letters" + query);
+    }
+
+    Reply replay(String queue, String query) throws Exception {
+        return send("POST", "/" + encode(queue) + "/dead-letters" + query);
+    }
+
+    Reply purge(String queue, String query) throws Exception {
+        return send("DELETE", "/" + encode(queue) + "/dead-letters" + query);
+    }
+
+    /** A queue's entry in {@code GET /pipeline/queues}, or null when it is not listed. */
+    JsonNode statusOf(String queue) throws Exception {
+        for (JsonNode entry : status().json()) {
+            if (queue.equals(entry.path("name").asText())) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    long deadLetterCount(String queue) throws Exception {
+        return statusOf(queue).path("deadLetters").path("messages").asLong();
+    }
+
+    private Reply send(String method, String pathAndQuery) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    }
+
+    record Reply(int status, JsonNode json) {
+    }
+}
