@@ -1,0 +1,41 @@
+package dev.jamespipeline.server;
+
+import org.apache.james.ExtraProperties;
+import org.apache.james.FakeSearchMailboxModule;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerMain;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.modules.RunArgumentsModule;
+import org.apache.james.modules.server.JMXServerModule;
+
+/**
+ * James 3.8.1's memory app with the search index bound in the main injector: IMAP SEARCH answered
+ * from OpenSearch, thread ids guessed from a table. Extension modules cannot replace core bindings
+ * (James builds them into a child injector), hence a main of our own. Everything else, the
+ * RabbitMQ pipeline included, is configured exactly as for {@code MemoryJamesServerMain}.
+ */
+public final class PipelineJamesServerMain implements JamesServerMain {
+
+    private PipelineJamesServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ExtraProperties.initialize();
+        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
+            .useWorkingDirectoryEnvProperty()
+            .build();
+        GuiceJamesServer server = createServer(configuration)
+            // As MemoryJamesServerMain.main: the re-indexing routes need a listening index binding.
+            .combineWith(new FakeSearchMailboxModule(), new JMXServerModule())
+            .overrideWith(new RunArgumentsModule(args));
+        JamesServerMain.main(server);
+    }
+
+    /** The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search bound. */
+    public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
+        return MemoryJamesServerMain.createServer(configuration)
+            .combineWith(new SearchModule())
+            .overrideWith(new SearchBindingsModule());
+    }
+}
