@@ -20,7 +20,6 @@ import dev.jamespipeline.core.broker.MessageProperties;
  */
 final class FirstAttempt {
     /** Where the index consumer counts its attempts: its events have no attempt field of their own. */
-    static final String ATTEMPT_HEADER = "x-pipeline-attempt";
     /** Stage envelopes and outbound jobs count their attempts in this body field. */
     static final String ATTEMPT_FIELD = "attempt";
 
@@ -30,7 +29,7 @@ final class FirstAttempt {
      * them, and a quorum dead-letter queue adds {@code x-delivery-count} each time a peek returns it.
      */
     private static final Set<String> DEAD_LETTER_HEADERS = Set.of(
-        MessageProperties.DEAD_LETTER_REASON_HEADER, MessageProperties.DEAD_LETTER_QUEUE_HEADER, ATTEMPT_HEADER,
+        MessageProperties.DEAD_LETTER_REASON_HEADER, MessageProperties.DEAD_LETTER_QUEUE_HEADER, MessageProperties.ATTEMPT_HEADER,
         "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason", "x-delivery-count");
 
     private final ObjectMapper mapper = new ObjectMapper();

@@ -59,7 +59,7 @@ class FirstAttemptTest {
         AMQP.BasicProperties properties = deadLettered(Map.of(
             MessageProperties.DEAD_LETTER_REASON_HEADER, "stage failed",
             MessageProperties.DEAD_LETTER_QUEUE_HEADER, "pipeline.stage.route",
-            FirstAttempt.ATTEMPT_HEADER, 4,
+            MessageProperties.ATTEMPT_HEADER, 4,
             "x-death", List.of(Map.of("queue", "pipeline.stage.route.retry.0")),
             "x-first-death-reason", "expired",
             "x-delivery-count", 7,

@@ -14,6 +14,8 @@ public final class MessageProperties {
     public static final String FIRST_RECEIVED_HEADER = "x-first-received";
     public static final String DEAD_LETTER_REASON_HEADER = "x-pipeline-dead-letter-reason";
     public static final String DEAD_LETTER_QUEUE_HEADER = "x-pipeline-dead-letter-queue";
+    /** Failed attempts so far, for events whose body has no attempt count of its own (index events). */
+    public static final String ATTEMPT_HEADER = "x-pipeline-attempt";
     private static final int PERSISTENT = 2;
 
     private MessageProperties() {
