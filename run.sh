@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and starts Apache James 3.8.1 (memory app) with the RabbitMQ pipeline.
+# Builds and starts Apache James 3.8.1 (memory app) with the RabbitMQ pipeline and IMAP SEARCH from
+# OpenSearch (our server main), after making sure RabbitMQ and OpenSearch run locally.
 #   ./run.sh              build, then run in the foreground (Ctrl-C stops James)
 #   SKIP_BUILD=1 ./run.sh run what was built last time
 set -euo pipefail
@@ -24,6 +25,17 @@ amqp_host=${hostport%%:*}; amqp_port=${hostport##*:}
 . "$root/scripts/rabbitmq.sh"
 ensure_rabbitmq "$amqp_host" "$amqp_port" || exit 1
 
+# OpenSearch: the local one from Maven Central when search.opensearch.url points at 127.0.0.1 (the default).
+search_url=$(sed -n 's/^search\.opensearch\.url=//p' "$conf/pipeline.properties" | tail -n 1)
+search_url=${search_url:-http://127.0.0.1:9200}
+case "$search_url" in
+  http://127.0.0.1:*|http://localhost:*)
+    . "$root/scripts/opensearch.sh"
+    search_port=${search_url##*:}; OPENSEARCH_PORT=${search_port%%/*}
+    ensure_opensearch || exit 1 ;;
+  *) echo "Using OpenSearch at $search_url" ;;
+esac
+
 if [ ! -f "$conf/keystore" ]; then
   keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$conf/keystore" \
     -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 3650 >/dev/null 2>&1
@@ -35,6 +47,7 @@ James with the RabbitMQ pipeline is starting (working directory $james_home).
   IMAP        127.0.0.1:1143
   WebAdmin    http://127.0.0.1:8000
   RabbitMQ    $amqp_host:$amqp_port
+  OpenSearch  $search_url (IMAP SEARCH; re-index: curl -XPOST 'http://127.0.0.1:8000/pipeline/search?action=reindex')
 Add a domain and a user once it is up:
   curl -XPUT http://127.0.0.1:8000/domains/example.com
   curl -XPUT http://127.0.0.1:8000/users/bob@example.com -H 'Content-Type: application/json' -d '{"password":"secret"}'
@@ -48,5 +61,5 @@ exec java -Dworking.directory="$james_home" \
   -Dextra.props="$conf/jvm.properties" \
   -Djdk.tls.ephemeralDHKeySize=2048 \
   ${JAVA_OPTS:-} \
-  -cp "james-server-memory-app.jar:james-server-memory-app.lib/*" \
-  org.apache.james.MemoryJamesServerMain
+  -cp "james-server-memory-app.jar:james-server-memory-app.lib/*:pipeline-lib/*" \
+  dev.jamespipeline.server.PipelineJamesServerMain

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then end-to-end tests against a real James, RabbitMQ, SMTP and IMAP.
+# Runs every test: unit tests, then end-to-end tests against a real James, RabbitMQ, OpenSearch, SMTP and IMAP.
 # The broker: PIPELINE_TEST_AMQP_URI if set; otherwise the local RabbitMQ on 127.0.0.1:5672 (started,
 # or installed from Debian's packages when run as root); otherwise, with a Docker engine,
 # Testcontainers starts one.
+# OpenSearch: PIPELINE_TEST_OPENSEARCH_URI if set; otherwise a local OpenSearch 2.19.6 from Maven Central
+# (scripts/opensearch.sh; stopped again afterwards if this script started it); otherwise, with a Docker
+# engine, Testcontainers starts one.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/rabbitmq.sh
+. scripts/opensearch.sh
 
 if [ -z "${PIPELINE_TEST_AMQP_URI:-}" ]; then
   if ensure_rabbitmq 127.0.0.1 5672 install; then
@@ -16,4 +20,18 @@ if [ -z "${PIPELINE_TEST_AMQP_URI:-}" ]; then
     exit 1
   fi
 fi
-exec mvn -B verify "$@"
+
+if [ -z "${PIPELINE_TEST_OPENSEARCH_URI:-}" ]; then
+  opensearch_settings
+  started_opensearch=0
+  opensearch_healthy 1 || started_opensearch=1
+  if ensure_opensearch; then
+    export PIPELINE_TEST_OPENSEARCH_URI="http://127.0.0.1:$OPENSEARCH_PORT"
+    [ "$started_opensearch" = 1 ] && trap opensearch_stop EXIT
+  elif docker info >/dev/null 2>&1; then
+    echo "No local OpenSearch: the tests start one with Testcontainers."
+  else
+    exit 1
+  fi
+fi
+mvn -B verify "$@"
