@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.server.PipelineJamesServerMain;
+import dev.jamespipeline.server.SearchConfiguration;
 
 /** No Docker engine runs here, so docker-compose.yml is kept correct by checking it against the repository. */
 class DockerComposeTest {
@@ -32,9 +34,27 @@ class DockerComposeTest {
     }
 
     @Test
-    void jamesIsTheOfficialMemoryImageOfTheVersionWeBuildAgainst() {
-        assertThat(compose.at("/services/james/image").asText()).isEqualTo("apache/james:memory-3.8.1");
+    void jamesIsBuiltFromTheOfficialMemoryImageOfTheVersionWeBuildAgainstWithOurMain() throws Exception {
+        assertThat(compose.at("/services/james/build/dockerfile").asText()).isEqualTo("docker/Dockerfile");
+        String dockerfile = Files.readString(PROJECT.resolve("docker/Dockerfile"));
+        assertThat(dockerfile)
+            .contains("FROM apache/james:memory-3.8.1 AS james")
+            .contains("FROM eclipse-temurin:17-jre")
+            .contains("COPY distribution/target/james/pipeline-lib/ /root/pipeline-lib/")
+            .contains("/root/pipeline-lib/*")
+            .contains(PipelineJamesServerMain.class.getName());
         assertThat(compose.at("/services/james/depends_on/rabbitmq/condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.at("/services/james/depends_on/opensearch/condition").asText()).isEqualTo("service_healthy");
+    }
+
+    @Test
+    void openSearchIsTheOfficialImageWithSecurityOffAndJamesPointsAtIt() throws Exception {
+        assertThat(compose.at("/services/opensearch/image").asText()).startsWith("opensearchproject/opensearch:2.19.");
+        assertThat(compose.at("/services/opensearch/environment").toString())
+            .contains("discovery.type=single-node").contains("DISABLE_SECURITY_PLUGIN=true");
+        Properties pipeline = new Properties();
+        pipeline.load(new StringReader(Files.readString(PROJECT.resolve("docker/pipeline.properties"))));
+        assertThat(pipeline.getProperty(SearchConfiguration.URL)).isEqualTo("http://opensearch:9200");
     }
 
     @Test
@@ -54,8 +74,6 @@ class DockerComposeTest {
         }
         assertThat(mountedConf).contains("smtpserver.xml", "imapserver.xml", "mailetcontainer.xml", "listeners.xml",
             "extensions.properties", "pipeline.properties");
-        assertThat(compose.at("/services/james/volumes").toString())
-            .contains("./distribution/target/james/extensions-jars:/root/extensions-jars");
     }
 
     @Test

@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.net.imap.IMAPClient;
 
-/** A real IMAP client (Apache Commons Net) reading a user's INBOX. */
+/** A real IMAP client (Apache Commons Net) reading, searching and changing a user's INBOX. */
 final class ImapReader {
     private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
+    private static final Pattern SEARCH = Pattern.compile("\\* SEARCH([ 0-9]*)");
 
     private final int port;
 
@@ -38,6 +39,44 @@ final class ImapReader {
                 messages.add(client.getReplyString());
             }
             return messages;
+        });
+    }
+
+    /** {@code UID SEARCH <criteria>} in INBOX: the matching UIDs, ascending. */
+    List<Long> uidSearch(String user, String password, String criteria) throws IOException {
+        return withInbox(user, password, client -> {
+            if (!client.uid("SEARCH", criteria)) {
+                throw new IOException("UID SEARCH " + criteria + " failed: " + client.getReplyString());
+            }
+            List<Long> uids = new ArrayList<>();
+            Matcher matcher = SEARCH.matcher(client.getReplyString());
+            if (matcher.find() && !matcher.group(1).isBlank()) {
+                for (String uid : matcher.group(1).trim().split(" ")) {
+                    uids.add(Long.parseLong(uid));
+                }
+            }
+            uids.sort(null);
+            return uids;
+        });
+    }
+
+    /** {@code UID STORE <uid> +FLAGS (<flags>)} in INBOX. */
+    void addFlags(String user, String password, long uid, String flags) throws IOException {
+        withInbox(user, password, client -> {
+            if (!client.uid("STORE", uid + " +FLAGS (" + flags + ")")) {
+                throw new IOException("UID STORE failed: " + client.getReplyString());
+            }
+            return null;
+        });
+    }
+
+    /** Marks the message \Deleted and expunges INBOX. */
+    void expunge(String user, String password, long uid) throws IOException {
+        withInbox(user, password, client -> {
+            if (!client.uid("STORE", uid + " +FLAGS (\\Deleted)") || !client.expunge()) {
+                throw new IOException("Expunge failed: " + client.getReplyString());
+            }
+            return null;
         });
     }
 

@@ -17,7 +17,6 @@ import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.io.FileHandler;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesConfiguration;
-import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
@@ -25,11 +24,14 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.server.PipelineJamesServerMain;
+import dev.jamespipeline.server.SearchConfiguration;
 
 /**
- * A real James 3.8.1 memory server running the shipped james-conf/ with our extension, in this
- * JVM. Only what must differ for a test is changed: ports (random), the AMQP URI, a name prefix
- * that keeps this test's queues apart, the store location, and whatever the test edits.
+ * A real James 3.8.1 memory server, as our server main composes it (search bound to OpenSearch),
+ * running the shipped james-conf/ in this JVM. Only what must differ for a test is changed: ports
+ * (random), the AMQP and OpenSearch URIs, a name prefix that keeps this test's queues and index
+ * apart, the store location, and whatever the test edits.
  */
 final class PipelineJames implements AutoCloseable {
     static final String PASSWORD = "secret";
@@ -38,12 +40,15 @@ final class PipelineJames implements AutoCloseable {
     private final PipelineConfiguration configuration;
     private final Path storeRoot;
     private final String amqpUri;
+    private final String indexName;
 
-    private PipelineJames(GuiceJamesServer server, PipelineConfiguration configuration, Path storeRoot, String amqpUri) {
+    private PipelineJames(GuiceJamesServer server, PipelineConfiguration configuration, Path storeRoot, String amqpUri,
+                          String indexName) {
         this.server = server;
         this.configuration = configuration;
         this.storeRoot = storeRoot;
         this.amqpUri = amqpUri;
+        this.indexName = indexName;
     }
 
     static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
@@ -64,19 +69,23 @@ final class PipelineJames implements AutoCloseable {
         rewrite(conf.resolve("mailetcontainer.xml"), mailetContainerEdit);
         Path storeRoot = workDir.resolve("pipeline-store");
         Map<String, String> settings = new HashMap<>();
+        String testId = "it-" + UUID.randomUUID().toString().substring(0, 8);
         settings.put(PipelineConfiguration.AMQP_URI, amqpUri);
-        settings.put(PipelineConfiguration.NAME_PREFIX, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        settings.put(PipelineConfiguration.NAME_PREFIX, testId + ".");
+        settings.put(SearchConfiguration.URL, OpenSearchEndpoint.uri());
+        settings.put(SearchConfiguration.INDEX_NAME, testId + "-mail");
         settings.put(PipelineConfiguration.STORE_ROOT, storeRoot.toString());
         settings.put(PipelineConfiguration.RECOVERY_INTERVAL, "500");
         settings.putAll(pipelineSettings);
         PropertiesConfiguration properties = setProperties(conf.resolve("pipeline.properties"), settings);
         generateKeystore(conf.resolve("keystore"));
 
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(MemoryJamesConfiguration.builder()
+        GuiceJamesServer server = PipelineJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workDir.toFile())
             .build());
         server.start();
-        return new PipelineJames(server, PipelineConfiguration.from(properties), storeRoot, amqpUri);
+        return new PipelineJames(server, PipelineConfiguration.from(properties), storeRoot, amqpUri,
+            properties.getString(SearchConfiguration.INDEX_NAME));
     }
 
     static PipelineJames start(Path workDir, String amqpUri) throws Exception {
@@ -128,6 +137,14 @@ final class PipelineJames implements AutoCloseable {
     int imapPort() {
         // The shipped IMAP server offers STARTTLS; the tests log in without it.
         return server.getProbe(ImapGuiceProbe.class).getImapStartTLSPort();
+    }
+
+    /** A WebAdmin call without a body: {@code webAdmin("POST", "/pipeline/search?action=reindex")}. */
+    HttpResponse<String> webAdmin(String method, String pathAndQuery) throws IOException, InterruptedException {
+        int port = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 
     /** The pipeline's James health check as WebAdmin reports it: HTTP status and JSON body. */
@@ -184,5 +201,12 @@ final class PipelineJames implements AutoCloseable {
     public void close() throws Exception {
         server.stop();
         TopologyCleanup.delete(amqpUri, configuration);
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(OpenSearchEndpoint.uri() + "/" + indexName))
+            .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** The test's own OpenSearch index. */
+    String indexName() {
+        return indexName;
     }
 }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.jamespipeline.server.SearchConfiguration;
+
 /**
  * One James with the pipeline per test class: started before the class's {@code @BeforeAll}
  * methods, stopped (and its queues removed) after its {@code @AfterAll} methods.
@@ -27,6 +29,8 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     private boolean brokerDownAtStart;
     private Path workDir;
     private TcpProxy proxy;
+    private boolean openSearchThroughProxy;
+    private TcpProxy openSearchProxy;
     private PipelineJames james;
     private BrokerTap tap;
 
@@ -62,6 +66,12 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
         return this;
     }
 
+    /** James reaches OpenSearch through a {@link TcpProxy} the test can cut. */
+    PipelineJamesExtension openSearchThroughProxy() {
+        openSearchThroughProxy = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         workDir = Files.createTempDirectory("pipeline-it-");
@@ -71,7 +81,11 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
             if (brokerDownAtStart) {
                 proxy.cut();
             }
-            amqpUri = proxy.amqpUri();
+            amqpUri = proxy.uri();
+        }
+        if (openSearchThroughProxy) {
+            openSearchProxy = new TcpProxy(OpenSearchEndpoint.uri());
+            settings.put(SearchConfiguration.URL, openSearchProxy.uri());
         }
         james = PipelineJames.start(workDir, amqpUri, settings, mailetContainerEdit)
             .withUsers(DOMAIN, users.toArray(String[]::new));
@@ -88,6 +102,9 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
         if (proxy != null) {
             proxy.close();
         }
+        if (openSearchProxy != null) {
+            openSearchProxy.close();
+        }
         try (Stream<Path> paths = Files.walk(workDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
@@ -103,5 +120,9 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
 
     TcpProxy proxy() {
         return proxy;
+    }
+
+    TcpProxy openSearchProxy() {
+        return openSearchProxy;
     }
 }

@@ -21,6 +21,18 @@ final class SmtpSender {
     /** Runs {@code beforeData} after RCPT and before DATA, to change the world in the middle of a transaction. */
     SmtpReply send(ThrowingRunnable beforeData, String from, String subject, String body, String... recipients)
             throws IOException {
+        String message = "From: " + from + "\r\nTo: " + String.join(", ", recipients) + "\r\nSubject: " + subject
+            + "\r\nMessage-ID: <" + java.util.UUID.randomUUID() + "@test-client.local>\r\n\r\n" + body + "\r\n";
+        return sendRaw(beforeData, from, message, recipients);
+    }
+
+    /** Sends {@code message} (RFC 5322 text with CRLF line ends) as it is. */
+    SmtpReply sendRaw(String from, String message, String... recipients) throws IOException {
+        return sendRaw(() -> { }, from, message, recipients);
+    }
+
+    private SmtpReply sendRaw(ThrowingRunnable beforeData, String from, String message, String... recipients)
+            throws IOException {
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(30_000);
         client.connect("127.0.0.1", port);
@@ -35,8 +47,7 @@ final class SmtpSender {
             if (writer == null) {
                 throw new IOException("DATA refused: " + client.getReplyString());
             }
-            writer.write("From: " + from + "\r\nTo: " + String.join(", ", recipients) + "\r\nSubject: " + subject
-                + "\r\nMessage-ID: <" + java.util.UUID.randomUUID() + "@test-client.local>\r\n\r\n" + body + "\r\n");
+            writer.write(message);
             writer.close();
             client.completePendingCommand();
             SmtpReply reply = new SmtpReply(client.getReplyCode(), client.getReplyString().trim());

@@ -13,31 +13,33 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP forwarder placed between James and RabbitMQ, so a test can make the broker's
- * port unreachable ({@link #cut()}: every connection dropped, new ones refused) and bring it back.
+ * A loopback TCP forwarder placed between James and a service (RabbitMQ, OpenSearch), so a test can
+ * make the service's port unreachable ({@link #cut()}: every connection dropped, new ones refused)
+ * and bring it back.
  */
 final class TcpProxy implements AutoCloseable {
-    private final URI brokerUri;
+    private final URI targetUri;
     private final String targetHost;
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    /** A proxy in front of the broker at {@code amqpUri}; {@link #amqpUri()} is the address James should use. */
-    TcpProxy(String amqpUri) throws IOException {
-        this.brokerUri = URI.create(amqpUri);
-        this.targetHost = brokerUri.getHost();
-        this.targetPort = brokerUri.getPort();
+    /** A proxy in front of the service at {@code targetUri}; {@link #uri()} is the address James should use. */
+    TcpProxy(String targetUri) throws IOException {
+        this.targetUri = URI.create(targetUri);
+        this.targetHost = this.targetUri.getHost();
+        this.targetPort = this.targetUri.getPort();
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
         }
         restore();
     }
 
-    String amqpUri() {
+    /** The target's URI with the proxy's address. */
+    String uri() {
         try {
-            return new URI(brokerUri.getScheme(), brokerUri.getRawUserInfo(), "127.0.0.1", port, brokerUri.getRawPath(),
+            return new URI(targetUri.getScheme(), targetUri.getRawUserInfo(), "127.0.0.1", port, targetUri.getRawPath(),
                 null, null).toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
