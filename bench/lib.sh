@@ -45,7 +45,10 @@ start_postfix() {
 delete_bench_queues() {
   for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
 }
-trap 'stop_james; rm -rf "$work"; delete_bench_queues' EXIT
+bench_cleanup() {
+  stop_james; rm -rf "$work"; delete_bench_queues
+}
+trap bench_cleanup EXIT
 
 # CPU seconds a process has used so far: "user system"
 cpu_seconds() {

@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Recorder;
 
 /**
- * The fault harness's load: {@code total} messages over {@code sessions} connections, each
- * message retried like an MTA would (after a 4xx or a broken connection) until it gets a 250 or
- * the deadline passes. Every 250 is written to {@code acceptedFile} as "epoch-millis pipeline-id".
+ * The fault harness's load: {@code total} messages over {@code sessions} connections, round-robin
+ * to {@code user0..userN-1@domain}, each message retried like an MTA would (after a 4xx or a
+ * broken connection) until it gets a 250 or the deadline passes; a 5xx ends the message's tries.
+ * Every 250 is written to {@code acceptedFile} as "epoch-millis pipeline-id recipient".
  *
- * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.FaultLoad PORT SESSIONS TOTAL SIZE RECIPIENT ACCEPTED_FILE DEADLINE_SECONDS}
+ * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.FaultLoad PORT SESSIONS TOTAL SIZE DOMAIN MAILBOXES ACCEPTED_FILE DEADLINE_SECONDS}
  */
 public final class FaultLoad {
     private static final long RETRY_PAUSE_MS = 200;
@@ -32,12 +33,13 @@ public final class FaultLoad {
         int sessions = Integer.parseInt(args[1]);
         int total = Integer.parseInt(args[2]);
         byte[] body = SmtpAcceptLoad.body(Integer.parseInt(args[3])).getBytes(StandardCharsets.US_ASCII);
-        String recipient = args[4];
-        Path acceptedFile = Path.of(args[5]);
-        long deadline = System.currentTimeMillis() + Long.parseLong(args[6]) * 1000;
+        List<String> recipients = SmtpAcceptLoad.users(args[4], Integer.parseInt(args[5]));
+        Path acceptedFile = Path.of(args[6]);
+        long deadline = System.currentTimeMillis() + Long.parseLong(args[7]) * 1000;
 
         Queue<String> accepted = new ConcurrentLinkedQueue<>();
         AtomicInteger tempfails = new AtomicInteger();
+        AtomicInteger rejections = new AtomicInteger();
         AtomicInteger connectionErrors = new AtomicInteger();
         AtomicInteger abandoned = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
@@ -47,10 +49,12 @@ public final class FaultLoad {
             running.add(pool.submit(() -> {
                 RawDataSmtpClient client = null;
                 for (int number = next.getAndIncrement(); number < total; number = next.getAndIncrement()) {
+                    String recipient = recipients.get(number % recipients.size());
                     byte[] headers = ("From: load@load.local\r\nTo: " + recipient + "\r\nSubject: fault load " + number
                         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                     boolean done = false;
-                    while (!done && System.currentTimeMillis() < deadline) {
+                    boolean rejected = false;
+                    while (!done && !rejected && System.currentTimeMillis() < deadline) {
                         try {
                             if (client == null) {
                                 client = RawDataSmtpClient.connect(port);
@@ -60,8 +64,11 @@ public final class FaultLoad {
                                 String text = client.getReplyString();
                                 int at = text.indexOf(QUEUED_AS);
                                 accepted.add(System.currentTimeMillis() + " "
-                                    + (at < 0 ? "unknown" : text.substring(at + QUEUED_AS.length()).trim()));
+                                    + (at < 0 ? "unknown" : text.substring(at + QUEUED_AS.length()).trim()) + " " + recipient);
                                 done = true;
+                            } else if (reply >= 500) {
+                                rejections.incrementAndGet();
+                                rejected = true;
                             } else {
                                 tempfails.incrementAndGet();
                                 pause();
@@ -73,7 +80,7 @@ public final class FaultLoad {
                             pause();
                         }
                     }
-                    if (!done) {
+                    if (!done && !rejected) {
                         abandoned.incrementAndGet();
                     }
                 }
@@ -88,8 +95,8 @@ public final class FaultLoad {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(acceptedFile))) {
             accepted.forEach(out::println);
         }
-        System.out.printf("accepted_250=%d tempfail_4xx=%d connection_errors=%d abandoned=%d%n",
-            accepted.size(), tempfails.get(), connectionErrors.get(), abandoned.get());
+        System.out.printf("accepted_250=%d tempfail_4xx=%d rejected_5xx=%d connection_errors=%d abandoned=%d%n",
+            accepted.size(), tempfails.get(), rejections.get(), connectionErrors.get(), abandoned.get());
     }
 
     private static void pause() {

@@ -3,58 +3,136 @@ package dev.jamespipeline.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 
+import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.ledger.LedgerEntry;
+
 /**
- * Counts what the pipeline did with every message it answered 250 to, using a durable witness
- * that survives a James crash: the {@code outbound.deliver} jobs in RabbitMQ (one per accepted
- * message to a remote recipient; the outbound worker that would consume them does not exist yet).
- * Lost: accepted, no job. Duplicates: more than one job for one pipeline id. Exits 1 on either.
+ * Counts what the pipeline did with every message it answered 250 to, by two durable witnesses
+ * that survive a James crash (the memory app forgets its mailboxes when it restarts):
+ * <ul>
+ *   <li><b>delivered</b>: the delivery ledger on disk has the message's DELIVERED marker for its
+ *       recipient (written during the mailbox append, before {@code mail.delivered});</li>
+ *   <li><b>duplicates</b>: the {@code mail.delivered} events, collected in a durable queue of ours
+ *       bound before the load, name one (pipeline id, user) with two different mailbox copies
+ *       (mailbox id, message id, uid). One copy announced twice is not a duplicate.</li>
+ * </ul>
+ * Lost: answered 250, no DELIVERED marker. Exits 1 on any lost message or duplicate. The longest
+ * gap between two 250 answers is how long clients saw the fault (time to recover).
  *
- * The longest gap between two 250 answers is how long clients saw the fault (time to recover).
- *
- * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.WitnessCount AMQP_URI OUTBOUND_QUEUE ACCEPTED_FILE LABEL}
+ * <p>Usage: {@code WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE} before the load, then
+ * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL} after it has drained
+ * (ACCEPTED_FILE as FaultLoad writes it: "epoch-millis pipeline-id recipient" per 250).
  */
 public final class WitnessCount {
-    public static void main(String[] args) throws Exception {
-        String amqpUri = args[0];
-        String queue = args[1];
-        List<String[]> accepted = Files.readAllLines(Path.of(args[2])).stream()
-            .filter(line -> !line.isBlank())
-            .map(line -> line.split(" ", 2))
-            .collect(Collectors.toList());
-        String label = args[3];
+    private static final int MAX_DUPLICATES_SHOWN = 10;
+    private WitnessCount() {
+    }
 
-        Map<String, Integer> jobsPerId = new HashMap<>();
+    private record Accepted(long atMillis, String pipelineId, String recipient) {
+    }
+
+    /** One message for one user: what must be delivered exactly once. */
+    private record Delivery(String pipelineId, String user) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 4 && args[0].equals("bind")) {
+            bind(args[1], args[2], args[3]);
+        } else if (args.length == 6 && args[0].equals("count")) {
+            System.exit(count(args[1], args[2], Path.of(args[3]), Path.of(args[4]), args[5]) ? 0 : 1);
+        } else {
+            System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE"
+                + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL");
+            System.exit(2);
+        }
+    }
+
+    private static void bind(String amqpUri, String exchange, String queue) throws Exception {
+        try (Connection connection = connect(amqpUri); Channel channel = connection.createChannel()) {
+            // Quorum: the witness must survive the broker restart it witnesses.
+            channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
+            channel.queueBind(queue, exchange, "mail.delivered");
+        }
+    }
+
+    private static boolean count(String amqpUri, String queue, Path ledgerDir, Path acceptedFile, String label) throws Exception {
+        List<Accepted> accepted = Files.readAllLines(acceptedFile).stream()
+            .filter(line -> !line.isBlank())
+            .map(line -> line.split(" ", 3))
+            .map(fields -> new Accepted(Long.parseLong(fields[0]), fields[1], fields[2]))
+            .toList();
+        Map<Delivery, Set<String>> copies = announcedCopies(amqpUri, queue);
+
+        FileDeliveryLedger ledger = new FileDeliveryLedger(ledgerDir);
+        long delivered = 0;
+        long announced = 0;
+        long deliveredNotAnnounced = 0;
+        for (Accepted message : accepted) {
+            boolean inLedger = ledger.contains(message.pipelineId(), LedgerEntry.delivered(message.recipient()));
+            boolean inEvents = copies.containsKey(new Delivery(message.pipelineId(), message.recipient().toLowerCase()));
+            delivered += inLedger ? 1 : 0;
+            announced += inEvents ? 1 : 0;
+            deliveredNotAnnounced += inLedger && !inEvents ? 1 : 0;
+        }
+        long lost = accepted.size() - delivered;
+        long duplicates = copies.values().stream().filter(mailboxCopies -> mailboxCopies.size() > 1).count();
+        // The evidence for a few of them, on stderr (the summary line stays one line).
+        copies.entrySet().stream().filter(entry -> entry.getValue().size() > 1).limit(MAX_DUPLICATES_SHOWN)
+            .forEach(entry -> System.err.println(label + " duplicate: pipelineId=" + entry.getKey().pipelineId() + " user="
+                + entry.getKey().user() + " copies (mailboxId/messageId/uid)=" + entry.getValue()));
+        Set<String> acceptedIds = new HashSet<>();
+        accepted.forEach(message -> acceptedIds.add(message.pipelineId()));
+        long deliveredWithout250 = copies.keySet().stream().filter(delivery -> !acceptedIds.contains(delivery.pipelineId())).count();
+
+        System.out.printf("%-18s accepted_250=%d delivered=%d lost=%d duplicates=%d announced=%d delivered_not_announced=%d"
+                + " delivered_without_250=%d longest_gap_between_250s_ms=%d%n",
+            label, accepted.size(), delivered, lost, duplicates, announced, deliveredNotAnnounced, deliveredWithout250,
+            longestGapMillis(accepted));
+        return lost == 0 && duplicates == 0;
+    }
+
+    /** Drains our queue: for each (pipeline id, user), the distinct mailbox copies its events name. */
+    private static Map<Delivery, Set<String>> announcedCopies(String amqpUri, String queue) throws Exception {
         ObjectMapper json = new ObjectMapper();
+        Map<Delivery, Set<String>> copies = new HashMap<>();
+        try (Connection connection = connect(amqpUri); Channel channel = connection.createChannel()) {
+            for (GetResponse event = channel.basicGet(queue, true); event != null; event = channel.basicGet(queue, true)) {
+                JsonNode delivered = json.readTree(event.getBody());
+                if (delivered.path("pipelineId").isTextual()) {
+                    copies.computeIfAbsent(new Delivery(delivered.get("pipelineId").asText(), delivered.get("user").asText().toLowerCase()),
+                            key -> new HashSet<>())
+                        .add(delivered.get("mailboxId").asText() + "/" + delivered.get("messageId").asText() + "/" + delivered.get("uid").asText());
+                }
+            }
+            channel.queueDelete(queue);
+        }
+        return copies;
+    }
+
+    private static long longestGapMillis(List<Accepted> accepted) {
+        long[] times = accepted.stream().mapToLong(Accepted::atMillis).sorted().toArray();
+        long longest = 0;
+        for (int i = 1; i < times.length; i++) {
+            longest = Math.max(longest, times[i] - times[i - 1]);
+        }
+        return longest;
+    }
+
+    private static Connection connect(String amqpUri) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(amqpUri);
-        try (Connection connection = factory.newConnection("fault-harness-witness"); Channel channel = connection.createChannel()) {
-            for (GetResponse job = channel.basicGet(queue, true); job != null; job = channel.basicGet(queue, true)) {
-                jobsPerId.merge(json.readTree(job.getBody()).get("pipelineId").asText(), 1, Integer::sum);
-            }
-        }
-        Set<String> acceptedIds = accepted.stream().map(entry -> entry[1]).collect(Collectors.toSet());
-        long lost = acceptedIds.stream().filter(id -> !jobsPerId.containsKey(id)).count();
-        long duplicates = jobsPerId.values().stream().filter(count -> count > 1).count();
-        long unclaimed = jobsPerId.keySet().stream().filter(id -> !acceptedIds.contains(id)).count();
-        long[] times = accepted.stream().mapToLong(entry -> Long.parseLong(entry[0])).sorted().toArray();
-        long longestGapMs = 0;
-        for (int i = 1; i < times.length; i++) {
-            longestGapMs = Math.max(longestGapMs, times[i] - times[i - 1]);
-        }
-        System.out.printf("%-18s accepted_250=%d witnessed=%d lost=%d duplicates=%d jobs_without_250=%d longest_gap_between_250s_ms=%d"
-                + " (witness: outbound.deliver jobs in %s)%n",
-            label, acceptedIds.size(), jobsPerId.size(), lost, duplicates, unclaimed, longestGapMs, queue);
-        System.exit(lost == 0 && duplicates == 0 ? 0 : 1);
+        return factory.newConnection("fault-harness-witness");
     }
 }
