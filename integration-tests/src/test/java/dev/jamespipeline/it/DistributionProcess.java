@@ -124,7 +124,7 @@ final class DistributionProcess implements AutoCloseable {
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty(PipelineConfiguration.NAME_PREFIX, prefix);
         TopologyCleanup.delete(RabbitMQEndpoint.amqpUri(), PipelineConfiguration.from(settings));
-        new SearchIndexProbe(indexName).deleteIndex();
+        new SearchIndexProbe(indexName).deleteIndexAndTemplate();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -201,8 +201,7 @@ final class PipelineJames implements AutoCloseable {
     public void close() throws Exception {
         server.stop();
         TopologyCleanup.delete(amqpUri, configuration);
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(OpenSearchEndpoint.uri() + "/" + indexName))
-            .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        new SearchIndexProbe(indexName).deleteIndexAndTemplate();
     }
 
     /** The test's own OpenSearch index. */

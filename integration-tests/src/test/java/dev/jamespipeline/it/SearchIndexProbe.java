@@ -16,10 +16,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class SearchIndexProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String indexName;
     private final String indexUri;
     private final HttpClient http = HttpClient.newHttpClient();
 
     SearchIndexProbe(String indexName) {
+        this.indexName = indexName;
         this.indexUri = OpenSearchEndpoint.uri() + "/" + indexName;
     }
 
@@ -39,8 +41,16 @@ final class SearchIndexProbe {
         return documents;
     }
 
+    /** Loses the index, as an operator's mistake or a broken disk would. */
     void deleteIndex() throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(URI.create(indexUri)).DELETE());
+    }
+
+    /** Removes the index and the mapping template the indexer registers for it: the test's clean-up. */
+    void deleteIndexAndTemplate() throws IOException, InterruptedException {
+        deleteIndex();
+        send(HttpRequest.newBuilder(URI.create(OpenSearchEndpoint.uri() + "/_index_template/" + indexName + "-mapping"))
+            .DELETE());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -105,9 +105,17 @@ public final class MailIndex implements AutoCloseable {
         return settings.indexName();
     }
 
-    /** Creates the index with its mapping unless it exists; safe to call from several nodes at once. */
+    /**
+     * Creates the index with its mapping unless it exists; safe to call from several nodes at once.
+     * The mapping is also registered as an index template for this name, so an index deleted while
+     * James runs is recreated with it by the next bulk write, not with a guessed mapping.
+     */
     public void ensureIndex() throws IndexUnavailableException {
         call("create index " + indexName(), () -> {
+            client.indices().putIndexTemplate(template -> template.name(indexName() + "-mapping")
+                .indexPatterns(indexName())
+                .template(mapping -> mapping.settings(MailIndexSchema.settings(settings))
+                    .mappings(MailIndexSchema.mapping(transport.jsonpMapper()))));
             if (client.indices().exists(exists -> exists.index(indexName())).value()) {
                 return null;
             }

@@ -69,7 +69,25 @@ class MailIndexIT {
                 .contains("\"number_of_replicas\":\"0\"");
         } finally {
             threads.shutdownNow();
+            TestIndex.delete(name);
+        }
+    }
+
+    @Test
+    void anIndexDeletedWhileInUseComesBackWithItsMappingAtTheNextWrite() throws Exception {
+        String name = TestIndex.randomName();
+        try (MailIndex fresh = MailIndex.connect(TestIndex.settings(name))) {
+            fresh.ensureIndex();
             TestIndex.http("DELETE", "/" + name, null);
+
+            WriteOutcome outcome = fresh.write(List.of(IndexOperation.upsert(TestDocuments.message(mailbox, 1).build())));
+
+            assertThat(outcome.isComplete()).isTrue();
+            assertThat(TestIndex.http("GET", "/" + name + "/_mapping", null))
+                .contains("\"dynamic\":\"strict\"")
+                .contains("\"headers\":{\"type\":\"nested\"");
+        } finally {
+            TestIndex.delete(name);
         }
     }
 

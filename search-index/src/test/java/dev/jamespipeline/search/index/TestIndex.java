@@ -59,9 +59,15 @@ final class TestIndex implements AutoCloseable {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** Removes an index and the mapping template {@link MailIndex#ensureIndex()} registers for it. */
+    static void delete(String indexName) throws IOException, InterruptedException {
+        http("DELETE", "/" + indexName, null);
+        http("DELETE", "/_index_template/" + indexName + "-mapping", null);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         index.close();
-        http("DELETE", "/" + name, null);
+        delete(name);
     }
 }

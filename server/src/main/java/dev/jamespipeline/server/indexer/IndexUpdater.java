@@ -43,11 +43,7 @@ public class IndexUpdater {
      * @throws IndexUnavailableException when OpenSearch cannot be reached: nothing was applied
      */
     public List<Optional<String>> apply(List<Object> events) throws IndexUnavailableException {
-        if (!indexCreated) {
-            // Before the first write: a bulk write into a missing index would create it without our mapping.
-            index.ensureIndex();
-            indexCreated = true;
-        }
+        ensureIndex();
         List<Optional<String>> results = new ArrayList<>();
         List<IndexOperation> operations = new ArrayList<>();
         List<Integer> eventOfOperation = new ArrayList<>();
@@ -70,6 +66,17 @@ public class IndexUpdater {
                 results.set(eventOfOperation.get(operationIndex), Optional.of("index write failed: " + reason)));
         }
         return results;
+    }
+
+    /**
+     * Creates the index with its mapping (and the template that recreates it so) once per process,
+     * before the first write; the indexer also calls it at start-up so searches find an index.
+     */
+    void ensureIndex() throws IndexUnavailableException {
+        if (!indexCreated) {
+            index.ensureIndex();
+            indexCreated = true;
+        }
     }
 
     private List<IndexOperation> writesFor(Object event) throws Exception {

@@ -21,6 +21,7 @@ import dev.jamespipeline.core.broker.ConsumerPool;
 import dev.jamespipeline.core.broker.FailureRouter;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.search.index.IndexUnavailableException;
 import dev.jamespipeline.server.SearchConfiguration;
 
 /**
@@ -61,6 +62,11 @@ public class IndexerStartable implements Startable {
             topology.declareIndexQueue(declaring);
         } catch (TimeoutException e) {
             throw new IOException("Timed out closing the channel that declared the index queue", e);
+        }
+        try {
+            updater.ensureIndex();
+        } catch (IndexUnavailableException e) {
+            LOGGER.warn("Search index not created yet ({}); the first event will try again", e.getMessage());
         }
         String queue = topology.indexQueue();
         for (int i = 0; i < configuration.concurrency(); i++) {
