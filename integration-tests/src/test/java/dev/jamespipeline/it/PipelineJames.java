@@ -17,6 +17,7 @@ import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.io.FileHandler;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.modules.MailboxProbeImpl;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
@@ -128,6 +129,10 @@ final class PipelineJames implements AutoCloseable {
             data.addUser(localPart + "@" + domain, PASSWORD);
         }
         return this;
+    }
+
+    MailboxProbeImpl mailboxes() {
+        return server.getProbe(MailboxProbeImpl.class);
     }
 
     int smtpPort() {

@@ -3,8 +3,18 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
+
+import javax.mail.Flags;
+
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.MultimailboxesSearchQuery;
+import org.apache.james.mailbox.model.SearchQuery;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -114,6 +124,28 @@ class SearchIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(
             PIPELINE.james().webAdmin("GET", "/pipeline/search/users/" + ALICE + "/mailboxes/INBOX/counters").body())
             .contains("\"messages\":" + inbox).contains("\"unseen\":" + unseen));
+    }
+
+    @Test
+    void multiMailboxSearchFindsAUsersMessagesInAllHisMailboxesAndNoOneElses() throws Exception {
+        MailboxPath archive = MailboxPath.forUser(Username.of(ALICE), "Archive");
+        PIPELINE.james().mailboxes().createMailbox(archive);
+        // A message added without SMTP (as IMAP APPEND does) is indexed from its mail.delivered event too.
+        PIPELINE.james().mailboxes().appendMessage(ALICE, archive, new ByteArrayInputStream(TestMessages.withAttachments(
+                BOB, ALICE, "archived", "see attachment", TestMessages.pdf("a.pdf", "crossmailboxword archived"))
+            .getBytes(StandardCharsets.UTF_8)), new Date(), false, new Flags());
+        send(ALICE, TestMessages.withAttachments(BOB, ALICE, "in the inbox", "see attachment",
+            TestMessages.pdf("b.pdf", "crossmailboxword in the inbox")));
+        send(BOB, TestMessages.withAttachments(ALICE, BOB, "bob's own", "see attachment",
+            TestMessages.pdf("c.pdf", "crossmailboxword for bob")));
+        // Attachment text: James's own scan cannot read PDFs, so only the index can find these.
+        MultimailboxesSearchQuery query = MultimailboxesSearchQuery
+            .from(SearchQuery.of(SearchQuery.attachmentContains("crossmailboxword"))).build();
+
+        await().atMost(WAIT).until(() -> PIPELINE.james().mailboxes().searchMessage(query, ALICE, 10).size() == 2);
+        await().atMost(WAIT).until(() -> PIPELINE.james().mailboxes().searchMessage(query, BOB, 10).size() == 1);
+        assertThat(PIPELINE.james().mailboxes().searchMessage(query, ALICE, 10))
+            .doesNotContainAnyElementsOf(PIPELINE.james().mailboxes().searchMessage(query, BOB, 10));
     }
 
     private static void send(String to, String message) throws Exception {
