@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Search benchmarks (issue 3, items 7 and 8), every server fresh, one after the other:
+#  1. Delivery into one growing INBOX. Our server main (IMAP SEARCH from OpenSearch, thread ids from a
+#     lookup table) and stock James 3.8.1 (memory app, its own sample configuration) each receive
+#     threaded messages (threads of 10: "topic K", then "Re: topic K" with In-Reply-To/References) for
+#     ONE user (after a warm-up to another user); the INBOX count is read through WebAdmin every 250 ms and the delivery rate of each
+#     1,000 messages is printed side by side. Stock James is capped by count and time. Then the thread
+#     ids our server guessed are read from the index: "threads right: X of Y".
+#  2. Index lag under sustained load. Our server main at a fixed offered rate to several mailboxes,
+#     every PDF_EVERY-th message with a small PDF attachment; index lag p50/p99 from the server
+#     (GET /pipeline/search), indexing throughput from the index's _count over time. Then the raw bulk
+#     throughput of the same OpenSearch: synthetic documents of the same shape through MailIndex.write,
+#     bulks of 100, into a scratch index.
+# Prints the report and writes it to bench/results/search-<UTC stamp>.{md,json,png}, the console in .log.
+# Exits 1 if a guessed thread id is wrong. Not part of the tests. About 15 minutes on 2 cores.
+#   bench/search.sh
+# Environment, all optional (defaults in brackets):
+#   MESSAGES [10000] TIME_CAP_S [600]                 our server, part 1 (MESSAGES: a multiple of 1,000)
+#   STOCK_MESSAGES [3000] STOCK_TIME_CAP_S [360]      stock James, part 1 (it slows as the INBOX grows)
+#   INBOX_SESSIONS [20] BODY_SIZE [4096]              part 1 SMTP sessions; body bytes (both parts)
+#   WARMUP_MESSAGES [500]                             part 1: sent to another user and delivered before the measure
+#   LAG_RATE [50] LAG_SECONDS [60] LAG_SESSIONS [20] LAG_MAILBOXES [20] PDF_EVERY [5] CATCH_UP_TIMEOUT_S [180]
+#   BULK_DOCUMENTS [10000] BULK_WRITERS [2]
+#   PARTS ["inbox lag"] VARIANTS ["pipeline stock"]   what runs
+#   PROFILE=1                                         JFR recording of each James: /tmp/james-bench-profiles/search-*.jfr
+# Needs RabbitMQ and OpenSearch on 127.0.0.1 (both started if installed / downloadable). All traffic
+# stays on 127.0.0.1; every James it starts is stopped and its scratch indexes are deleted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=bench/results/search-$stamp
+mkdir -p bench/results
+exec > >(tee "$out.log") 2>&1
+
+messages=${MESSAGES:-10000}; time_cap=${TIME_CAP_S:-600}
+stock_messages=${STOCK_MESSAGES:-3000}; stock_time_cap=${STOCK_TIME_CAP_S:-360}
+inbox_sessions=${INBOX_SESSIONS:-20}; body_size=${BODY_SIZE:-4096}; warmup=${WARMUP_MESSAGES:-500}
+lag_rate=${LAG_RATE:-50}; lag_seconds=${LAG_SECONDS:-60}; lag_sessions=${LAG_SESSIONS:-20}
+lag_mailboxes=${LAG_MAILBOXES:-20}; pdf_every=${PDF_EVERY:-5}; catch_up_timeout=${CATCH_UP_TIMEOUT_S:-180}
+bulk_documents=${BULK_DOCUMENTS:-10000}; bulk_writers=${BULK_WRITERS:-2}
+settings="MESSAGES=$messages TIME_CAP_S=$time_cap STOCK_MESSAGES=$stock_messages STOCK_TIME_CAP_S=$stock_time_cap"
+settings="$settings INBOX_SESSIONS=$inbox_sessions BODY_SIZE=$body_size WARMUP_MESSAGES=$warmup LAG_RATE=$lag_rate LAG_SECONDS=$lag_seconds"
+settings="$settings LAG_SESSIONS=$lag_sessions LAG_MAILBOXES=$lag_mailboxes PDF_EVERY=$pdf_every"
+settings="$settings CATCH_UP_TIMEOUT_S=$catch_up_timeout BULK_DOCUMENTS=$bulk_documents BULK_WRITERS=$bulk_writers"
+settings="$settings PARTS=\"${PARTS:-inbox lag}\" VARIANTS=\"${VARIANTS:-pipeline stock}\" PROFILE=${PROFILE:-0}"
+load_at_start=$(uptime | sed 's/.*load average: //')
+echo "# bench/search.sh $stamp: $settings"
+echo "# $(nproc) cores; uptime load average at start: $load_at_start"
+
+. bench/lib.sh
+. scripts/opensearch.sh
+ensure_opensearch
+opensearch="http://127.0.0.1:${OPENSEARCH_PORT:-9200}"
+parts="$work/parts"
+mkdir -p "$parts"
+# The helpers run on the distribution's class path, where mime4j, PDFBox and the search index live; without
+# James's logback, so that they log through the jar's simple logger (warnings only).
+cp "$load" "$work/smtp-load.jar"
+bench_cp="$work/smtp-load.jar:$home/pipeline-lib/*:$(ls "$home"/james-server-memory-app.lib/*.jar | grep -v '/logback-classic-' | paste -sd:)"
+ours_cp="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*:$home/pipeline-lib/*"
+stock_cp="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
+scratch_indexes=()
+
+bench_java() {
+  java -cp "$bench_cp" "dev.jamespipeline.bench.$1" "${@:2}"
+}
+
+# When the script ends: James stopped (so it writes no more), our scratch indexes deleted, then lib.sh's
+# own cleanup (which removes $work, our helpers' jar with it).
+delete_scratch_indexes() {
+  [ ${#scratch_indexes[@]} -eq 0 ] || bench_java OpenSearchHttp "$opensearch" delete "${scratch_indexes[@]}" || true
+}
+eval "set -- $(trap -p EXIT)"   # trap -- 'COMMAND' EXIT
+lib_exit=${3:-true}
+trap 'stop_james; delete_scratch_indexes; eval "$lib_exit"' EXIT
+
+# start_server DIR MAIN CLASSPATH USERS: James in DIR with that main class (lib.sh's start_james runs
+# only the stock main), then the domain bench.test and users user0..USERS-1 through WebAdmin.
+start_server() {
+  local dir=$1 main=$2 classpath=$3 users=$4 profile=
+  # Another benchmark may hold the bench ports: lib.sh waits for them, where it can.
+  if declare -F wait_for_bench_ports >/dev/null; then wait_for_bench_ports; fi
+  if [ "${PROFILE:-0}" = 1 ]; then
+    mkdir -p /tmp/james-bench-profiles
+    profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/search-$(basename "$dir").jfr,settings=profile"
+  fi
+  (cd "$dir" && exec java -Xmx2g $profile -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
+    -Dextra.props="$dir/conf/jvm.properties" -cp "$classpath" "$main" >"$dir/james.log" 2>&1) &
+  pid=$!
+  until grep -q "JAMES server started" "$dir/james.log" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
+    sleep 1
+  done
+  curl -sf -XPUT http://127.0.0.1:18000/domains/bench.test
+  for user in $(seq 0 $((users - 1))); do
+    curl -sf -XPUT "http://127.0.0.1:18000/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  done
+}
+
+# prepare_ours DIR NAME: our server's working directory, indexing into its own scratch index NAME.
+prepare_ours() {
+  prepare pipeline "$1"
+  sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$2|" \
+    "$1/conf/pipeline.properties"
+  scratch_indexes+=("$2")
+}
+
+stop_server() {
+  echo "James CPU seconds since it started (user system): $(cpu_seconds "$pid")"
+  stop_james
+}
+
+index_prefix=bench-search-$(echo "$stamp" | tr 'A-Z' 'a-z')
+threads_right=yes
+if [[ " ${PARTS:-inbox lag} " == *" inbox "* ]]; then
+  echo "## 1/2 delivery into one growing INBOX"
+  for variant in ${VARIANTS:-pipeline stock}; do
+    dir="$work/inbox-$variant"
+    if [ "$variant" = pipeline ]; then
+      prepare_ours "$dir" "$index_prefix-inbox"
+      start_server "$dir" dev.jamespipeline.server.PipelineJamesServerMain "$ours_cp" 2
+      bench_java InboxGrowthBench "$parts/growth-pipeline.json" pipeline 12525 18000 user0@bench.test "$messages" \
+        "$inbox_sessions" "$body_size" "$time_cap" user1@bench.test "$warmup"
+      bench_java ThreadIdCheck "$opensearch" "$index_prefix-inbox" user0@bench.test "$messages" 300 "$parts/threads.json" ||
+        threads_right=no
+    elif [ "$variant" = stock ]; then
+      prepare stock "$dir"
+      start_server "$dir" org.apache.james.MemoryJamesServerMain "$stock_cp" 2
+      bench_java InboxGrowthBench "$parts/growth-stock.json" stock 12525 18000 user0@bench.test "$stock_messages" \
+        "$inbox_sessions" "$body_size" "$stock_time_cap" user1@bench.test "$warmup"
+    else
+      echo "unknown variant '$variant': pipeline or stock"; exit 2
+    fi
+    stop_server
+  done
+fi
+
+if [[ " ${PARTS:-inbox lag} " == *" lag "* ]]; then
+  echo "## 2/2 index lag under sustained load, then the raw bulk throughput of the same OpenSearch"
+  dir="$work/lag"
+  prepare_ours "$dir" "$index_prefix-lag"
+  start_server "$dir" dev.jamespipeline.server.PipelineJamesServerMain "$ours_cp" "$lag_mailboxes"
+  bench_java IndexLagBench "$parts/lag.json" 12525 18000 "$opensearch" "$index_prefix-lag" bench.test "$lag_mailboxes" \
+    "$lag_sessions" "$lag_rate" "$lag_seconds" "$body_size" "$pdf_every" "$catch_up_timeout"
+  stop_server
+  bench_java RawBulkThroughput "$opensearch" "$bulk_documents" "$body_size" "$pdf_every" "$bulk_writers" "$parts/raw-bulk.json"
+fi
+
+echo "## report"
+bench_java SearchBenchReport "$out" "$parts" \
+  "bench/search.sh at $stamp, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes in the tree)')" \
+  "settings: $settings" \
+  "machine: $(nproc) cores shared by James, RabbitMQ, OpenSearch and the load generator; uptime load average $load_at_start at start, $(uptime | sed 's/.*load average: //') at end"
+echo "written: $out.md $out.json $out.png $out.log"
+[ "$threads_right" = yes ] || { echo "FAILED: some guessed thread ids are wrong (see 'threads right' above)"; exit 1; }
