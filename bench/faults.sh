@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault harness: a fixed SMTP load into many local mailboxes of James with the pipeline, with one
 # fault injected mid-load per scenario; then it counts what became of every message answered 250.
-# Pass condition: zero lost and zero duplicates (exit 1 otherwise). Not part of the tests.
+# Pass condition: zero lost and zero duplicates (exit 1 otherwise). The output is also written to
+# bench/results/faults-<UTC stamp>.txt. Not part of the tests.
 #   bench/faults.sh [SCENARIOS="james-kill rabbitmq-restart consumer-crash"] [TOTAL=2000] [SESSIONS=10] [MAILBOXES=100]
 # Scenarios, each injected after FAULT_AFTER_S (3) seconds of load:
 #   james-kill        kill -9 of the James process, then a restart on the same store and ledger
@@ -19,6 +20,8 @@ scenarios=${1:-james-kill rabbitmq-restart consumer-crash}; total=${2:-2000}; se
 mailboxes=0   # start_james creates no users: the harness's James takes its whole domain without them (below)
 domain=faults.test
 . bench/lib.sh
+mkdir -p bench/results
+exec > >(tee "bench/results/faults-$(date -u +%Y%m%dT%H%M%SZ).txt") 2>&1
 
 node="bench-faults-$$@localhost"; broker_port=15682; dist_port=25682
 amqp="amqp://guest:guest@127.0.0.1:$broker_port/%2F"

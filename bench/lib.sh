@@ -30,6 +30,7 @@ stop_james() {
 # so what is measured is its accept path (smtpd, cleanup, fsync'd queue file).
 start_postfix() {
   local dir=$1
+  wait_for_bench_ports
   mkdir -p "$dir/queue" "$dir/data"
   cp /etc/postfix/main.cf /etc/postfix/master.cf "$dir/"
   chown postfix "$dir/data"
@@ -99,8 +100,22 @@ prepare() {
   keystore "$dir/conf"
 }
 
+# Another benchmark on this machine may hold the bench ports: wait for them (bounded) rather than
+# fail halfway through starting.
+wait_for_bench_ports() {
+  local busy
+  for _ in $(seq 1 600); do
+    busy=$(ss -ltnH | awk '{ print $4 }' | grep -oE ':(12525|12587|12465|11143|11993|18000|19999)$' | tr '\n' ' ' || true)
+    [ -z "$busy" ] && return 0
+    [ $((SECONDS % 60)) = 0 ] && echo "waiting for bench ports $busy (another benchmark is running?)"
+    sleep 1
+  done
+  echo "bench ports $busy still taken after 10 minutes"; exit 1
+}
+
 start_james() {
   local dir=$1 profile=
+  wait_for_bench_ports
   if [ "${PROFILE:-0}" = 1 ]; then
     mkdir -p /tmp/james-bench-profiles
     profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/$(basename "$dir").jfr,settings=profile"
