@@ -45,6 +45,11 @@ final class StageConsumer extends DefaultConsumer {
 
     @Override
     public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
+        if (!getChannel().isOpen()) {
+            // Buffered before the connection dropped: the broker redelivers it, and working on this
+            // copy too would only race that redelivery (its ack could not be sent anyway).
+            return;
+        }
         boolean settled;
         try {
             handle(properties, body);

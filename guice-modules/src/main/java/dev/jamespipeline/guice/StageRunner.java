@@ -23,6 +23,7 @@ public final class StageRunner {
     private final MailProcessor mailProcessor;
     private final StageMailFactory mailFactory;
     private final DeliveryLedger ledger;
+    private final OneAtATime oneAtATime = new OneAtATime();
 
     @Inject
     public StageRunner(MailProcessor mailProcessor, StageMailFactory mailFactory, DeliveryLedger ledger) {
@@ -33,6 +34,12 @@ public final class StageRunner {
 
     /** @param envelopeJson the envelope as it arrived, which later stages build their own from */
     public void run(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
+        try (OneAtATime.Turn turn = oneAtATime.enter(envelope.pipelineId() + "/" + envelope.stage())) {
+            runAlone(envelope, envelopeJson);
+        }
+    }
+
+    private void runAlone(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
         LedgerEntry done = LedgerEntry.stageDone(envelope.stage());
         if (ledger.contains(envelope.pipelineId(), done)) {
             LOGGER.info("Pipeline message {} already went through stage {}: dropping the repeat",

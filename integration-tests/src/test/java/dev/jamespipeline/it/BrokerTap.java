@@ -73,6 +73,10 @@ final class BrokerTap implements AutoCloseable {
         return channel.queueDeclarePassive(queue).getMessageCount();
     }
 
+    int consumerCount(String queue) throws IOException {
+        return channel.queueDeclarePassive(queue).getConsumerCount();
+    }
+
     void bind(String queue, String exchange, String routingKey) throws IOException {
         channel.queueBind(queue, exchange, routingKey);
     }

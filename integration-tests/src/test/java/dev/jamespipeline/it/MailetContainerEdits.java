@@ -7,7 +7,24 @@ final class MailetContainerEdits {
     private static final String LOCAL_DELIVERY_END =
         "<retries>0</retries>\n                <onMailetException>propagate</onMailetException>\n            </mailet>";
 
+    private static final String LOCAL_DELIVERY_START = "<mailet match=\"All\" class=\"LocalDelivery\">";
+
     private MailetContainerEdits() {
+    }
+
+    /**
+     * Before LocalDelivery (after the ledger check), {@code PauseOnce} holds the stage consumer of the
+     * first message whose subject contains {@code subject}.
+     */
+    static UnaryOperator<String> pauseBeforeLocalDelivery(String subject) {
+        return conf -> {
+            if (!conf.contains(LOCAL_DELIVERY_START)) {
+                throw new IllegalStateException("mailetcontainer.xml changed: LocalDelivery not found");
+            }
+            return conf.replace(LOCAL_DELIVERY_START,
+                "<mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>" + subject
+                    + "</subject></mailet>\n            " + LOCAL_DELIVERY_START);
+        };
     }
 
     /**

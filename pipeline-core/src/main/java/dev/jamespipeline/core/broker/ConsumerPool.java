@@ -75,11 +75,24 @@ public final class ConsumerPool {
             try {
                 subscriptions.open(connection.get());
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // Also the connection dropping half-way (AlreadyClosedException): start over, from no consumer.
                 LOGGER.warn("{}: consumers not started yet: {}", name, e.getMessage());
+                closeChannels();
                 sleepQuietly(configuration.networkRecoveryInterval().toMillis());
             }
         }
+    }
+
+    private synchronized void closeChannels() {
+        for (Channel channel : channels) {
+            try {
+                channel.close();
+            } catch (Exception e) {
+                LOGGER.debug("Channel already closed", e);
+            }
+        }
+        channels.clear();
     }
 
     public void stop() {
@@ -87,16 +100,7 @@ public final class ConsumerPool {
         if (connector != null) {
             connector.interrupt();
         }
-        synchronized (this) {
-            for (Channel channel : channels) {
-                try {
-                    channel.close();
-                } catch (Exception e) {
-                    LOGGER.debug("Channel already closed", e);
-                }
-            }
-            channels.clear();
-        }
+        closeChannels();
         // Unacked messages of handlers still running go back to the queue; idempotent handlers make that safe.
         connection.close();
         executor.shutdown();

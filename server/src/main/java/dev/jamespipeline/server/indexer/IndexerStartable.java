@@ -58,6 +58,7 @@ public class IndexerStartable implements Startable {
     }
 
     private void startConsumers(Connection connection, FailureRouter failures) throws IOException {
+        stopConsumerWorkers(); // left from an attempt the connection broke off, if any
         try (Channel declaring = connection.createChannel()) {
             topology.declareIndexQueue(declaring);
         } catch (TimeoutException e) {
@@ -84,14 +85,19 @@ public class IndexerStartable implements Startable {
         LOGGER.info("Search indexer: {} consumers on {}", configuration.concurrency(), queue);
     }
 
+    private void stopConsumerWorkers() {
+        synchronized (consumers) {
+            consumers.forEach(IndexEventConsumer::stop);
+            consumers.clear();
+        }
+    }
+
     @PreDestroy
     public void stop() {
         if (pool != null) {
             pool.stop();
         }
-        synchronized (consumers) {
-            consumers.forEach(IndexEventConsumer::stop);
-        }
+        stopConsumerWorkers();
         if (publisher != null) {
             publisher.close();
             publisherConnection.close();
