@@ -135,7 +135,7 @@ for scenario in $scenarios; do
   wait_for_drain "$prefix"
   dead=$(ctl list_queues -q name messages | awk -v q="${prefix}pipeline.stage.route.dlq" '$1 == q { print $2 }')
   if ! java -cp "$load" dev.jamespipeline.bench.WitnessCount count "$amqp" "$witness" "$dir/var/pipeline-store/ledger" \
-      "$dir/accepted.txt" "$scenario" | tr '\n' ' '; then
+      "$dir/accepted.txt" "$scenario" "${prefix}pipeline.stage.route.dlq" | tr '\n' ' '; then
     failed=1
   fi
   echo "| smtp: $(cat "$dir/load.txt") | dead-lettered=${dead:-0}"

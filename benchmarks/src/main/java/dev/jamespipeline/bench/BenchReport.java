@@ -12,28 +12,36 @@ import org.jfree.chart.JFreeChart;
 /**
  * Gathers what bench/run measured into one report: reads the parts directory (accept.json and
  * decoupling.json from bench/matrix.sh, end-to-end-*.json from bench/end-to-end.sh, ceiling.txt
- * from bench/broker-ceiling.sh), prints the tables and writes OUT.json, OUT.md and OUT.png.
+ * from bench/broker-ceiling.sh), prints the tables and writes OUT.json, OUT.md and OUT.png;
+ * {@code render} writes the Markdown and PNG of a stored run again (after a change to them).
  *
  * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.BenchReport OUT_PREFIX PARTS_DIR HEADER_LINE...}
+ * or {@code ... BenchReport render bench/results/STAMP.json}
  */
 public final class BenchReport {
     private BenchReport() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 3) {
-            System.err.println("usage: BenchReport OUT_PREFIX PARTS_DIR HEADER_LINE...");
+        System.setProperty("java.awt.headless", "true");
+        if (args.length == 2 && args[0].equals("render")) {
+            String json = args[1];
+            write(RunReport.read(Path.of(json)), json.substring(0, json.length() - ".json".length()));
+        } else if (args.length >= 3) {
+            Path parts = Path.of(args[1]);
+            write(RunReport.of(List.of(args).subList(2, args.length),
+                    AcceptRow.read(parts.resolve("accept.json")),
+                    AcceptRow.read(parts.resolve("decoupling.json")),
+                    endToEndRuns(parts),
+                    BrokerCeiling.parse(parts.resolve("ceiling.txt"))),
+                args[0]);
+        } else {
+            System.err.println("usage: BenchReport OUT_PREFIX PARTS_DIR HEADER_LINE... | render RUN_JSON (writes its .md and .png again)");
             System.exit(2);
         }
-        System.setProperty("java.awt.headless", "true");
-        String out = args[0];
-        Path parts = Path.of(args[1]);
-        RunReport report = RunReport.of(List.of(args).subList(2, args.length),
-            AcceptRow.read(parts.resolve("accept.json")),
-            AcceptRow.read(parts.resolve("decoupling.json")),
-            endToEndRuns(parts),
-            BrokerCeiling.parse(parts.resolve("ceiling.txt")));
+    }
 
+    private static void write(RunReport report, String out) throws IOException {
         report.write(Path.of(out + ".json"));
         String markdown = MarkdownReport.render(report);
         Files.writeString(Path.of(out + ".md"), markdown);

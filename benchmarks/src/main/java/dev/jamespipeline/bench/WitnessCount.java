@@ -32,8 +32,9 @@ import dev.jamespipeline.core.ledger.LedgerEntry;
  * gap between two 250 answers is how long clients saw the fault (time to recover).
  *
  * <p>Usage: {@code WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE} before the load, then
- * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL} after it has drained
- * (ACCEPTED_FILE as FaultLoad writes it: "epoch-millis pipeline-id recipient" per 250).
+ * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE} after it
+ * has drained (ACCEPTED_FILE as FaultLoad writes it: "epoch-millis pipeline-id recipient" per 250).
+ * The dead-letter queue's messages are listed with their reasons, and left where they are.
  */
 public final class WitnessCount {
     private static final int MAX_DUPLICATES_SHOWN = 10;
@@ -50,11 +51,12 @@ public final class WitnessCount {
     public static void main(String[] args) throws Exception {
         if (args.length == 4 && args[0].equals("bind")) {
             bind(args[1], args[2], args[3]);
-        } else if (args.length == 6 && args[0].equals("count")) {
+        } else if (args.length == 7 && args[0].equals("count")) {
+            showDeadLetters(args[1], args[6], args[5]);
             System.exit(count(args[1], args[2], Path.of(args[3]), Path.of(args[4]), args[5]) ? 0 : 1);
         } else {
             System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE"
-                + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL");
+                + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE");
             System.exit(2);
         }
     }
@@ -119,6 +121,23 @@ public final class WitnessCount {
             channel.queueDelete(queue);
         }
         return copies;
+    }
+
+    /** On stderr: each dead letter's pipeline id and reason; they are requeued, not consumed. */
+    private static void showDeadLetters(String amqpUri, String deadLetterQueue, String label) throws Exception {
+        try (Connection connection = connect(amqpUri); Channel channel = connection.createChannel()) {
+            long count = channel.queueDeclarePassive(deadLetterQueue).getMessageCount();
+            for (long i = 0; i < count; i++) {
+                GetResponse dead = channel.basicGet(deadLetterQueue, false);
+                if (dead == null) {
+                    break;
+                }
+                Object reason = dead.getProps().getHeaders() == null ? null
+                    : dead.getProps().getHeaders().get("x-pipeline-dead-letter-reason");
+                System.err.println(label + " dead letter: " + dead.getProps().getMessageId() + " reason=" + reason);
+            }
+            // Closing the channel returns the unacknowledged dead letters to their queue.
+        }
     }
 
     private static long longestGapMillis(List<Accepted> accepted) {
