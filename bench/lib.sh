@@ -9,10 +9,6 @@ stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
 load="$root/benchmarks/target/smtp-load.jar"
 work=$(mktemp -d /tmp/james-bench.XXXXXX)
 chmod 755 "$work"   # Postfix daemons run as user postfix and must reach their queue below it
-# A private copy of the distribution: a build running meanwhile cannot change the server mid-run
-# (bench/run makes one copy for all its steps and passes it in BENCH_JAMES_COPY).
-home=${BENCH_JAMES_COPY:-$work/james}
-[ -n "${BENCH_JAMES_COPY:-}" ] || cp -r "$root/distribution/target/james" "$home"
 pid=
 
 stop_james() {
@@ -51,6 +47,11 @@ bench_cleanup() {
   stop_james; rm -rf "$work"; delete_bench_queues
 }
 trap bench_cleanup EXIT
+
+# A private copy of the distribution: a build running meanwhile cannot change the server mid-run
+# (bench/run makes one copy for all its steps and passes it in BENCH_JAMES_COPY).
+home=${BENCH_JAMES_COPY:-$work/james}
+[ -n "${BENCH_JAMES_COPY:-}" ] || cp -r "$root/distribution/target/james" "$home"
 
 # CPU seconds a process has used so far: "user system"
 cpu_seconds() {
