@@ -111,12 +111,16 @@ public final class IndexLagBench {
         Run run = new Run(users.size(), sessions, rate, seconds, bodySize, pdfEvery, result, last.indexed(), loadEndS,
             indexedAtLoadEnd, caughtUpS, indexedAtLoadEnd / loadEndS, last.indexed() / last.tS(), peak(series), lag, series);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[0]).toFile(), run);
-        System.out.printf("accepted %d of %d (%.1f msg/s, SMTP p50 %.2f ms, p99 %.2f ms); indexed %d, %s; index lag p50 %.0f ms,"
+        System.out.printf("accepted %d of %d, %d refused (%.1f msg/s, SMTP p50 %.2f ms, p99 %.2f ms); indexed %d, %s; index lag p50 %.0f ms,"
                 + " p99 %.0f ms, max %d ms over %d samples; indexing %.1f docs/s during the load, %.1f overall, peak %.0f%n",
-            result.accepted(), result.sent(), result.acceptedMsgPerS(), result.p50Ms(), result.p99Ms(), last.indexed(),
+            result.accepted(), result.sent(), result.refused(), result.acceptedMsgPerS(), result.p50Ms(), result.p99Ms(), last.indexed(),
             caughtUpS == null ? "not caught up within the timeout" : String.format("caught up at %.0f s", caughtUpS),
             lag.p50Millis(), lag.p99Millis(), lag.maxMillis(), lag.samples(), run.docsPerSDuringLoad(), run.docsPerSOverall(),
             run.peakDocsPerS());
+        if (result.accepted() == 0) {
+            System.out.println("FAILED: the server accepted none of the " + result.sent() + " messages: there is no lag to measure (see James's log)");
+            System.exit(1);
+        }
     }
 
     /** The largest number of documents that became searchable within one sampling second. */
