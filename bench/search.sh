@@ -24,8 +24,9 @@
 #   BULK_DOCUMENTS [10000] BULK_WRITERS [2]
 #   PARTS ["inbox lag"] VARIANTS ["pipeline stock"]   what runs
 #   PROFILE=1                                         JFR recording of each James: /tmp/james-bench-profiles/search-*.jfr
-# Needs RabbitMQ and OpenSearch on 127.0.0.1 (both started if installed / downloadable). All traffic
-# stays on 127.0.0.1; every James it starts is stopped, its scratch indexes and queues are deleted.
+# Needs rabbitmq-server installed (a private node is started: 127.0.0.1:15772) and OpenSearch on 127.0.0.1
+# (started if it is not running). All traffic stays on 127.0.0.1; every James and the broker it starts are
+# stopped, its scratch indexes deleted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -67,22 +68,37 @@ bench_java() {
   java -cp "$bench_cp" "dev.jamespipeline.bench.$1" "${@:2}"
 }
 
-queue_prefixes=()
 
-# When the script ends: James stopped (so it writes no more), our scratch indexes and queues deleted, then
-# lib.sh's own cleanup (which removes $work, our helpers' jar with it).
-delete_scratch_indexes_and_queues() {
-  local prefix queue
-  [ ${#scratch_indexes[@]} -eq 0 ] || bench_java OpenSearchHttp "$opensearch" delete "${scratch_indexes[@]}" || true
-  for prefix in "${queue_prefixes[@]}"; do
-    for queue in $(rabbitmqctl list_queues -q name 2>/dev/null | grep -F "$prefix" || true); do
-      rabbitmqctl delete_queue -q "$queue" >/dev/null || true
-    done
+# RabbitMQ for our James: a private node (127.0.0.1:15772), not the shared broker, which other work on this
+# machine stops, restarts and cleans up (deleting every bench-* queue) in the middle of our runs.
+broker_node="search-bench-$$@localhost"; broker_port=15772; broker_dist_port=25772
+broker_ctl() { rabbitmqctl -n "$broker_node" "$@"; }
+start_private_broker() {
+  local base="$work/rabbitmq" port
+  for port in "$broker_port" "$broker_dist_port"; do
+    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: our private RabbitMQ needs it"; exit 1; fi
   done
+  mkdir -p "$base" && chown rabbitmq "$base"
+  RABBITMQ_NODENAME="$broker_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$broker_port" \
+    RABBITMQ_DIST_PORT="$broker_dist_port" RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
+    RABBITMQ_PID_FILE="$base/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_CONFIG_FILE="$base/rabbitmq" \
+    rabbitmq-server -detached
+  for _ in $(seq 1 60); do
+    broker_ctl -q await_startup >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "our private RabbitMQ node $broker_node did not start within 60 s (logs in $base/log)"; exit 1
+}
+
+# When the script ends: James stopped (so it writes no more), our scratch indexes deleted, our broker
+# stopped, then lib.sh's own cleanup (which removes $work, our helpers' jar and the broker's data with it).
+delete_scratch_indexes() {
+  [ ${#scratch_indexes[@]} -eq 0 ] || bench_java OpenSearchHttp "$opensearch" delete "${scratch_indexes[@]}" || true
 }
 eval "set -- $(trap -p EXIT)"   # trap -- 'COMMAND' EXIT
 lib_exit=${3:-true}
-trap 'stop_james; delete_scratch_indexes_and_queues; eval "$lib_exit"' EXIT
+trap 'stop_james; delete_scratch_indexes; broker_ctl -q stop >/dev/null 2>&1 || true; eval "$lib_exit"' EXIT
+start_private_broker
 
 # start_server DIR MAIN CLASSPATH USERS: James in DIR with that main class (lib.sh's start_james runs
 # only the stock main), then the domain bench.test and users user0..USERS-1 through WebAdmin.
@@ -125,18 +141,13 @@ smtp_port=13525
 webadmin_port=13800
 webadmin="http://127.0.0.1:$webadmin_port"
 
-# prepare_ours DIR NAME: our server's working directory, indexing into its own scratch index NAME. Its
-# queues get a prefix of their own, not lib.sh's "bench-": another benchmark's cleanup deletes every
-# bench-* queue on the shared broker, and would take ours in the middle of a run.
+# prepare_ours DIR NAME: our server's working directory, on our private broker, indexing into its own
+# scratch index NAME.
 prepare_ours() {
-  local prefix
-  prefix=search-bench-$(date +%s%N).
   prepare_on_own_ports pipeline "$1"
-  sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$2|" \
+  sed -i "s|^amqp.uri=.*|amqp.uri=amqp://guest:guest@127.0.0.1:$broker_port/%2F|; s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$2|" \
     "$1/conf/pipeline.properties"
-  sed -i "s|^topology.name.prefix=.*|topology.name.prefix=$prefix|" "$1/conf/pipeline.properties"
   scratch_indexes+=("$2")
-  queue_prefixes+=("$prefix")
 }
 
 stop_server() {
