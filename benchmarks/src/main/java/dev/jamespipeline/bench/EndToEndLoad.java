@@ -104,7 +104,7 @@ public final class EndToEndLoad {
         Double drainedAfterS = null;
         long drainDeadline = loadEnd + drainTimeoutMs * 1_000_000L;
         for (long tick = 1; ; tick++) {
-            sleepUntil(start + tick * SAMPLE_EVERY_MS * 1_000_000L);
+            Pacing.sleepUntil(start + tick * SAMPLE_EVERY_MS * 1_000_000L);
             boolean loadRunning = System.nanoTime() < loadEnd || running.stream().anyMatch(future -> !future.isDone());
             EndToEndRun.Sample sample = sample(start, probe);
             series.add(sample);
@@ -151,7 +151,7 @@ public final class EndToEndLoad {
             while (true) {
                 long number = sequence.getAndIncrement();
                 if (rate > 0) {
-                    sleepUntil(start + number * 1_000_000_000L / rate);
+                    Pacing.sleepUntil(start + number * 1_000_000_000L / rate);
                 }
                 if (System.nanoTime() >= loadEnd) {
                     break;
@@ -167,13 +167,6 @@ public final class EndToEndLoad {
             client.logout();
         } finally {
             client.disconnect();
-        }
-    }
-
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long waitMs = (nanoTime - System.nanoTime()) / 1_000_000;
-        if (waitMs > 0) {
-            Thread.sleep(waitMs);
         }
     }
 }

@@ -110,7 +110,7 @@ final class MessageLoad {
         try {
             for (long number = next.getAndIncrement(); number < count && !stopped.get(); number = next.getAndIncrement()) {
                 if (rate > 0) {
-                    sleepUntil(startNanos + number * 1_000_000_000L / rate);
+                    Pacing.sleepUntil(startNanos + number * 1_000_000_000L / rate);
                 }
                 Outgoing message = source.message(number);
                 int reply = client.send(message.recipient(), message.content(), NO_BODY, latency);
@@ -121,13 +121,6 @@ final class MessageLoad {
             client.logout();
         } finally {
             client.disconnect();
-        }
-    }
-
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long waitMs = (nanoTime - System.nanoTime()) / 1_000_000;
-        if (waitMs > 0) {
-            Thread.sleep(waitMs);
         }
     }
 }

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.inject.Inject;
 
@@ -70,14 +73,22 @@ public class MailboxReader {
 
     private List<MessageResult> fetch(String user, String mailboxId, Collection<Long> uids, FetchGroup fetchGroup)
             throws MailboxException {
+        if (uids.isEmpty()) {
+            return List.of();
+        }
         MailboxSession session = mailboxManager.createSystemSession(Username.of(user));
         try {
             MessageManager mailbox = mailboxManager.getMailbox(mailboxIdFactory.fromString(mailboxId), session);
+            // One read for the span of uids (a flags change can name thousands), keeping those asked for.
+            Set<Long> wanted = new HashSet<>(uids);
+            MessageRange span = MessageRange.range(MessageUid.of(Collections.min(uids)), MessageUid.of(Collections.max(uids)));
             List<MessageResult> results = new ArrayList<>();
-            for (long uid : uids) {
-                Iterator<MessageResult> found = mailbox.getMessages(MessageRange.one(MessageUid.of(uid)), fetchGroup, session);
-                found.forEachRemaining(results::add);
-            }
+            Iterator<MessageResult> found = mailbox.getMessages(span, fetchGroup, session);
+            found.forEachRemaining(message -> {
+                if (wanted.contains(message.getUid().asLong())) {
+                    results.add(message);
+                }
+            });
             return results;
         } catch (MailboxNotFoundException e) {
             return List.of();
