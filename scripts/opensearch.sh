@@ -8,7 +8,8 @@
 #   OPENSEARCH_HOME            where the distribution is unpacked once ($HOME/.cache/james-pipeline/opensearch-2.19.6;
 #                              as root /var/cache/james-pipeline/opensearch-2.19.6, because the unprivileged user
 #                              OpenSearch runs as cannot enter /root)
-#   OPENSEARCH_VAR             config copy, data, logs and pid file (<repo>/var/opensearch)
+#   OPENSEARCH_VAR             config copy, data, logs and pid file (<repo>/var/opensearch; as root
+#                              /var/lib/james-pipeline/opensearch, because the checkout may be closed to that user)
 # If something already answers on the port with a healthy cluster, it is used as it is.
 
 OPENSEARCH_VERSION=2.19.6
@@ -27,7 +28,14 @@ opensearch_settings() {
       OPENSEARCH_HOME=$HOME/.cache/james-pipeline/opensearch-$OPENSEARCH_VERSION
     fi
   fi
-  OPENSEARCH_VAR=${OPENSEARCH_VAR:-$OPENSEARCH_REPO_DIR/var/opensearch}
+  if [ -z "${OPENSEARCH_VAR:-}" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      # The unprivileged user may not enter the checkout (a mktemp -d clone is mode 700).
+      OPENSEARCH_VAR=/var/lib/james-pipeline/opensearch
+    else
+      OPENSEARCH_VAR=$OPENSEARCH_REPO_DIR/var/opensearch
+    fi
+  fi
   OPENSEARCH_PIDFILE=$OPENSEARCH_VAR/opensearch.pid
 }
 
