@@ -3,20 +3,25 @@
 # fault injected mid-load per scenario; then it counts what became of every message answered 250.
 # Pass condition: zero lost and zero duplicates (exit 1 otherwise). The output is also written to
 # bench/results/faults-<UTC stamp>.txt. Not part of the tests.
-#   bench/faults.sh [SCENARIOS="james-kill rabbitmq-restart consumer-crash"] [TOTAL=2000] [SESSIONS=10] [MAILBOXES=100]
+#   bench/faults.sh [SCENARIOS="james-kill rabbitmq-restart consumer-crash opensearch-restart"] [TOTAL=2000] [SESSIONS=10] [MAILBOXES=100]
 # Scenarios, each injected after FAULT_AFTER_S (3) seconds of load:
 #   james-kill        kill -9 of the James process, then a restart on the same store and ledger
 #   rabbitmq-restart  rabbitmqctl stop_app, 5 s, start_app
 #   consumer-crash    the broker drops the stage consumers' connection: every message they were
 #                     working on is redelivered, whether or not its work was done
+#   opensearch-restart our server main (search from OpenSearch) on a private OpenSearch the harness starts
+#                     (127.0.0.1:19200); OpenSearch is stopped, OPENSEARCH_DOWN_S (20) s later started again.
+#                     Once the stages have drained: the index queue and its delay queues drained, its dead
+#                     letters replayed through WebAdmin, and every delivered message must then be in the
+#                     index exactly once (searchable, not_searchable, index_duplicates)
 # RabbitMQ here is a private node the harness starts (127.0.0.1:15682) and stops, so restarting it
 # disturbs nothing else that uses the machine's broker.
 # All traffic stays on 127.0.0.1; every loop is bounded (DEADLINE_S for the load, 180 s to drain,
-# 60 s for the broker to start); everything started is stopped.
+# 60 s for the broker to start, 120 s for OpenSearch); everything started is stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-scenarios=${1:-james-kill rabbitmq-restart consumer-crash}; total=${2:-2000}; sessions=${3:-10}; recipients=${4:-100}
+scenarios=${1:-james-kill rabbitmq-restart consumer-crash opensearch-restart}; total=${2:-2000}; sessions=${3:-10}; recipients=${4:-100}
 mailboxes=0   # start_james creates no users: the harness's James takes its whole domain without them (below)
 domain=faults.test
 . bench/lib.sh
@@ -45,7 +50,22 @@ start_private_broker() {
 stop_private_broker() {
   ctl -q stop >/dev/null 2>&1 || true
 }
-trap 'stop_james; stop_private_broker; bench_cleanup' EXIT
+
+# OpenSearch for the opensearch-restart scenario: a private instance with its data under $work, so
+# that stopping it disturbs nobody else's index (scripts/opensearch.sh stops only what it started).
+search_port=19200; search_transport_port=19300
+private_opensearch() {
+  OPENSEARCH_PORT=$search_port OPENSEARCH_TRANSPORT_PORT=$search_transport_port OPENSEARCH_VAR="$work/opensearch" \
+    bash scripts/opensearch.sh "$1" >/dev/null
+}
+start_private_opensearch() {
+  local port
+  for port in "$search_port" "$search_transport_port"; do
+    if ss -ltn | grep -q ":$port "; then echo "port $port is taken: the harness's private OpenSearch needs it"; exit 2; fi
+  done
+  private_opensearch start || { echo "the private OpenSearch did not start (logs in $work/opensearch/logs)"; exit 2; }
+}
+trap 'stop_james; stop_private_broker; [ -d "$work/opensearch" ] && private_opensearch stop; bench_cleanup' EXIT
 
 # The pipeline's James on the private broker, taking every address of $domain whether or not the
 # user exists. The memory app forgets users and domains when it restarts, and the stage consumers
@@ -69,12 +89,19 @@ prepare_harness() {
     || { echo "the harness could not adapt the James configuration in $dir/conf (has its shape changed?)"; exit 2; }
 }
 
-# Waits until the pipeline's stage and retry queues of this prefix hold nothing (ready or unacked).
+# queued PREFIX NAME_PART [NAME_END]: messages (ready or unacked) in the queues of this prefix whose names hold
+# NAME_PART and match the regular expression NAME_END (default: any but dead-letter queues).
+queued() {
+  ctl list_queues -q name messages 2>/dev/null \
+    | awk -v p="$1" -v k="$2" -v e="${3:-}" 'index($1, p) == 1 && index($1, k) > 0 && (e == "" ? $1 !~ /\.dlq$/ : $1 ~ e) { n += $2 } END { print n + 0 }'
+}
+
+# wait_for_drain PREFIX KIND: waits until the work queues of this prefix whose names hold KIND (stage.,
+# pipeline.index) and their delay queues hold nothing; dead-letter queues are not counted.
 wait_for_drain() {
-  local prefix=$1 quiet=0 pending
+  local prefix=$1 kind=$2 quiet=0 pending
   for _ in $(seq 1 180); do
-    pending=$(ctl list_queues -q name messages 2>/dev/null \
-      | awk -v p="$prefix" 'index($1, p) == 1 && $1 ~ /stage\./ && $1 !~ /\.dlq$/ { n += $2 } END { print n + 0 }')
+    pending=$(queued "$prefix" "$kind")
     if [ "$pending" = 0 ]; then
       quiet=$((quiet + 1)); [ "$quiet" -ge 3 ] && return 0
     else
@@ -82,14 +109,14 @@ wait_for_drain() {
     fi
     sleep 1
   done
-  echo "queues of $prefix did not drain within 180 s"; return 1
+  echo "$kind queues of $prefix did not drain within 180 s"; return 1
 }
 
 inject() {
   case "$1" in
     james-kill)
       kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=
-      start_james "$dir" ;;
+      start_james "$dir" "$main" ;;
     rabbitmq-restart)
       ctl stop_app >/dev/null; sleep 5; ctl start_app >/dev/null ;;
     consumer-crash)
@@ -97,10 +124,13 @@ inject() {
       consumers=$(ctl list_connections -q pid client_properties | grep 'james-pipeline-stage-consumers' | awk '{ print $1 }')
       [ -n "$consumers" ] || { echo "no stage consumer connection found"; exit 2; }
       for connection in $consumers; do ctl close_connection "$connection" "fault harness: consumer crash" >/dev/null; done ;;
-    # opensearch-restart (once the indexer exists, issue 3): stop and restart OpenSearch here, and
-    # add a witness that every delivered message becomes searchable (e.g. count documents by
-    # pipeline id in the index after the drain) next to the ledger and mail.delivered counts.
-    *) echo "unknown scenario $1 (known: james-kill rabbitmq-restart consumer-crash)"; exit 2 ;;
+    opensearch-restart)
+      private_opensearch stop; sleep "${OPENSEARCH_DOWN_S:-20}"; private_opensearch start
+      opensearch_back=$SECONDS
+      # Evidence that the outage hit the indexer: its events waiting in delay queues, or dead-lettered.
+      index_failures="waiting for a retry when OpenSearch was back: $(queued "$prefix" pipeline.index '\\.retry\\.')"
+      index_failures="$index_failures, dead-lettered by then: $(queued "$prefix" pipeline.index '\\.dlq$')" ;;
+    *) echo "unknown scenario $1 (known: james-kill rabbitmq-restart consumer-crash opensearch-restart)"; exit 2 ;;
   esac
 }
 
@@ -116,14 +146,24 @@ echo "#   never saw a 250 for (it resent them under a new id). A restarted memor
 echo "#   IMAP cannot witness. The harness's James takes all of $domain (listed in domainlist.xml, routed to local delivery by"
 echo "#   host, recipients not checked at RCPT), so mail redelivered after a restart is delivered, not bounced as an unknown"
 echo "#   user of a James that has forgotten its users; no users are created. Pass: every message answered 250, none lost,"
-echo "#   none duplicated."
+echo "#   none duplicated. opensearch-restart also counts the search index: searchable = delivered messages whose index"
+echo "#   document (found by the X-James-Pipeline-Id header it holds) is there after the index queue drained and its dead"
+echo "#   letters were replayed; it passes only if all are, each once."
 start_private_broker
+[[ " $scenarios " != *" opensearch-restart "* ]] || start_private_opensearch
 failed=0
 for scenario in $scenarios; do
   dir="$work/$scenario"
   prepare_harness "$dir"
   prefix=$(sed -n 's/^topology.name.prefix=//p' "$dir/conf/pipeline.properties")
-  start_james "$dir"
+  main=org.apache.james.MemoryJamesServerMain
+  if [ "$scenario" = opensearch-restart ]; then
+    main=dev.jamespipeline.server.PipelineJamesServerMain
+    index="faults-$$"
+    sed -i "s|^search.opensearch.url=.*|search.opensearch.url=http://127.0.0.1:$search_port|; s|^search.index.name=.*|search.index.name=$index|" \
+      "$dir/conf/pipeline.properties"
+  fi
+  start_james "$dir" "$main"
   witness="faults-witness-$scenario-$$"
   java -cp "$load" dev.jamespipeline.bench.WitnessCount bind "$amqp" "${prefix}mail.events" "$witness"
   java -cp "$load" dev.jamespipeline.bench.FaultLoad 12525 "$sessions" "$total" 10240 "$domain" "$recipients" \
@@ -132,17 +172,26 @@ for scenario in $scenarios; do
   sleep "${FAULT_AFTER_S:-3}"
   inject "$scenario"
   wait "$loader"
-  wait_for_drain "$prefix"
+  wait_for_drain "$prefix" stage.
   dead=$(ctl list_queues -q name messages | awk -v q="${prefix}pipeline.stage.route.dlq" '$1 == q { print $2 }')
+  index_check=() index_note=
+  if [ "$scenario" = opensearch-restart ]; then
+    # What an operator does once OpenSearch is back: let the retries run out, then replay what was dead-lettered.
+    wait_for_drain "$prefix" pipeline.index
+    replayed=$(curl -sf -XPOST "http://127.0.0.1:18000/pipeline/queues/${prefix}pipeline.index/dead-letters?action=replay")
+    wait_for_drain "$prefix" pipeline.index
+    index_check=("http://127.0.0.1:$search_port" "$index")
+    index_note=" | index: $index_failures; dead letters replayed $replayed; index queues empty $((SECONDS - opensearch_back)) s after OpenSearch was back"
+  fi
   if ! java -cp "$load" dev.jamespipeline.bench.WitnessCount count "$amqp" "$witness" "$dir/var/pipeline-store/ledger" \
-      "$dir/accepted.txt" "$scenario" "${prefix}pipeline.stage.route.dlq" | tr '\n' ' '; then
+      "$dir/accepted.txt" "$scenario" "${prefix}pipeline.stage.route.dlq" "${index_check[@]}" | tr '\n' ' '; then
     failed=1
   fi
-  echo "| smtp: $(cat "$dir/load.txt") | dead-lettered=${dead:-0}"
+  echo "| smtp: $(cat "$dir/load.txt") | dead-lettered=${dead:-0}$index_note"
   if ! grep -q "^accepted_250=$total " "$dir/load.txt"; then
     echo "$scenario: inconclusive, not every message was answered 250 (see smtp: above)"; failed=1
   fi
   stop_james
 done
-[ "$failed" = 0 ] && echo "PASS: zero lost, zero duplicates" || echo "FAIL: messages lost, duplicated or not accepted (see above)"
+[ "$failed" = 0 ] && echo "PASS: zero lost, zero duplicates" || echo "FAIL: messages lost, duplicated, not accepted or not searchable (see above)"
 exit "$failed"

@@ -114,16 +114,19 @@ wait_for_bench_ports() {
   echo "bench ports $busy still taken after 10 minutes"; exit 1
 }
 
+# start_james DIR [MAIN]: James in DIR, by default the memory app's main (with our extension jar when DIR
+# has one); MAIN=dev.jamespipeline.server.PipelineJamesServerMain is our server main (search from
+# OpenSearch), which also needs the distribution's pipeline-lib on its class path.
 start_james() {
-  local dir=$1 profile=
+  local dir=$1 main=${2:-org.apache.james.MemoryJamesServerMain} profile= classpath="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
+  [ "$main" = org.apache.james.MemoryJamesServerMain ] || classpath="$classpath:$home/pipeline-lib/*"
   wait_for_bench_ports
   if [ "${PROFILE:-0}" = 1 ]; then
     mkdir -p /tmp/james-bench-profiles
     profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/$(basename "$dir").jfr,settings=profile"
   fi
   (cd "$dir" && exec java -Xmx2g $profile -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
-    -Dextra.props="$dir/conf/jvm.properties" -cp "$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*" \
-    org.apache.james.MemoryJamesServerMain >"$dir/james.log" 2>&1) &
+    -Dextra.props="$dir/conf/jvm.properties" -cp "$classpath" "$main" >"$dir/james.log" 2>&1) &
   pid=$!
   for _ in $(seq 1 120); do
     grep -q "JAMES server started" "$dir/james.log" 2>/dev/null && break

@@ -6,9 +6,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class OpenSearchHttp {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int SCAN_PAGE = 1000;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -55,8 +59,39 @@ public final class OpenSearchHttp {
         return ok(response, "count " + index).get("count").asLong();
     }
 
+    /** Makes every document written so far searchable now, instead of at the next periodic refresh. */
+    void refresh(String index) throws IOException, InterruptedException {
+        ok(send("POST", "/" + index + "/_refresh", null), "refresh " + index);
+    }
+
     JsonNode search(String index, ObjectNode body) throws IOException, InterruptedException {
         return ok(send("POST", "/" + index + "/_search", body), "search " + index);
+    }
+
+    /**
+     * Every document matching the query, by uid then mailbox, page by page (search_after: no result
+     * window limit); the visitor gets each hit's {@code _source}, restricted to the fields named.
+     */
+    void scan(String index, JsonNode query, List<String> sourceFields, Consumer<JsonNode> visitor)
+            throws IOException, InterruptedException {
+        JsonNode after = null;
+        while (true) {
+            ObjectNode body = json.createObjectNode();
+            body.put("size", SCAN_PAGE).set("query", query);
+            ArrayNode sort = body.putArray("sort");
+            sort.addObject().put("uid", "asc");
+            sort.addObject().put("mailboxId", "asc");
+            sourceFields.forEach(body.putArray("_source")::add);
+            if (after != null) {
+                body.set("search_after", after);
+            }
+            ArrayNode hits = (ArrayNode) search(index, body).path("hits").path("hits");
+            hits.forEach(hit -> visitor.accept(hit.path("_source")));
+            if (hits.size() < SCAN_PAGE) {
+                return;
+            }
+            after = hits.get(hits.size() - 1).get("sort");
+        }
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,7 +27,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Usage: {@code ThreadIdCheck OPENSEARCH_URL INDEX USER MESSAGES TIMEOUT_S OUT_JSON}
  */
 public final class ThreadIdCheck {
-    private static final int PAGE = 1000;
     private static final int EXAMPLES = 5;
 
     /**
@@ -66,7 +64,7 @@ public final class ThreadIdCheck {
         }
         Map<Long, List<String>> threadIdsByTopic = new HashMap<>();
         long[] stray = {0};
-        scan(openSearch, index, ofUser, hit -> {
+        openSearch.scan(index, ofUser, List.of("subject", "threadId"), hit -> {
             Optional<Long> topic = SearchBenchMessages.topicOf(hit.path("subject").asText(null));
             if (topic.isPresent()) {
                 threadIdsByTopic.computeIfAbsent(topic.get(), t -> new ArrayList<>()).add(hit.path("threadId").asText());
@@ -100,31 +98,5 @@ public final class ThreadIdCheck {
             }
         }
         return new Result(user, messages, indexed, threads, right, stray, wrong);
-    }
-
-    private interface HitVisitor {
-        void visit(JsonNode source);
-    }
-
-    /** Every document matching the query, by uid then mailbox, page by page (search_after: no result window limit). */
-    private static void scan(OpenSearchHttp openSearch, String index, JsonNode query, HitVisitor visitor) throws Exception {
-        JsonNode after = null;
-        while (true) {
-            ObjectNode body = openSearch.json().createObjectNode();
-            body.put("size", PAGE).set("query", query);
-            ArrayNode sort = body.putArray("sort");
-            sort.addObject().put("uid", "asc");
-            sort.addObject().put("mailboxId", "asc");
-            body.putArray("_source").add("subject").add("threadId");
-            if (after != null) {
-                body.set("search_after", after);
-            }
-            ArrayNode hits = (ArrayNode) openSearch.search(index, body).path("hits").path("hits");
-            hits.forEach(hit -> visitor.visit(hit.path("_source")));
-            if (hits.size() < PAGE) {
-                return;
-            }
-            after = hits.get(hits.size() - 1).get("sort");
-        }
     }
 }

@@ -1,20 +1,24 @@
 package dev.jamespipeline.bench;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 
+import dev.jamespipeline.core.PipelineHeaders;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 
@@ -28,11 +32,14 @@ import dev.jamespipeline.core.ledger.LedgerEntry;
  *       bound before the load, name one (pipeline id, user) with two different mailbox copies
  *       (mailbox id, message id, uid). One copy announced twice is not a duplicate.</li>
  * </ul>
+ * With an OpenSearch URL and index (the server main's search index): <b>searchable</b> = delivered
+ * messages whose document is in the index, found by the pipeline id header the document holds;
+ * not searchable or in the index twice fails too.
  * Lost: answered 250, no DELIVERED marker. Exits 1 on any lost message or duplicate. The longest
  * gap between two 250 answers is how long clients saw the fault (time to recover).
  *
  * <p>Usage: {@code WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE} before the load, then
- * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE} after it
+ * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]} after it
  * has drained (ACCEPTED_FILE as FaultLoad writes it: "epoch-millis pipeline-id recipient" per 250).
  * The dead-letter queue's messages are listed with their reasons, and left where they are.
  */
@@ -51,12 +58,15 @@ public final class WitnessCount {
     public static void main(String[] args) throws Exception {
         if (args.length == 4 && args[0].equals("bind")) {
             bind(args[1], args[2], args[3]);
-        } else if (args.length == 7 && args[0].equals("count")) {
+        } else if ((args.length == 7 || args.length == 9) && args[0].equals("count")) {
             showDeadLetters(args[1], args[6], args[5]);
-            System.exit(count(args[1], args[2], Path.of(args[3]), Path.of(args[4]), args[5]) ? 0 : 1);
+            Optional<SearchIndex> index = args.length == 9
+                ? Optional.of(new SearchIndex(new OpenSearchHttp(URI.create(args[7])), args[8]))
+                : Optional.empty();
+            System.exit(count(args[1], args[2], Path.of(args[3]), Path.of(args[4]), args[5], index) ? 0 : 1);
         } else {
             System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE"
-                + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE");
+                + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]");
             System.exit(2);
         }
     }
@@ -69,7 +79,12 @@ public final class WitnessCount {
         }
     }
 
-    private static boolean count(String amqpUri, String queue, Path ledgerDir, Path acceptedFile, String label) throws Exception {
+    /** The search index the server main writes, when the scenario checks it. */
+    private record SearchIndex(OpenSearchHttp openSearch, String name) {
+    }
+
+    private static boolean count(String amqpUri, String queue, Path ledgerDir, Path acceptedFile, String label,
+                                 Optional<SearchIndex> index) throws Exception {
         List<Accepted> accepted = Files.readAllLines(acceptedFile).stream()
             .filter(line -> !line.isBlank())
             .map(line -> line.split(" ", 3))
@@ -99,10 +114,43 @@ public final class WitnessCount {
         long deliveredWithout250 = copies.keySet().stream().filter(delivery -> !acceptedIds.contains(delivery.pipelineId())).count();
 
         System.out.printf("%-18s accepted_250=%d delivered=%d lost=%d duplicates=%d announced=%d delivered_not_announced=%d"
-                + " delivered_without_250=%d longest_gap_between_250s_ms=%d%n",
+                + " delivered_without_250=%d longest_gap_between_250s_ms=%d",
             label, accepted.size(), delivered, lost, duplicates, announced, deliveredNotAnnounced, deliveredWithout250,
             longestGapMillis(accepted));
-        return lost == 0 && duplicates == 0;
+        boolean indexRight = true;
+        if (index.isPresent()) {
+            Map<Delivery, Integer> documents = indexedDocuments(index.get());
+            long searchable = accepted.stream()
+                .filter(message -> ledger.contains(message.pipelineId(), LedgerEntry.delivered(message.recipient())))
+                .filter(message -> documents.containsKey(new Delivery(message.pipelineId(), message.recipient().toLowerCase())))
+                .count();
+            long indexDuplicates = documents.values().stream().filter(documentCount -> documentCount > 1).count();
+            System.out.printf(" searchable=%d not_searchable=%d index_duplicates=%d", searchable, delivered - searchable, indexDuplicates);
+            indexRight = searchable == delivered && indexDuplicates == 0;
+        }
+        System.out.println();
+        return lost == 0 && duplicates == 0 && indexRight;
+    }
+
+    /**
+     * The index's documents per (pipeline id, user), read from each document's own copy of the
+     * message's {@value PipelineHeaders#PIPELINE_ID} header: what IMAP SEARCH would find.
+     */
+    private static Map<Delivery, Integer> indexedDocuments(SearchIndex index) throws Exception {
+        ObjectMapper json = index.openSearch().json();
+        index.openSearch().refresh(index.name());
+        ObjectNode all = json.createObjectNode();
+        all.putObject("match_all");
+        Map<Delivery, Integer> documents = new HashMap<>();
+        index.openSearch().scan(index.name(), all, List.of("user", "headers"), document -> {
+            for (JsonNode header : document.path("headers")) {
+                if (header.path("name").asText().equalsIgnoreCase(PipelineHeaders.PIPELINE_ID)) {
+                    documents.merge(new Delivery(header.path("value").asText().trim(), document.path("user").asText().toLowerCase()),
+                        1, Integer::sum);
+                }
+            }
+        });
+        return documents;
     }
 
     /** Drains our queue: for each (pipeline id, user), the distinct mailbox copies its events name. */
