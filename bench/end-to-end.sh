@@ -5,10 +5,21 @@
 # (accepted − delivered) until everything is delivered or DRAIN_TIMEOUT_S passes. How "delivered"
 # is counted is printed with each run: the pipeline's own mail.delivered events (distinct pipeline
 # ids, read from a durable queue of ours bound before the load), and for stock James the sum of the
-# users' INBOX counts through WebAdmin. Writes OUT-<variant>.json and a chart OUT.png. Not part of the tests.
+# users' INBOX counts through WebAdmin.
+# A third variant, pipeline-search: the pipeline's configuration run with our server main
+# (dev.jamespipeline.server.PipelineJamesServerMain), indexing into a scratch OpenSearch index of its own
+# (bench-e2e-<stamp>, deleted at the end, also on failure; OpenSearch on 127.0.0.1:9200 is started if it
+# is not running). Besides the above it samples searchable = the index's _count once a second (what a
+# search sees after the product's own ~1 s refresh; none is forced) and the search backlog (accepted −
+# searchable), until the index holds every accepted message too; and it measures, per message, the time
+# from the 250 to searchable of 1 accepted message in SEARCH_SAMPLE_EVERY: its Message-ID and the time its
+# 250 arrived are kept, and a watcher asks OpenSearch 200 ms after each answer, with one terms query on
+# the pending Message-IDs (field mimeMessageId), which are found; the poll is the resolution.
+# Writes OUT-<variant>.json and a chart OUT.png. Not part of the tests.
 #   bench/end-to-end.sh [SECONDS=60] [SESSIONS=20] [SIZE_BYTES=10240] [MAILBOXES=100] [RATE=0]
-#   VARIANTS="pipeline stock" (default), DRAIN_TIMEOUT_S=300, OUT=bench/results/end-to-end-<UTC stamp>
-# All traffic stays on 127.0.0.1; every James it starts is stopped.
+#   VARIANTS="pipeline stock" (default; any of pipeline, pipeline-search, stock), SEARCH_SAMPLE_EVERY=10,
+#   DRAIN_TIMEOUT_S=300, OUT=bench/results/end-to-end-<UTC stamp>
+# All traffic stays on 127.0.0.1; every James it starts is stopped, its scratch index deleted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,6 +28,18 @@ out=${OUT:-bench/results/end-to-end-$(date -u +%Y%m%dT%H%M%SZ)}
 . bench/lib.sh
 amqp="amqp://guest:guest@127.0.0.1:5672/%2F"
 mkdir -p "$(dirname "$out")"
+opensearch="http://127.0.0.1:${OPENSEARCH_PORT:-9200}"
+scratch_index=
+# The scratch index and its template go once James is stopped (so that it writes no more).
+delete_scratch_index() {
+  [ -z "$scratch_index" ] || java -cp "$load" dev.jamespipeline.bench.OpenSearchHttp "$opensearch" delete "$scratch_index" || true
+  scratch_index=
+}
+trap 'stop_james; delete_scratch_index; bench_cleanup' EXIT
+if [[ " ${VARIANTS:-pipeline stock} " == *" pipeline-search "* ]]; then
+  . scripts/opensearch.sh
+  ensure_opensearch
+fi
 
 command="bench/end-to-end.sh $seconds $sessions $size $mailboxes $rate"
 echo "# end to end: $sessions sessions for $seconds s, $size-byte messages to $mailboxes mailboxes, rate ${rate:-0} (0 = as fast as answered)"
@@ -24,8 +47,18 @@ echo "# command: $command   ($(nproc) cores, $(date -u +%FT%TZ), load average $(
 runs=()
 for variant in ${VARIANTS:-pipeline stock}; do
   dir="$work/$variant-end-to-end"
-  prepare "$variant" "$dir"
-  start_james "$dir"
+  search=()
+  if [ "$variant" = pipeline-search ]; then
+    prepare pipeline "$dir"
+    scratch_index=bench-e2e-$(date -u +%Y%m%dt%H%M%Sz)-$$
+    sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$scratch_index|" \
+      "$dir/conf/pipeline.properties"
+    start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
+    search=(search "$opensearch" "$scratch_index" "${SEARCH_SAMPLE_EVERY:-10}")
+  else
+    prepare "$variant" "$dir"
+    start_james "$dir"
+  fi
   if [ "$variant" = stock ]; then
     probe=(stock 18000)
   else
@@ -35,9 +68,10 @@ for variant in ${VARIANTS:-pipeline stock}; do
     probe=(pipeline "$amqp" "$prefix" $stage_queues)
   fi
   java -cp "$load" dev.jamespipeline.bench.EndToEndLoad "$out-$variant.json" "$variant" 12525 "$sessions" "$seconds" "$rate" \
-    "$size" bench.test "$mailboxes" "${DRAIN_TIMEOUT_S:-300}" "${probe[@]}"
+    "$size" bench.test "$mailboxes" "${DRAIN_TIMEOUT_S:-300}" "${search[@]}" "${probe[@]}"
   runs+=("$out-$variant.json")
   stop_james
+  delete_scratch_index
 done
 java -Djava.awt.headless=true -cp "$load" dev.jamespipeline.bench.ChartWriter end-to-end "$out.png" \
   "SMTP → INBOX ($(nproc) cores, $(date -u +%FT%TZ)): $command" "${runs[@]}"

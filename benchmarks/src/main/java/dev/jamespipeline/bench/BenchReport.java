@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -58,7 +59,9 @@ public final class BenchReport {
     private static List<EndToEndRun> endToEndRuns(Path parts) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(parts)) {
-            files = listing.filter(file -> file.getFileName().toString().matches("end-to-end-.*\\.json")).sorted().toList();
+            // By variant name (pipeline, pipeline-search, stock): the name without ".json", which would sort "-" before ".".
+            files = listing.filter(file -> file.getFileName().toString().matches("end-to-end-.*\\.json"))
+                .sorted(Comparator.comparing(file -> file.getFileName().toString().replaceFirst("\\.json$", ""))).toList();
         }
         List<EndToEndRun> runs = new ArrayList<>();
         for (Path file : files) {

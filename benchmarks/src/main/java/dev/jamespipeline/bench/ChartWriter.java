@@ -11,8 +11,8 @@ import org.jfree.chart.JFreeChart;
  * <ul>
  *   <li>{@code accept MATRIX_JSON OUT_PNG CAPTION}: the accept matrix (bench/matrix.sh): accept rate,
  *       p50 and p99 per variant for every size × sessions cell;</li>
- *   <li>{@code end-to-end OUT_PNG CAPTION RUN_JSON...}: end-to-end runs (bench/end-to-end.sh): backlog,
- *       and accepted against delivered, over time.</li>
+ *   <li>{@code end-to-end OUT_PNG CAPTION RUN_JSON...}: end-to-end runs (bench/end-to-end.sh): backlog
+ *       (and search backlog), and accepted against delivered (and searchable), over time.</li>
  * </ul>
  */
 public final class ChartWriter {

@@ -82,8 +82,35 @@ final class MarkdownReport {
                 + " | " + (run.drainedAfterS() == null ? "not within the drain timeout" : number(run.drainedAfterS()))
                 + " | " + number(run.deliveredMsgPerS()) + " | " + run.maxBacklog() + " |");
         }
+        searchable(runs);
         line("");
         runs.forEach(run -> line("* " + run.variant() + ": " + run.howCounted()));
+    }
+
+    /** SMTP → searchable, for the runs that measured it (none: no table). */
+    private void searchable(List<EndToEndRun> runs) {
+        List<EndToEndRun> searched = runs.stream().filter(run -> run.search() != null).toList();
+        if (searched.isEmpty()) {
+            return;
+        }
+        line("");
+        line("SMTP → searchable (document count of the run's own index; latency measured per sampled message):");
+        line("");
+        line("| variant | searchable | searchable msg/s (end to end) | all searchable after s | max search backlog"
+            + " | 250 → searchable p50 / p99 / max ms | latency samples |");
+        line("|---|---|---|---|---|---|---|");
+        for (EndToEndRun run : searched) {
+            EndToEndRun.Search search = run.search();
+            EndToEndRun.SearchLatency latency = search.latency();
+            line("| " + run.variant() + " | " + search.searchable() + " | " + number(search.searchableMsgPerS())
+                + " | " + (search.searchableAfterS() == null ? "not within the drain timeout" : number(search.searchableAfterS()))
+                + " | " + search.maxSearchBacklog()
+                + " | " + number(latency.p50Ms()) + " / " + number(latency.p99Ms()) + " / " + number(latency.maxMs())
+                + " | " + latency.samples() + " (1 in " + latency.sampleEvery() + ", polled every " + latency.pollMs() + " ms"
+                + (latency.unseen() > 0 ? ", " + latency.unseen() + " never seen" : "")
+                + (latency.skipped() > 0 ? ", " + latency.skipped() + " skipped: pending set full" : "")
+                + (latency.failedPolls() > 0 ? ", " + latency.failedPolls() + " polls failed" : "") + ") |");
+        }
     }
 
     private void ceiling(RunReport report) {
@@ -107,9 +134,9 @@ final class MarkdownReport {
         return mean.isPresent() ? number(mean.getAsDouble()) : "–";
     }
 
-    /** Three significant figures at most, no exponent: 0.67, 6.9, 93, 1329. */
-    private static String number(double value) {
-        if (Double.isNaN(value)) {
+    /** Three significant figures at most, no exponent: 0.67, 6.9, 93, 1329; "–" for none. */
+    private static String number(Double value) {
+        if (value == null || Double.isNaN(value)) {
             return "–";
         }
         double magnitude = Math.abs(value);

@@ -78,7 +78,7 @@ public final class SmtpAcceptLoad {
             for (int i = 0; i < messages; i++) {
                 long number = sequence.incrementAndGet();
                 String to = "user" + (number % users) + "@" + domain;
-                int reply = client.send(to, headers(to, number), body, recorder);
+                int reply = client.send(to, headers(to, number, messageId()), body, recorder);
                 replies.computeIfAbsent(reply, code -> new AtomicInteger()).incrementAndGet();
             }
             client.logout();
@@ -106,10 +106,15 @@ public final class SmtpAcceptLoad {
         return IntStream.range(0, count).mapToObj(user -> "user" + user + "@" + domain).toList();
     }
 
-    /** The headers of load message {@code number}: unique subject and Message-ID. */
-    static byte[] headers(String to, long number) {
+    /** A Message-ID value no other load message has, angle brackets included. */
+    static String messageId() {
+        return "<" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>";
+    }
+
+    /** The headers of load message {@code number}: unique subject, and the Message-ID given. */
+    static byte[] headers(String to, long number, String messageId) {
         return ("From: load@load.local\r\nTo: " + to + "\r\nSubject: load " + number
-            + "\r\nMessage-ID: <" + System.nanoTime() + "." + Thread.currentThread().getId() + "@load.local>\r\n\r\n")
+            + "\r\nMessage-ID: " + messageId + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
     }
 
