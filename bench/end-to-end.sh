@@ -67,8 +67,17 @@ for variant in ${VARIANTS:-pipeline stock}; do
     # shellcheck disable=SC2206
     probe=(pipeline "$amqp" "$prefix" $stage_queues)
   fi
+  broker=$(pgrep -f beam.smp | head -n 1)
+  james_cpu=$(cpu_seconds "$pid"); broker_cpu=$(cpu_seconds "$broker")
   java -cp "$load" dev.jamespipeline.bench.EndToEndLoad "$out-$variant.json" "$variant" 12525 "$sessions" "$seconds" "$rate" \
     "$size" bench.test "$mailboxes" "${DRAIN_TIMEOUT_S:-300}" "${search[@]}" "${probe[@]}"
+  # CPU the run cost (load and drain), in all and per accepted message: where a variant's time goes.
+  accepted=$(grep -m1 '"accepted"' "$out-$variant.json" | tr -dc '0-9')
+  for process in "james $pid $james_cpu" "rabbitmq $broker $broker_cpu"; do
+    read -r name process_id before <<< "$process"
+    echo "$name $before $(cpu_seconds "$process_id") $accepted"
+  done | awk -v variant="$variant" '{ user = $4 - $2; sys = $5 - $3
+      printf "%s %s_cpu_s user=%.1f sys=%.1f per_message_ms=%.2f\n", variant, $1, user, sys, 1000 * (user + sys) / ($6 > 0 ? $6 : 1) }'
   runs+=("$out-$variant.json")
   stop_james
   delete_scratch_index
