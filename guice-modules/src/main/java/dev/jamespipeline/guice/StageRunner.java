@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
+import dev.jamespipeline.core.store.WithdrawnMessageException;
 
 /**
  * Runs one stage for one envelope: the James processor named like the stage, on this thread,
@@ -46,7 +47,14 @@ public final class StageRunner {
                 envelope.pipelineId(), envelope.stage());
             return;
         }
-        MailImpl mail = mailFactory.create(envelope, envelopeJson);
+        MailImpl mail;
+        try {
+            mail = mailFactory.create(envelope, envelopeJson);
+        } catch (WithdrawnMessageException e) {
+            LOGGER.info("Pipeline message {}: dropping its envelope, which reached the broker although its confirm was lost: {}",
+                envelope.pipelineId(), e.getMessage());
+            return;
+        }
         try {
             // Stage mailets run with onMailetException="propagate": a failure surfaces here and is retried.
             mailProcessor.service(mail);

@@ -1,6 +1,7 @@
 package dev.jamespipeline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,9 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.store.FileMessageStore;
+import dev.jamespipeline.core.store.StoredBlob;
 
 /** Bad input and persistent failures end in the stage's dead-letter queue with a reason, and the queue keeps moving. */
 class DeadLetterIT {
@@ -83,6 +87,31 @@ class DeadLetterIT {
         assertThat(CODEC.decodeReceived(dead.getBody()).attempt()).as("two retries happened first").isEqualTo(2);
     }
 
+    /**
+     * What a confirm lost with the connection leaves (seen in the fault harness's RabbitMQ restart):
+     * mail.received reached the broker, but the ingest withdrew the stored copy and answered 451, and
+     * the client sends the message again. The stage drops that envelope instead of retrying it into
+     * the dead-letter queue as a missing message.
+     */
+    @Test
+    void anEnvelopeWhoseStoredCopyWasWithdrawnAtIngestIsDroppedNotDeadLettered() throws Exception {
+        String pipelineId = PipelineIds.next();
+        StoredBlob blob = ReceivedEvents.store(PIPELINE.james(), pipelineId,
+            ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "withdrawn at ingest", "answered 451"));
+        new FileMessageStore(PIPELINE.james().messageStore()).withdraw(blob.key());
+        ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), pipelineId,
+            CODEC.encode(ReceivedEvents.envelope(PIPELINE.james(), pipelineId, blob, "alice@" + DOMAIN, List.of("bob@" + DOMAIN))));
+        ReceivedEvents.publish(PIPELINE.james(), PIPELINE.tap(), "alice@" + DOMAIN, List.of("bob@" + DOMAIN),
+            ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "sent again", "after the 451"));
+
+        await().atMost(WAIT).until(() -> String.join("\n", PIPELINE.james().imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD))
+            .contains("sent again"));
+        // Longer than the retries (200 ms, 400 ms) that would dead-letter it without the withdrawal mark.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> !deadLettered(pipelineId));
+        assertThat(String.join("\n", PIPELINE.james().imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD)))
+            .doesNotContain("withdrawn at ingest");
+    }
+
     @Test
     void aFailingLocalDeliveryIsRetriedThenDeadLetteredAndOtherMailKeepsFlowing() throws Exception {
         QuotaProbesImpl quota = PIPELINE.james().server().getProbe(QuotaProbesImpl.class);
@@ -99,6 +128,14 @@ class DeadLetterIT {
 
     private static String deadLetters() {
         return PIPELINE.james().topology().deadLetterQueue(PIPELINE.james().topology().stageQueue("route"));
+    }
+
+    /** Whether a dead letter for the message is there; the others taken are kept for their tests. */
+    private static boolean deadLettered(String messageId) throws Exception {
+        for (GetResponse response : PIPELINE.tap().drain(deadLetters())) {
+            SKIPPED.add(response);
+        }
+        return SKIPPED.stream().anyMatch(response -> messageId.equals(response.getProps().getMessageId()));
     }
 
     private static GetResponse deadLetterFor(String messageId) throws Exception {

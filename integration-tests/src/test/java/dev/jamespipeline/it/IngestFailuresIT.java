@@ -94,11 +94,14 @@ class IngestFailuresIT {
             // First make sure James is connected: connecting declares the topology, which would restore the binding.
             assertThat(PIPELINE.james().smtp().send("bob@" + DOMAIN, "warm up", "ok", "alice@" + DOMAIN).code()).isEqualTo(250);
             long storedBefore = PIPELINE.james().storedFileCount();
+            long withdrawnBefore = PIPELINE.james().withdrawalMarkCount();
             PIPELINE.tap().unbind(stageQueue, topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
             try {
                 SmtpReply reply = PIPELINE.james().smtp().send("bob@" + DOMAIN, "nowhere to go", "unroutable", "alice@" + DOMAIN);
                 assertThat(reply.code()).as(reply.text()).isEqualTo(451);
                 assertThat(PIPELINE.james().storedFileCount()).isEqualTo(storedBefore);
+                // Withdrawn, not just deleted: an envelope that reached the broker all the same is then dropped by the stage.
+                assertThat(PIPELINE.james().withdrawalMarkCount()).isEqualTo(withdrawnBefore + 1);
             } finally {
                 PIPELINE.tap().bind(stageQueue, topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
             }

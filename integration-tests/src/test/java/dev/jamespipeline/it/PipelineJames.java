@@ -192,14 +192,30 @@ final class PipelineJames implements AutoCloseable {
         return server;
     }
 
-    /** Regular files in the message store (temp files included): what a failed ingest must not leave behind. */
+    /**
+     * Regular files in the message store (temp files included, the empty marks a withdrawn message
+     * leaves not): what a failed ingest must not leave behind.
+     */
     long storedFileCount() throws IOException {
+        return countStoreFiles(name -> !isWithdrawalMark(name));
+    }
+
+    /** Marks of messages withdrawn at ingest (not confirmed by the broker, answered 451). */
+    long withdrawalMarkCount() throws IOException {
+        return countStoreFiles(PipelineJames::isWithdrawalMark);
+    }
+
+    private long countStoreFiles(java.util.function.Predicate<String> fileName) throws IOException {
         if (!Files.exists(messageStore())) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(messageStore())) {
-            return files.filter(Files::isRegularFile).count();
+            return files.filter(Files::isRegularFile).filter(file -> fileName.test(file.getFileName().toString())).count();
         }
+    }
+
+    private static boolean isWithdrawalMark(String fileName) {
+        return fileName.startsWith(".") && fileName.endsWith(".withdrawn");
     }
 
     @Override

@@ -24,13 +24,22 @@ final class ReceivedEvents {
     static ReceivedEnvelope publish(PipelineJames james, BrokerTap tap, String sender, List<String> recipients,
                                     String rawMessage) throws Exception {
         String pipelineId = PipelineIds.next();
-        StoredBlob blob = new FileMessageStore(james.messageStore()).write(new StorageKey("test/" + pipelineId + ".eml"),
-            out -> out.write(rawMessage.getBytes(StandardCharsets.UTF_8)));
-        ReceivedEnvelope envelope = new ReceivedEnvelope(ReceivedEnvelope.VERSION, pipelineId, "example.test",
-            ReceivedEnvelope.StorageRef.of(blob), sender, recipients, "192.0.2.10", "peer.example", null, false,
-            Instant.now(), james.configuration().firstStage(), Map.of(), 0);
+        ReceivedEnvelope envelope = envelope(james, pipelineId, store(james, pipelineId, rawMessage), sender, recipients);
         publishRaw(james, tap, pipelineId, CODEC.encode(envelope));
         return envelope;
+    }
+
+    /** Stores the message in James's message store, as the ingest hook would. */
+    static StoredBlob store(PipelineJames james, String pipelineId, String rawMessage) throws Exception {
+        return new FileMessageStore(james.messageStore()).write(new StorageKey("test/" + pipelineId + ".eml"),
+            out -> out.write(rawMessage.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The mail.received envelope of a stored message, for James's first stage. */
+    static ReceivedEnvelope envelope(PipelineJames james, String pipelineId, StoredBlob blob, String sender, List<String> recipients) {
+        return new ReceivedEnvelope(ReceivedEnvelope.VERSION, pipelineId, "example.test",
+            ReceivedEnvelope.StorageRef.of(blob), sender, recipients, "192.0.2.10", "peer.example", null, false,
+            Instant.now(), james.configuration().firstStage(), Map.of(), 0);
     }
 
     static void publishRaw(PipelineJames james, BrokerTap tap, String messageId, byte[] body) throws Exception {

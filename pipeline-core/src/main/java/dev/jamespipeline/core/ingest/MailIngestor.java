@@ -25,7 +25,7 @@ import dev.jamespipeline.core.store.StoredBlob;
 /**
  * Takes durable responsibility for a message: the raw bytes are fsync'd into the store, then
  * {@code mail.received} is confirmed by the broker. Only then may James answer 250. If either
- * step fails, the stored bytes are removed again and the caller answers 451.
+ * step fails, the stored bytes are withdrawn again and the caller answers 451.
  */
 public final class MailIngestor {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailIngestor.class);
@@ -69,16 +69,17 @@ public final class MailIngestor {
                 MessageProperties.persistentJson(pipelineId, receivedAt), codec.encode(envelope));
             return envelope;
         } catch (PublishException e) {
-            removeBlob(key);
+            withdraw(key);
             throw new IngestException("mail.received was not confirmed: " + e.getMessage(), e);
         }
     }
 
-    private void removeBlob(StorageKey key) {
+    /** Unconfirmed is not refused: the envelope may have reached the broker, hence a withdrawal, not a delete. */
+    private void withdraw(StorageKey key) {
         try {
-            store.delete(key);
+            store.withdraw(key);
         } catch (IOException e) {
-            LOGGER.error("Could not remove the stored copy {} of a message the broker refused", key, e);
+            LOGGER.error("Could not withdraw the stored copy {} of a message the broker did not confirm", key, e);
         }
     }
 

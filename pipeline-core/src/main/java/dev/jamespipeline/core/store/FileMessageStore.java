@@ -20,7 +20,7 @@ import java.util.UUID;
 /**
  * Filesystem message store: write to a temp file, fsync it, rename it into place, fsync the
  * directory. A crash leaves either no file or the whole file under its key, never a partial one.
- * Temp files start with '.', a name no {@link StorageKey} can have.
+ * Temp files and withdrawal marks start with '.', a name no {@link StorageKey} can have.
  */
 public final class FileMessageStore implements MessageStore {
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -74,6 +74,10 @@ public final class FileMessageStore implements MessageStore {
                 size += read;
             }
         } catch (NoSuchFileException e) {
+            if (Files.exists(withdrawalMark(resolve(expected.key())))) {
+                throw new WithdrawnMessageException("stored message " + expected.key()
+                    + " was withdrawn at ingest: the client was answered 451 and sends it again");
+            }
             throw new CorruptBlobException("stored message " + expected.key() + " is missing");
         }
         String sha256 = HexFormat.of().formatHex(digest.digest());
@@ -83,12 +87,21 @@ public final class FileMessageStore implements MessageStore {
         }
     }
 
+    /**
+     * The mark is written before the message goes, and the directory fsync that makes the removal
+     * durable covers the mark too (same directory). Were the mark lost, the envelope would only be
+     * retried and dead-lettered as a missing message.
+     */
     @Override
-    public void delete(StorageKey key) throws IOException {
+    public void withdraw(StorageKey key) throws IOException {
         Path target = resolve(key);
-        if (Files.deleteIfExists(target)) {
-            directorySync.fsync(target.getParent());
-        }
+        Files.write(withdrawalMark(target), new byte[0]);
+        Files.deleteIfExists(target);
+        directorySync.fsync(target.getParent());
+    }
+
+    private static Path withdrawalMark(Path message) {
+        return message.resolveSibling("." + message.getFileName() + ".withdrawn");
     }
 
     /** The key is already validated; the prefix check guards against a future change to that validation. */

@@ -11,8 +11,16 @@ public interface MessageStore {
 
     InputStream open(StorageKey key) throws IOException;
 
-    /** Fails with {@link CorruptBlobException} unless the stored bytes match size and digest. */
+    /**
+     * Fails with {@link WithdrawnMessageException} if the message was withdrawn, otherwise with
+     * {@link CorruptBlobException} unless the stored bytes match size and digest.
+     */
     void verify(StoredBlob expected) throws IOException;
 
-    void delete(StorageKey key) throws IOException;
+    /**
+     * Removes a message whose ingest failed (the client is answered 451) and leaves a mark saying so:
+     * if its {@code mail.received} reached the broker after all (a confirm lost with the connection),
+     * the stage can tell that envelope from one whose message was lost.
+     */
+    void withdraw(StorageKey key) throws IOException;
 }

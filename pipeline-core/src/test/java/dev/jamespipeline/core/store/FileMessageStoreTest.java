@@ -43,8 +43,21 @@ class FileMessageStoreTest {
         Files.writeString(root.resolve("a.eml"), "tampered");
         assertThatThrownBy(() -> store.verify(blob)).isInstanceOf(CorruptBlobException.class).hasMessageContaining("sha256");
 
-        store.delete(blob.key());
+        Files.delete(root.resolve("a.eml"));
         assertThatThrownBy(() -> store.verify(blob)).isInstanceOf(CorruptBlobException.class).hasMessageContaining("missing");
+    }
+
+    @Test
+    void aWithdrawnMessageIsGoneAndToldFromALostOne() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+        StoredBlob blob = store.write(new StorageKey("d/withdrawn.eml"), out -> out.write(MESSAGE));
+
+        store.withdraw(blob.key());
+
+        assertThat(root.resolve("d/withdrawn.eml")).doesNotExist();
+        assertThatThrownBy(() -> store.verify(blob)).isInstanceOf(WithdrawnMessageException.class).hasMessageContaining("451");
+        assertThatThrownBy(() -> new StorageKey("d/.withdrawn.eml.withdrawn")).as("no key can name the mark")
+            .isInstanceOf(InvalidStorageKeyException.class);
     }
 
     @Test
