@@ -43,8 +43,11 @@ start_postfix() {
 delete_bench_queues() {
   for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
 }
+# KEEP_WORK=1 keeps the scratch directory (servers' logs, stores, ledgers) for a look after the run.
 bench_cleanup() {
-  stop_james; rm -rf "$work"; delete_bench_queues
+  stop_james
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "scratch directory kept: $work"; else rm -rf "$work"; fi
+  delete_bench_queues
 }
 trap bench_cleanup EXIT
 

@@ -38,7 +38,8 @@ import dev.jamespipeline.core.ledger.LedgerEntry;
  * Lost: answered 250, no DELIVERED marker. Exits 1 on any lost message or duplicate. The longest
  * gap between two 250 answers is how long clients saw the fault (time to recover).
  *
- * <p>Usage: {@code WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE} before the load, then
+ * <p>Usage: {@code WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE} before the load;
+ * {@code WitnessCount await LEDGER_DIR ACCEPTED_FILE TIMEOUT_S} after it (exits 1 on a timeout); then
  * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]} after it
  * has drained (ACCEPTED_FILE as FaultLoad writes it: "epoch-millis pipeline-id recipient" per 250).
  * The dead-letter queue's messages are listed with their reasons, and left where they are.
@@ -58,6 +59,8 @@ public final class WitnessCount {
     public static void main(String[] args) throws Exception {
         if (args.length == 4 && args[0].equals("bind")) {
             bind(args[1], args[2], args[3]);
+        } else if (args.length == 4 && args[0].equals("await")) {
+            System.exit(awaitDelivered(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3])) ? 0 : 1);
         } else if ((args.length == 7 || args.length == 9) && args[0].equals("count")) {
             showDeadLetters(args[1], args[6], args[5]);
             Optional<SearchIndex> index = args.length == 9
@@ -65,7 +68,7 @@ public final class WitnessCount {
                 : Optional.empty();
             System.exit(count(args[1], args[2], Path.of(args[3]), Path.of(args[4]), args[5], index) ? 0 : 1);
         } else {
-            System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE"
+            System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE | await LEDGER_DIR ACCEPTED_FILE TIMEOUT_S"
                 + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]");
             System.exit(2);
         }
@@ -83,13 +86,42 @@ public final class WitnessCount {
     private record SearchIndex(OpenSearchHttp openSearch, String name) {
     }
 
-    private static boolean count(String amqpUri, String queue, Path ledgerDir, Path acceptedFile, String label,
-                                 Optional<SearchIndex> index) throws Exception {
-        List<Accepted> accepted = Files.readAllLines(acceptedFile).stream()
+    /**
+     * Waits until the ledger has a DELIVERED marker for every message answered 250, or the timeout
+     * passes. The broker's queue counts cannot say when the pipeline is done: right after a restart
+     * a recovering quorum queue is listed with 0 messages for a few seconds while it holds
+     * thousands, and the harness once counted there.
+     */
+    private static boolean awaitDelivered(Path ledgerDir, Path acceptedFile, long timeoutSeconds) throws Exception {
+        List<Accepted> accepted = readAccepted(acceptedFile);
+        FileDeliveryLedger ledger = new FileDeliveryLedger(ledgerDir);
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        long missing = accepted.size();
+        while (System.nanoTime() < deadline) {
+            missing = 0;
+            for (Accepted message : accepted) {
+                missing += ledger.contains(message.pipelineId(), LedgerEntry.delivered(message.recipient())) ? 0 : 1;
+            }
+            if (missing == 0) {
+                return true;
+            }
+            Thread.sleep(1000);
+        }
+        System.out.println("not all delivered within " + timeoutSeconds + " s: " + missing + " of " + accepted.size() + " missing");
+        return false;
+    }
+
+    private static List<Accepted> readAccepted(Path acceptedFile) throws Exception {
+        return Files.readAllLines(acceptedFile).stream()
             .filter(line -> !line.isBlank())
             .map(line -> line.split(" ", 3))
             .map(fields -> new Accepted(Long.parseLong(fields[0]), fields[1], fields[2]))
             .toList();
+    }
+
+    private static boolean count(String amqpUri, String queue, Path ledgerDir, Path acceptedFile, String label,
+                                 Optional<SearchIndex> index) throws Exception {
+        List<Accepted> accepted = readAccepted(acceptedFile);
         Map<Delivery, Set<String>> copies = announcedCopies(amqpUri, queue);
 
         FileDeliveryLedger ledger = new FileDeliveryLedger(ledgerDir);
