@@ -1,5 +1,6 @@
 package dev.jamespipeline.it;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.jamespipeline.core.PipelineConfiguration;
@@ -13,7 +14,10 @@ final class TopologyCleanup {
     static void delete(String amqpUri, PipelineConfiguration configuration) throws Exception {
         Topology topology = new Topology(configuration);
         try (BrokerTap tap = new BrokerTap(amqpUri)) {
-            for (String queue : topology.workQueues()) {
+            List<String> queues = new ArrayList<>(topology.workQueues());
+            // Declared only by the server main; deleting a queue that does not exist is a no-op.
+            queues.add(topology.indexQueue());
+            for (String queue : queues) {
                 tap.deleteQueue(queue);
                 tap.deleteQueue(topology.deadLetterQueue(queue));
                 for (int tier = 0; tier < configuration.retryDelays().size(); tier++) {
