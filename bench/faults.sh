@@ -28,28 +28,8 @@ domain=faults.test
 mkdir -p bench/results
 exec > >(tee "bench/results/faults-$(date -u +%Y%m%dT%H%M%SZ).txt") 2>&1
 
-node="bench-faults-$$@localhost"; broker_port=15682; dist_port=25682
+broker_port=15682
 amqp="amqp://guest:guest@127.0.0.1:$broker_port/%2F"
-ctl() { rabbitmqctl -n "$node" "$@"; }
-
-start_private_broker() {
-  local base="$work/rabbitmq"
-  for port in "$broker_port" "$dist_port"; do
-    if ss -ltn | grep -q ":$port "; then echo "port $port is taken: the harness's private RabbitMQ needs it"; exit 2; fi
-  done
-  mkdir -p "$base" && chown rabbitmq "$base"
-  RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$broker_port" RABBITMQ_DIST_PORT="$dist_port" \
-    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" RABBITMQ_PID_FILE="$base/pid" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_CONFIG_FILE="$base/rabbitmq" rabbitmq-server -detached
-  for _ in $(seq 1 60); do
-    ctl -q await_startup >/dev/null 2>&1 && return 0
-    sleep 1
-  done
-  echo "the private RabbitMQ node $node did not start within 60 s (logs in $base/log)"; exit 2
-}
-stop_private_broker() {
-  ctl -q stop >/dev/null 2>&1 || true
-}
 
 # OpenSearch for the opensearch-restart scenario: a private instance with its data under $work, so
 # that stopping it disturbs nobody else's index (scripts/opensearch.sh stops only what it started).
@@ -65,7 +45,7 @@ start_private_opensearch() {
   done
   private_opensearch start || { echo "the private OpenSearch did not start (logs in $work/opensearch/logs)"; exit 2; }
 }
-trap 'stop_james; stop_private_broker; [ -d "$work/opensearch" ] && private_opensearch stop; bench_cleanup' EXIT
+trap 'stop_james; [ -d "$work/opensearch" ] && private_opensearch stop; bench_cleanup' EXIT
 
 # The pipeline's James on the private broker, taking every address of $domain whether or not the
 # user exists. The memory app forgets users and domains when it restarts, and the stage consumers
@@ -91,7 +71,7 @@ prepare_harness() {
 
 # Every queue's "name messages", or nothing (exit 1) when the broker cannot answer.
 queue_counts() {
-  ctl list_queues -q --no-table-headers name messages 2>/dev/null
+  private_rabbitmqctl list_queues -q --no-table-headers name messages 2>/dev/null
 }
 
 # queued WORK_QUEUE: messages (ready or unacked) in the work queue and its delay queues (WORK_QUEUE.retry.N);
@@ -135,12 +115,12 @@ inject() {
       kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=
       start_james "$dir" "$main" ;;
     rabbitmq-restart)
-      ctl stop_app >/dev/null; sleep 5; ctl start_app >/dev/null ;;
+      private_rabbitmqctl stop_app >/dev/null; sleep 5; private_rabbitmqctl start_app >/dev/null ;;
     consumer-crash)
       local consumers
-      consumers=$(ctl list_connections -q pid client_properties | grep 'james-pipeline-stage-consumers' | awk '{ print $1 }')
+      consumers=$(private_rabbitmqctl list_connections -q pid client_properties | grep 'james-pipeline-stage-consumers' | awk '{ print $1 }')
       [ -n "$consumers" ] || { echo "no stage consumer connection found"; exit 2; }
-      for connection in $consumers; do ctl close_connection "$connection" "fault harness: consumer crash" >/dev/null; done ;;
+      for connection in $consumers; do private_rabbitmqctl close_connection "$connection" "fault harness: consumer crash" >/dev/null; done ;;
     opensearch-restart)
       private_opensearch stop; sleep "${OPENSEARCH_DOWN_S:-20}"; private_opensearch start
       opensearch_back=$SECONDS
@@ -166,7 +146,7 @@ echo "#   user of a James that has forgotten its users; no users are created. Pa
 echo "#   none duplicated. opensearch-restart also counts the search index: searchable = delivered messages whose index"
 echo "#   document (found by the X-James-Pipeline-Id header it holds) is there after the index queue drained and its dead"
 echo "#   letters were replayed; it passes only if all are, each once."
-start_private_broker
+start_private_rabbitmq "bench-faults-$$@localhost" "$broker_port" 25682
 [[ " $scenarios " != *" opensearch-restart "* ]] || start_private_opensearch
 failed=0
 for scenario in $scenarios; do
@@ -195,7 +175,7 @@ for scenario in $scenarios; do
   for stage in $(sed -n 's/^stages=//p' "$dir/conf/pipeline.properties" | tr ',' ' '); do
     wait_for_drain "${prefix}pipeline.stage.$stage" || failed=1
   done
-  dead=$(ctl list_queues -q name messages | awk -v q="${prefix}pipeline.stage.route.dlq" '$1 == q { print $2 }')
+  dead=$(private_rabbitmqctl list_queues -q name messages | awk -v q="${prefix}pipeline.stage.route.dlq" '$1 == q { print $2 }')
   index_check=() index_note=
   if [ "$scenario" = opensearch-restart ]; then
     # What an operator does once OpenSearch is back: let the retries run out, then replay what was dead-lettered.

@@ -43,9 +43,33 @@ start_postfix() {
 delete_bench_queues() {
   for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
 }
+# A private RabbitMQ node, for a script that restarts its broker or must not share it (other work on the
+# machine restarts the shared one and deletes bench-* queues): start_private_rabbitmq NODE PORT DIST_PORT
+# starts it on 127.0.0.1 with its data and logs under $work/rabbitmq; private_rabbitmqctl talks to it;
+# bench_cleanup stops it.
+private_node=
+private_rabbitmqctl() { rabbitmqctl -n "$private_node" "$@"; }
+start_private_rabbitmq() {
+  local port base="$work/rabbitmq"
+  private_node=$1
+  for port in "$2" "$3"; do
+    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: the private RabbitMQ node needs it"; exit 2; fi
+  done
+  mkdir -p "$base" && chown rabbitmq "$base"
+  RABBITMQ_NODENAME="$private_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$2" RABBITMQ_DIST_PORT="$3" \
+    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" RABBITMQ_PID_FILE="$base/pid" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_CONFIG_FILE="$base/rabbitmq" rabbitmq-server -detached
+  for _ in $(seq 1 60); do
+    private_rabbitmqctl -q await_startup >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "the private RabbitMQ node $private_node did not start within 60 s (logs in $base/log)"; exit 2
+}
+
 # KEEP_WORK=1 keeps the scratch directory (servers' logs, stores, ledgers) for a look after the run.
 bench_cleanup() {
   stop_james
+  [ -z "$private_node" ] || private_rabbitmqctl -q stop >/dev/null 2>&1 || true
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "scratch directory kept: $work"; else rm -rf "$work"; fi
   delete_bench_queues
 }
@@ -104,12 +128,16 @@ prepare() {
   keystore "$dir/conf"
 }
 
+# The ports of a bench James (prepare writes them into its configuration; bench/search.sh moves them all).
+bench_ports="12525 12587 12465 11143 11993 18000 19999"
+webadmin_port=18000
+
 # Another benchmark on this machine may hold the bench ports: wait for them (bounded) rather than
 # fail halfway through starting.
 wait_for_bench_ports() {
   local busy
   for _ in $(seq 1 600); do
-    busy=$(ss -ltnH | awk '{ print $4 }' | grep -oE ':(12525|12587|12465|11143|11993|18000|19999)$' | tr '\n' ' ' || true)
+    busy=$(ss -ltnH | awk '{ print $4 }' | grep -oE ":($(echo $bench_ports | tr ' ' '|'))\$" | tr '\n' ' ' || true)
     [ -z "$busy" ] && return 0
     [ $((SECONDS % 60)) = 0 ] && echo "waiting for bench ports $busy (another benchmark is running?)"
     sleep 1
@@ -119,7 +147,8 @@ wait_for_bench_ports() {
 
 # start_james DIR [MAIN]: James in DIR, by default the memory app's main (with our extension jar when DIR
 # has one); MAIN=dev.jamespipeline.server.PipelineJamesServerMain is our server main (search from
-# OpenSearch), which also needs the distribution's pipeline-lib on its class path.
+# OpenSearch), which also needs the distribution's pipeline-lib on its class path. Then the domain
+# bench.test and users user0..user$((mailboxes - 1)) through WebAdmin on $webadmin_port.
 start_james() {
   local dir=$1 main=${2:-org.apache.james.MemoryJamesServerMain} profile= classpath="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
   [ "$main" = org.apache.james.MemoryJamesServerMain ] || classpath="$classpath:$home/pipeline-lib/*"
@@ -136,9 +165,9 @@ start_james() {
     kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
     sleep 1
   done
-  curl -sf -XPUT http://127.0.0.1:18000/domains/bench.test
+  curl -sf -XPUT "http://127.0.0.1:$webadmin_port/domains/bench.test"
   for user in $(seq 0 $((mailboxes - 1))); do
-    curl -sf -XPUT "http://127.0.0.1:18000/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+    curl -sf -XPUT "http://127.0.0.1:$webadmin_port/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
   done
 }
 

@@ -60,8 +60,6 @@ mkdir -p "$parts"
 # James's logback, so that they log through the jar's simple logger (warnings only).
 cp "$load" "$work/smtp-load.jar"
 bench_cp="$work/smtp-load.jar:$home/pipeline-lib/*:$(ls "$home"/james-server-memory-app.lib/*.jar | grep -v '/logback-classic-' | paste -sd:)"
-ours_cp="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*:$home/pipeline-lib/*"
-stock_cp="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
 scratch_indexes=()
 
 bench_java() {
@@ -71,58 +69,17 @@ bench_java() {
 
 # RabbitMQ for our James: a private node (127.0.0.1:15772), not the shared broker, which other work on this
 # machine stops, restarts and cleans up (deleting every bench-* queue) in the middle of our runs.
-broker_node="search-bench-$$@localhost"; broker_port=15772; broker_dist_port=25772
-broker_ctl() { rabbitmqctl -n "$broker_node" "$@"; }
-start_private_broker() {
-  local base="$work/rabbitmq" port
-  for port in "$broker_port" "$broker_dist_port"; do
-    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: our private RabbitMQ needs it"; exit 1; fi
-  done
-  mkdir -p "$base" && chown rabbitmq "$base"
-  RABBITMQ_NODENAME="$broker_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$broker_port" \
-    RABBITMQ_DIST_PORT="$broker_dist_port" RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" \
-    RABBITMQ_PID_FILE="$base/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_CONFIG_FILE="$base/rabbitmq" \
-    rabbitmq-server -detached
-  for _ in $(seq 1 60); do
-    broker_ctl -q await_startup >/dev/null 2>&1 && return 0
-    sleep 1
-  done
-  echo "our private RabbitMQ node $broker_node did not start within 60 s (logs in $base/log)"; exit 1
-}
+broker_port=15772
 
-# When the script ends: James stopped (so it writes no more), our scratch indexes deleted, our broker
-# stopped, then lib.sh's own cleanup (which removes $work, our helpers' jar and the broker's data with it).
+# When the script ends: James stopped (so it writes no more), our scratch indexes deleted, then lib.sh's own
+# cleanup (which stops our broker and removes $work, our helpers' jar and the broker's data with it).
 delete_scratch_indexes() {
   [ ${#scratch_indexes[@]} -eq 0 ] || bench_java OpenSearchHttp "$opensearch" delete "${scratch_indexes[@]}" || true
 }
 eval "set -- $(trap -p EXIT)"   # trap -- 'COMMAND' EXIT
 lib_exit=${3:-true}
-trap 'stop_james; delete_scratch_indexes; broker_ctl -q stop >/dev/null 2>&1 || true; eval "$lib_exit"' EXIT
-start_private_broker
-
-# start_server DIR MAIN CLASSPATH USERS: James in DIR with that main class (lib.sh's start_james runs
-# only the stock main), then the domain bench.test and users user0..USERS-1 through WebAdmin.
-start_server() {
-  local dir=$1 main=$2 classpath=$3 users=$4 profile= port
-  for port in 13525 13587 13465 13143 13993 13110 13190 13800 13999; do
-    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: is another bench/search.sh running?"; exit 1; fi
-  done
-  if [ "${PROFILE:-0}" = 1 ]; then
-    mkdir -p /tmp/james-bench-profiles
-    profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/search-$(basename "$dir").jfr,settings=profile"
-  fi
-  (cd "$dir" && exec java -Xmx2g $profile -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
-    -Dextra.props="$dir/conf/jvm.properties" -cp "$classpath" "$main" >"$dir/james.log" 2>&1) &
-  pid=$!
-  until grep -q "JAMES server started" "$dir/james.log" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
-    sleep 1
-  done
-  curl -sf -XPUT "$webadmin/domains/bench.test"
-  for user in $(seq 0 $((users - 1))); do
-    curl -sf -XPUT "$webadmin/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
-  done
-}
+trap 'stop_james; delete_scratch_indexes; eval "$lib_exit"' EXIT
+start_private_rabbitmq "search-bench-$$@localhost" "$broker_port" 25772
 
 # prepare_on_own_ports VARIANT DIR: lib.sh's prepare, then ports of our own (its bench ports + 1000, POP3 and
 # ManageSieve of the stock configuration moved too), so that a benchmark of lib.sh's running at the same time
@@ -139,7 +96,7 @@ prepare_on_own_ports() {
 }
 smtp_port=13525
 webadmin_port=13800
-webadmin="http://127.0.0.1:$webadmin_port"
+bench_ports="13525 13587 13465 13143 13993 13110 13190 13800 13999"
 
 # prepare_ours DIR NAME: our server's working directory, on our private broker, indexing into its own
 # scratch index NAME.
@@ -161,17 +118,18 @@ failures=()
 if [[ " ${PARTS:-inbox lag} " == *" inbox "* ]]; then
   echo "## 1/2 delivery into one growing INBOX"
   for variant in ${VARIANTS:-pipeline stock}; do
-    dir="$work/inbox-$variant"
+    dir="$work/search-inbox-$variant"
+    mailboxes=2
     if [ "$variant" = pipeline ]; then
       prepare_ours "$dir" "$index_prefix-inbox"
-      start_server "$dir" dev.jamespipeline.server.PipelineJamesServerMain "$ours_cp" 2
+      start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
       bench_java InboxGrowthBench "$parts/growth-pipeline.json" pipeline "$smtp_port" "$webadmin_port" user0@bench.test "$messages" \
         "$inbox_sessions" "$body_size" "$time_cap" user1@bench.test "$warmup" || failures+=("delivery into one INBOX (pipeline)")
       bench_java ThreadIdCheck "$opensearch" "$index_prefix-inbox" user0@bench.test "$messages" 300 "$parts/threads.json" ||
         failures+=("thread ids (not all right, see 'threads right')")
     elif [ "$variant" = stock ]; then
       prepare_on_own_ports stock "$dir"
-      start_server "$dir" org.apache.james.MemoryJamesServerMain "$stock_cp" 2
+      start_james "$dir"
       bench_java InboxGrowthBench "$parts/growth-stock.json" stock "$smtp_port" "$webadmin_port" user0@bench.test "$stock_messages" \
         "$inbox_sessions" "$body_size" "$stock_time_cap" user1@bench.test "$warmup" || failures+=("delivery into one INBOX (stock)")
     else
@@ -183,9 +141,10 @@ fi
 
 if [[ " ${PARTS:-inbox lag} " == *" lag "* ]]; then
   echo "## 2/2 index lag under sustained load, then the raw bulk throughput of the same OpenSearch"
-  dir="$work/lag"
+  dir="$work/search-lag"
+  mailboxes=$lag_mailboxes
   prepare_ours "$dir" "$index_prefix-lag"
-  start_server "$dir" dev.jamespipeline.server.PipelineJamesServerMain "$ours_cp" "$lag_mailboxes"
+  start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
   bench_java IndexLagBench "$parts/lag.json" "$smtp_port" "$webadmin_port" "$opensearch" "$index_prefix-lag" bench.test "$lag_mailboxes" \
     "$lag_sessions" "$lag_rate" "$lag_seconds" "$body_size" "$pdf_every" "$catch_up_timeout" || failures+=("index lag")
   stop_server
