@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.inject.Inject;
 
@@ -79,16 +75,11 @@ public class MailboxReader {
         MailboxSession session = mailboxManager.createSystemSession(Username.of(user));
         try {
             MessageManager mailbox = mailboxManager.getMailbox(mailboxIdFactory.fromString(mailboxId), session);
-            // One read for the span of uids (a flags change can name thousands), keeping those asked for.
-            Set<Long> wanted = new HashSet<>(uids);
-            MessageRange span = MessageRange.range(MessageUid.of(Collections.min(uids)), MessageUid.of(Collections.max(uids)));
+            // One read per run of consecutive uids (a flags change can name thousands), not one per uid.
             List<MessageResult> results = new ArrayList<>();
-            Iterator<MessageResult> found = mailbox.getMessages(span, fetchGroup, session);
-            found.forEachRemaining(message -> {
-                if (wanted.contains(message.getUid().asLong())) {
-                    results.add(message);
-                }
-            });
+            for (MessageRange range : MessageRange.toRanges(uids.stream().map(MessageUid::of).toList())) {
+                mailbox.getMessages(range, fetchGroup, session).forEachRemaining(results::add);
+            }
             return results;
         } catch (MailboxNotFoundException e) {
             return List.of();
