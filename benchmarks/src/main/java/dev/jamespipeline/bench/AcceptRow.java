@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * One cell of the SMTP accept matrix as bench/matrix.sh writes it to JSON: one variant, message
+ * One cell of the SMTP accept matrix as benchmarks/matrix.sh writes it to JSON: one variant, message
  * size and session count, one round. Latencies are null for rows that only have a rate
  * ({@code smtp-source}); {@code deliveredAllAfterS} is null where nothing is delivered (Postfix).
  */

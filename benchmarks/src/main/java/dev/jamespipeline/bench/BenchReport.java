@@ -11,13 +11,13 @@ import java.util.stream.Stream;
 import org.jfree.chart.JFreeChart;
 
 /**
- * Gathers what bench/run measured into one report: reads the parts directory (accept.json and
- * decoupling.json from bench/matrix.sh, end-to-end-*.json from bench/end-to-end.sh, ceiling.txt
- * from bench/broker-ceiling.sh), prints the tables and writes OUT.json, OUT.md and OUT.png;
+ * Gathers what benchmarks/run measured into one report: reads the parts directory (accept.json and
+ * decoupling.json from benchmarks/matrix.sh, end-to-end-*.json from benchmarks/end-to-end.sh, ceiling.txt
+ * from benchmarks/broker-ceiling.sh), prints the tables and writes OUT.json, OUT.md and OUT.png;
  * {@code render} writes the Markdown and PNG of a stored run again (after a change to them).
  *
  * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.BenchReport OUT_PREFIX PARTS_DIR HEADER_LINE...}
- * or {@code ... BenchReport render bench/results/STAMP.json}
+ * or {@code ... BenchReport render benchmarks/results/STAMP.json}
  */
 public final class BenchReport {
     private BenchReport() {

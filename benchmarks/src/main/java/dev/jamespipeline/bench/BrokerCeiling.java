@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * RabbitMQ PerfTest's summary as bench/broker-ceiling.sh prints it: the average sending rate and
+ * RabbitMQ PerfTest's summary as benchmarks/broker-ceiling.sh prints it: the average sending rate and
  * the confirm latency percentiles over the whole run.
  */
 public record BrokerCeiling(
@@ -19,7 +19,7 @@ public record BrokerCeiling(
         @JsonProperty("confirm_p50_ms") double confirmP50Ms,
         @JsonProperty("confirm_p99_ms") double confirmP99Ms) {
 
-    private static final Pattern COMMAND = Pattern.compile("# command: (bench/broker-ceiling\\.sh.*?)\\s{2,}");
+    private static final Pattern COMMAND = Pattern.compile("# command: (benchmarks/broker-ceiling\\.sh.*?)\\s{2,}");
     private static final Pattern RATE = Pattern.compile("sending rate avg: (\\d+) msg/s");
     // "confirm latency min/median/75th/95th/99th 368/3624/7439/22349/35267 µs" (the run's summary line)
     private static final Pattern CONFIRMS = Pattern.compile("confirm latency min/median/75th/95th/99th (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\d+) µs");

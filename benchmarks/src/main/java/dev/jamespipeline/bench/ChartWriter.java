@@ -9,9 +9,9 @@ import org.jfree.chart.JFreeChart;
 /**
  * Writes benchmark results as a PNG, headless:
  * <ul>
- *   <li>{@code accept MATRIX_JSON OUT_PNG CAPTION}: the accept matrix (bench/matrix.sh): accept rate,
+ *   <li>{@code accept MATRIX_JSON OUT_PNG CAPTION}: the accept matrix (benchmarks/matrix.sh): accept rate,
  *       p50 and p99 per variant for every size × sessions cell;</li>
- *   <li>{@code end-to-end OUT_PNG CAPTION RUN_JSON...}: end-to-end runs (bench/end-to-end.sh): backlog
+ *   <li>{@code end-to-end OUT_PNG CAPTION RUN_JSON...}: end-to-end runs (benchmarks/end-to-end.sh): backlog
  *       (and search backlog), and accepted against delivered (and searchable), over time.</li>
  * </ul>
  */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
-/** A bench/run report as Markdown: what was run on what, then one table per measurement. */
+/** A benchmarks/run report as Markdown: what was run on what, then one table per measurement. */
 final class MarkdownReport {
     private final StringBuilder text = new StringBuilder();
 

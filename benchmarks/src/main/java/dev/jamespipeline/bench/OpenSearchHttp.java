@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The OpenSearch REST calls the search benchmark makes itself, beside the product's own client:
  * counting and reading an index's documents as any search client would, and removing scratch
- * indexes (also from bench/search.sh: {@code OpenSearchHttp URL delete INDEX...}).
+ * indexes (also from benchmarks/search.sh: {@code OpenSearchHttp URL delete INDEX...}).
  */
 public final class OpenSearchHttp {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

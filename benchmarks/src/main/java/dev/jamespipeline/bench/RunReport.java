@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * Everything one bench/run measured, as written to bench/results/STAMP.json: the accept matrix,
+ * Everything one benchmarks/run measured, as written to benchmarks/results/STAMP.json: the accept matrix,
  * the decoupling pair (pipeline with and without a slow first stage), the end-to-end runs and the
  * broker's PerfTest ceiling.
  */

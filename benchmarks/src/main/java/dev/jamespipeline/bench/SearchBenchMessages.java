@@ -12,18 +12,15 @@ import java.util.stream.IntStream;
 
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.dom.Message;
-import org.apache.james.mime4j.message.BodyPartBuilder;
 import org.apache.james.mime4j.message.DefaultMessageWriter;
 import org.apache.james.mime4j.message.MultipartBuilder;
 import org.apache.james.mime4j.stream.RawField;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+
+import dev.jamespipeline.testing.TestFiles;
+import dev.jamespipeline.testing.TestMessages;
 
 /**
- * The messages the search benchmark (bench/search.sh) sends, built with mime4j:
+ * The messages the search benchmark (benchmarks/search.sh) sends, built with mime4j:
  * <ul>
  *   <li>{@link #threaded}: conversations of {@value #THREAD_LENGTH} messages. The first has subject
  *       "topic K" and a Message-ID, each reply "Re: topic K", In-Reply-To its predecessor and
@@ -32,7 +29,7 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
  *       previous one (as replies do, later), and every {@value #MESSAGES_PER_ROUND} messages
  *       complete {@value #THREADS_IN_FLIGHT} threads;</li>
  *   <li>{@link #mixed}: unrelated messages, every {@code pdfEvery}-th with a small PDF attachment
- *       (PDFBox) whose text the indexer extracts.</li>
+ *       ({@link TestFiles#pdf}) whose text the indexer extracts.</li>
  * </ul>
  * Bodies are printable CRLF lines that never start with '.', so the bytes go into DATA as they are.
  */
@@ -61,7 +58,7 @@ final class SearchBenchMessages {
         }
         this.bodyText = SmtpAcceptLoad.body(bodySize);
         this.pdfEvery = pdfEvery;
-        this.pdf = pdfEvery > 0 ? pdf(PDF_TEXT) : null;
+        this.pdf = pdfEvery > 0 ? TestFiles.pdf(PDF_TEXT) : null;
     }
 
     /** Message {@code number} (from 0) of the threaded series, to {@code to}. */
@@ -85,10 +82,7 @@ final class SearchBenchMessages {
         }
         return write(message.setBody(MultipartBuilder.create("mixed")
             .addTextPart(bodyText, StandardCharsets.US_ASCII)
-            .addBodyPart(BodyPartBuilder.create()
-                .setBody(pdf, "application/pdf")
-                .setContentTransferEncoding("base64")
-                .setContentDisposition("attachment", "report-" + number + ".pdf"))
+            .addBodyPart(TestMessages.attachment("report-" + number + ".pdf", "application/pdf", pdf))
             .build()).build());
     }
 
@@ -125,22 +119,5 @@ final class SearchBenchMessages {
             out.write('\n');
         }
         return out.toByteArray();
-    }
-
-    /** A one-page PDF whose only text is {@code text}. */
-    private static byte[] pdf(String text) throws IOException {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDPage page = new PDPage();
-            document.addPage(page);
-            try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-                content.beginText();
-                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                content.newLineAtOffset(72, 700);
-                content.showText(text);
-                content.endText();
-            }
-            document.save(out);
-            return out.toByteArray();
-        }
     }
 }

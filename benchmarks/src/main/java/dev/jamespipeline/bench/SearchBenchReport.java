@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * The search benchmark's report (bench/search.sh): delivery rate per 1,000 messages into one
+ * The search benchmark's report (benchmarks/search.sh): delivery rate per 1,000 messages into one
  * INBOX for each variant side by side, the thread-id check, index lag and indexing throughput
  * under sustained load, and the raw bulk throughput of the same OpenSearch. Prints it as Markdown
  * and writes OUT.md, OUT.json (every run's data) and OUT.png (per-1,000 delivery rates; accepted

@@ -5,7 +5,7 @@ import org.apache.mailet.base.GenericMailet;
 
 /**
  * A stage mailet that takes {@code millis} per message, standing in for a slow scanner in the
- * decoupling benchmark (bench/accept.sh variant pipeline-slow). Never used outside benchmarks.
+ * decoupling benchmark (benchmarks/accept.sh variant pipeline-slow). Never used outside benchmarks.
  */
 public class SlowStage extends GenericMailet {
     private long millis;

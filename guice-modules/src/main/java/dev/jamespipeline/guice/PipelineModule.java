@@ -21,6 +21,7 @@ import com.google.inject.Provides;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.ingest.MailIngestor;
@@ -35,7 +36,6 @@ import dev.jamespipeline.core.store.MessageStore;
  */
 public class PipelineModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(PipelineModule.class);
-    public static final String PUBLISHER_CONNECTION = "pipeline-publisher";
 
     @Provides
     @Singleton
@@ -82,14 +82,14 @@ public class PipelineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    @Named(PUBLISHER_CONNECTION)
+    @Named(ConnectionNames.PUBLISHER)
     BrokerConnection publisherConnection(PipelineConfiguration configuration, Topology topology) {
         return new BrokerConnection(configuration, topology, "james-pipeline-publisher");
     }
 
     @Provides
     @Singleton
-    ConfirmedPublisher publisher(@Named(PUBLISHER_CONNECTION) BrokerConnection connection, PipelineConfiguration configuration) {
+    ConfirmedPublisher publisher(@Named(ConnectionNames.PUBLISHER) BrokerConnection connection, PipelineConfiguration configuration) {
         return new ConfirmedPublisher(connection, configuration.publishConfirmTimeout());
     }
 

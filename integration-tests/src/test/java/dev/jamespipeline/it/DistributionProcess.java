@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.apache.commons.configuration2.BaseConfiguration;
 
 import dev.jamespipeline.core.PipelineConfiguration;
-import dev.jamespipeline.server.SearchConfiguration;
+import dev.jamespipeline.search.indexer.SearchConfiguration;
 
 /**
  * The assembled distribution ({@code distribution/target/james}) started in its own JVM, as an

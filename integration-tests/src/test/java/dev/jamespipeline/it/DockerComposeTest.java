@@ -17,7 +17,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.server.PipelineJamesServerMain;
-import dev.jamespipeline.server.SearchConfiguration;
+import dev.jamespipeline.search.indexer.SearchConfiguration;
 
 /** No Docker engine runs here, so docker-compose.yml is kept correct by checking it against the repository. */
 class DockerComposeTest {

@@ -26,7 +26,7 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.server.PipelineJamesServerMain;
-import dev.jamespipeline.server.SearchConfiguration;
+import dev.jamespipeline.search.indexer.SearchConfiguration;
 
 /**
  * A real James 3.8.1 memory server, as our server main composes it (search bound to OpenSearch),

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import dev.jamespipeline.server.SearchConfiguration;
+import dev.jamespipeline.search.indexer.SearchConfiguration;
 
 /**
  * One James with the pipeline per test class: started before the class's {@code @BeforeAll}

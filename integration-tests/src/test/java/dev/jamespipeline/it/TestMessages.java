@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import javax.activation.DataHandler;
 import javax.mail.MessagingException;
@@ -16,13 +14,9 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import javax.mail.util.ByteArrayDataSource;
 
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import dev.jamespipeline.testing.TestFiles;
 
-/** Real MIME messages (javax.mail) and attachments (PDFBox, java.util.zip) for the search tests. */
+/** Real MIME messages (javax.mail) with attachments ({@link TestFiles}) for the search tests. */
 final class TestMessages {
     private TestMessages() {
     }
@@ -57,20 +51,8 @@ final class TestMessages {
     }
 
     /** A one-page PDF whose only text is {@code text}. */
-    static Attachment pdf(String fileName, String text) throws IOException {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDPage page = new PDPage();
-            document.addPage(page);
-            try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-                content.beginText();
-                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                content.newLineAtOffset(72, 700);
-                content.showText(text);
-                content.endText();
-            }
-            document.save(out);
-            return new Attachment(fileName, "application/pdf", out.toByteArray());
-        }
+    static Attachment pdf(String fileName, String text) {
+        return new Attachment(fileName, "application/pdf", TestFiles.pdf(text));
     }
 
     /** Bytes that claim to be a PDF and are not. */
@@ -80,17 +62,8 @@ final class TestMessages {
         return new Attachment(fileName, "application/pdf", garbage);
     }
 
-    /** A small zip holding one text entry of {@code expandedBytes} repeated letters: a compression bomb. */
-    static Attachment zipBomb(String fileName, long expandedBytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            zip.putNextEntry(new ZipEntry("bomb.txt"));
-            byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
-            for (long written = 0; written < expandedBytes; written += chunk.length) {
-                zip.write(chunk);
-            }
-            zip.closeEntry();
-        }
-        return new Attachment(fileName, "application/zip", out.toByteArray());
+    /** A small zip holding one text entry of {@code expandedBytes} bytes: a compression bomb. */
+    static Attachment zipBomb(String fileName, long expandedBytes) {
+        return new Attachment(fileName, "application/zip", TestFiles.zipBomb(expandedBytes));
     }
 }

@@ -11,19 +11,19 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
 /** The parts of a James {@link Mail} the pipeline copies into its store and envelopes. */
-final class MailParts {
+public final class MailParts {
     private MailParts() {
     }
 
-    static List<String> recipients(Mail mail) {
+    public static List<String> recipients(Mail mail) {
         return mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList());
     }
 
-    static String sender(Mail mail) {
+    public static String sender(Mail mail) {
         return mail.getMaybeSender().asString("");
     }
 
-    static void writeMessage(Mail mail, OutputStream out) throws IOException {
+    public static void writeMessage(Mail mail, OutputStream out) throws IOException {
         try {
             mail.getMessage().writeTo(out);
         } catch (MessagingException e) {

@@ -6,7 +6,7 @@ import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 
-import dev.jamespipeline.server.search.OpenSearchMessageSearchIndex;
+import dev.jamespipeline.search.james.OpenSearchMessageSearchIndex;
 import dev.jamespipeline.server.thread.MemoryThreadIdGuessingAlgorithm;
 
 /** The two core bindings the server main replaces; applied with {@code overrideWith}. */

@@ -28,10 +28,11 @@ import dev.jamespipeline.search.document.AttachmentTextExtractor;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.SearchQueryTranslator;
-import dev.jamespipeline.server.indexer.IndexerStartable;
-import dev.jamespipeline.server.reindex.ReindexDetailsDTO;
-import dev.jamespipeline.server.reindex.SearchRoutes;
-import dev.jamespipeline.server.search.SearchIndexHealthCheck;
+import dev.jamespipeline.search.indexer.IndexerStartable;
+import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.search.james.SearchIndexHealthCheck;
+import dev.jamespipeline.search.reindex.ReindexDetailsDTO;
+import dev.jamespipeline.search.reindex.SearchRoutes;
 
 /**
  * What the server main adds to James: the index client, the indexer, the search WebAdmin routes

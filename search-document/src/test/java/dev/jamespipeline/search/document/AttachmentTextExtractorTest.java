@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.jamespipeline.testing.TestFiles;
+
 class AttachmentTextExtractorTest {
 
     private static AttachmentTextExtractor extractor;

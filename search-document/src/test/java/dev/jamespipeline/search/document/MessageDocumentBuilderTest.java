@@ -1,9 +1,9 @@
 package dev.jamespipeline.search.document;
 
-import static dev.jamespipeline.search.document.TestMessages.attachedMessage;
-import static dev.jamespipeline.search.document.TestMessages.attachment;
-import static dev.jamespipeline.search.document.TestMessages.bytes;
-import static dev.jamespipeline.search.document.TestMessages.withParts;
+import static dev.jamespipeline.testing.TestMessages.attachedMessage;
+import static dev.jamespipeline.testing.TestMessages.attachment;
+import static dev.jamespipeline.testing.TestMessages.bytes;
+import static dev.jamespipeline.testing.TestMessages.withParts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import dev.jamespipeline.search.document.MessageDocument.Address;
 import dev.jamespipeline.search.document.MessageDocument.Attachment;
 import dev.jamespipeline.search.document.MessageDocument.Header;
+import dev.jamespipeline.testing.TestFiles;
 
 class MessageDocumentBuilderTest {
 

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Fault harness: a fixed SMTP load into many local mailboxes of James with the pipeline, with one
+# fault injected mid-load per scenario; then it counts what became of every message answered 250.
+# Pass condition: zero lost and zero duplicates (exit 1 otherwise). The output is also written to
+# benchmarks/results/faults-<UTC stamp>.txt. Not part of the tests.
+# benchmarks/results/ is gitignored: a run's files stay local. To keep one in git, add it by hand
+# (git add -f benchmarks/results/<file>) and drop the older one of the same kind.
+#   benchmarks/faults.sh [SCENARIOS="james-kill rabbitmq-restart consumer-crash opensearch-restart"] [TOTAL=2000] [SESSIONS=10] [MAILBOXES=100]
+# Scenarios, each injected after FAULT_AFTER_S (3) seconds of load:
+#   james-kill        kill -9 of the James process, then a restart on the same store and ledger
+#   rabbitmq-restart  rabbitmqctl stop_app, 5 s, start_app
+#   consumer-crash    the broker drops the stage consumers' connection: every message they were
+#                     working on is redelivered, whether or not its work was done
+#   opensearch-restart our server main (search from OpenSearch) on a private OpenSearch the harness starts
+#                     (127.0.0.1:19200); OpenSearch is stopped, OPENSEARCH_DOWN_S (20) s later started again.
+#                     Once the stages have drained: the index queue and its delay queues drained, its dead
+#                     letters replayed through WebAdmin, and every delivered message must then be in the
+#                     index exactly once (searchable, not_searchable, index_duplicates)
+# RabbitMQ here is a private node the harness starts (127.0.0.1:15682) and stops, so restarting it
+# disturbs nothing else that uses the machine's broker.
+# All traffic stays on 127.0.0.1; every loop is bounded (DEADLINE_S for the load, 180 s to drain,
+# 60 s for the broker to start, 120 s for OpenSearch); everything started is stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scenarios=${1:-james-kill rabbitmq-restart consumer-crash opensearch-restart}; total=${2:-2000}; sessions=${3:-10}; recipients=${4:-100}
+mailboxes=0   # start_james creates no users: the harness's James takes its whole domain without them (below)
+domain=faults.test
+. benchmarks/lib.sh
+mkdir -p benchmarks/results
+exec > >(tee "benchmarks/results/faults-$(date -u +%Y%m%dT%H%M%SZ).txt") 2>&1
+
+broker_port=15682
+amqp="amqp://guest:guest@127.0.0.1:$broker_port/%2F"
+
+# OpenSearch for the opensearch-restart scenario: a private instance with its data under $work, so
+# that stopping it disturbs nobody else's index (scripts/opensearch.sh stops only what it started).
+search_port=19200; search_transport_port=19300
+private_opensearch() {
+  OPENSEARCH_PORT=$search_port OPENSEARCH_TRANSPORT_PORT=$search_transport_port OPENSEARCH_VAR="$work/opensearch" \
+    bash scripts/opensearch.sh "$1" >/dev/null
+}
+start_private_opensearch() {
+  local port
+  for port in "$search_port" "$search_transport_port"; do
+    if ss -ltn | grep -q ":$port "; then echo "port $port is taken: the harness's private OpenSearch needs it"; exit 2; fi
+  done
+  private_opensearch start || { echo "the private OpenSearch did not start (logs in $work/opensearch/logs)"; exit 2; }
+}
+trap 'stop_james; [ -d "$work/opensearch" ] && private_opensearch stop; bench_cleanup' EXIT
+
+# The pipeline's James on the private broker, taking every address of $domain whether or not the
+# user exists. The memory app forgets users and domains when it restarts, and the stage consumers
+# start before anyone could re-create them: with the shipped routing (RecipientIsLocal), mail
+# redelivered after a kill -9 would be bounced as "no such user". So $domain is listed in
+# domainlist.xml (configured domains come back at start-up), route-local matches by host
+# (HostIsLocal), and SMTP does not check recipients (no ValidRcptHandler, which would answer 550
+# until users are re-created). LocalDelivery creates the INBOX of a user it has not seen
+# (MailboxAppenderImpl.createMailboxIfNotExist, James 3.8.1), so every delivery lands and is
+# recorded in the ledger. Ingest (PipelineIngestHook), the stage and the ledger are unchanged.
+prepare_harness() {
+  local dir=$1
+  prepare pipeline "$dir"
+  sed -i "s#^amqp.uri=.*#amqp.uri=$amqp#" "$dir/conf/pipeline.properties"
+  sed -i "s#</domainlist>#    <domainnames><domainname>$domain</domainname></domainnames>\n</domainlist>#" "$dir/conf/domainlist.xml"
+  sed -i 's#<mailet match="RecipientIsLocal" class="ToProcessor">#<mailet match="HostIsLocal" class="ToProcessor">#' "$dir/conf/mailetcontainer.xml"
+  sed -i '\#<handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>#d' "$dir/conf/smtpserver.xml"
+  grep -q "^amqp.uri=$amqp" "$dir/conf/pipeline.properties" && grep -q "<domainname>$domain</domainname>" "$dir/conf/domainlist.xml" \
+    && grep -q '<mailet match="HostIsLocal" class="ToProcessor">' "$dir/conf/mailetcontainer.xml" \
+    && ! grep -q ValidRcptHandler "$dir/conf/smtpserver.xml" \
+    || { echo "the harness could not adapt the James configuration in $dir/conf (has its shape changed?)"; exit 2; }
+}
+
+# Every queue's "name messages", or nothing (exit 1) when the broker cannot answer.
+queue_counts() {
+  private_rabbitmqctl list_queues -q --no-table-headers name messages 2>/dev/null
+}
+
+# queued WORK_QUEUE: messages (ready or unacked) in the work queue and its delay queues (WORK_QUEUE.retry.N);
+# "unknown" unless the broker lists all of them with a count (a quorum queue still recovering after a restart
+# may be left out of the listing, or listed with 0 messages for a few seconds: hence WitnessCount await first).
+queued() {
+  local listing tiers
+  tiers=$(sed -n 's/^stage.retry.delays.ms=//p' "$dir/conf/pipeline.properties" | tr ',' '\n' | grep -c .)
+  listing=$(queue_counts) || { echo unknown; return; }
+  echo "$listing" | awk -v q="$1" -v want=$((tiers + 1)) '
+    $1 == q || index($1, q ".retry.") == 1 { listed++; if ($2 ~ /^[0-9]+$/) n += $2; else unknown = 1 }
+    END { if (unknown || listed != want) print "unknown"; else print n + 0 }'
+}
+
+# messages_in REGEX: messages in the queues whose names match (evidence only; "unknown" if the broker cannot say).
+messages_in() {
+  local listing
+  listing=$(queue_counts) || { echo unknown; return; }
+  echo "$listing" | R="$1" awk '$1 ~ ENVIRON["R"] { n += $2 } END { print n + 0 }'
+}
+
+# wait_for_drain WORK_QUEUE: waits until the work queue and its delay queues have held nothing for 3 s in a row;
+# a moment the broker cannot account for all of them does not count as empty.
+wait_for_drain() {
+  local queue=$1 quiet=0 pending
+  for _ in $(seq 1 180); do
+    pending=$(queued "$queue")
+    if [ "$pending" = 0 ]; then
+      quiet=$((quiet + 1)); [ "$quiet" -ge 3 ] && return 0
+    else
+      quiet=0
+    fi
+    sleep 1
+  done
+  echo "$queue did not drain within 180 s (last count: $pending)"; return 1
+}
+
+inject() {
+  case "$1" in
+    james-kill)
+      kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=
+      start_james "$dir" "$main" ;;
+    rabbitmq-restart)
+      private_rabbitmqctl stop_app >/dev/null; sleep 5; private_rabbitmqctl start_app >/dev/null ;;
+    consumer-crash)
+      local consumers
+      consumers=$(private_rabbitmqctl list_connections -q pid client_properties | grep 'james-pipeline-stage-consumers' | awk '{ print $1 }')
+      [ -n "$consumers" ] || { echo "no stage consumer connection found"; exit 2; }
+      for connection in $consumers; do private_rabbitmqctl close_connection "$connection" "fault harness: consumer crash" >/dev/null; done ;;
+    opensearch-restart)
+      private_opensearch stop; sleep "${OPENSEARCH_DOWN_S:-20}"; private_opensearch start
+      opensearch_back=$SECONDS
+      # Evidence that the outage hit the indexer: its events waiting in delay queues, or dead-lettered.
+      index_failures="waiting for a retry when OpenSearch was back: $(messages_in "^${prefix}pipeline\\.index\\.retry\\.")"
+      index_failures="$index_failures, dead-lettered by then: $(messages_in "^${prefix}pipeline\\.index\\.dlq$")" ;;
+    *) echo "unknown scenario $1 (known: james-kill rabbitmq-restart consumer-crash opensearch-restart)"; exit 2 ;;
+  esac
+}
+
+echo "# fault harness: $total messages of 10 KB over $sessions sessions to $recipients mailboxes (user0..user$((recipients - 1))@$domain)"
+echo "# command: benchmarks/faults.sh \"$scenarios\" $total $sessions $recipients   ($(nproc) cores, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "# how counted: accepted_250 = 250 answers (each message retried after a 4xx or a broken connection, as an MTA would);"
+echo "#   delivered = DELIVERED markers in the delivery ledger on disk (var/pipeline-store/ledger, written during the"
+echo "#   mailbox append) for the message's pipeline id and recipient; lost = answered 250 without one;"
+echo "#   duplicates = (pipeline id, user) pairs whose mail.delivered events name two different mailbox copies"
+echo "#   (mailbox id, message id, uid), from a durable quorum queue the harness binds before the load;"
+echo "#   announced = delivered messages with a mail.delivered event; delivered_without_250 = deliveries of messages the client"
+echo "#   never saw a 250 for (it resent them under a new id). A restarted memory-app James has forgotten its mailboxes, so"
+echo "#   IMAP cannot witness. The harness's James takes all of $domain (listed in domainlist.xml, routed to local delivery by"
+echo "#   host, recipients not checked at RCPT), so mail redelivered after a restart is delivered, not bounced as an unknown"
+echo "#   user of a James that has forgotten its users; no users are created. Pass: every message answered 250, none lost,"
+echo "#   none duplicated. opensearch-restart also counts the search index: searchable = delivered messages whose index"
+echo "#   document (found by the X-James-Pipeline-Id header it holds) is there after the index queue drained and its dead"
+echo "#   letters were replayed; it passes only if all are, each once."
+start_private_rabbitmq "bench-faults-$$@localhost" "$broker_port" 25682
+[[ " $scenarios " != *" opensearch-restart "* ]] || start_private_opensearch
+failed=0
+for scenario in $scenarios; do
+  dir="$work/$scenario"
+  prepare_harness "$dir"
+  prefix=$(sed -n 's/^topology.name.prefix=//p' "$dir/conf/pipeline.properties")
+  main=org.apache.james.MemoryJamesServerMain
+  if [ "$scenario" = opensearch-restart ]; then
+    main=dev.jamespipeline.server.PipelineJamesServerMain
+    index="faults-$$"
+    sed -i "s|^search.opensearch.url=.*|search.opensearch.url=http://127.0.0.1:$search_port|; s|^search.index.name=.*|search.index.name=$index|" \
+      "$dir/conf/pipeline.properties"
+  fi
+  start_james "$dir" "$main"
+  witness="faults-witness-$scenario-$$"
+  java -cp "$load" dev.jamespipeline.bench.WitnessCount bind "$amqp" "${prefix}mail.events" "$witness"
+  java -cp "$load" dev.jamespipeline.bench.FaultLoad 12525 "$sessions" "$total" 10240 "$domain" "$recipients" \
+    "$dir/accepted.txt" "${DEADLINE_S:-180}" > "$dir/load.txt" &
+  loader=$!
+  sleep "${FAULT_AFTER_S:-3}"
+  inject "$scenario"
+  wait "$loader"
+  # Done when the ledger has every message answered 250 (the broker's counts alone are not to be trusted right
+  # after a restart, see queued), then when the queues are empty too (a duplicate may still be on its way).
+  java -cp "$load" dev.jamespipeline.bench.WitnessCount await "$dir/var/pipeline-store/ledger" "$dir/accepted.txt" 180 || true
+  for stage in $(sed -n 's/^stages=//p' "$dir/conf/pipeline.properties" | tr ',' ' '); do
+    wait_for_drain "${prefix}pipeline.stage.$stage" || failed=1
+  done
+  dead=$(private_rabbitmqctl list_queues -q name messages | awk -v q="${prefix}pipeline.stage.route.dlq" '$1 == q { print $2 }')
+  index_check=() index_note=
+  if [ "$scenario" = opensearch-restart ]; then
+    # What an operator does once OpenSearch is back: let the retries run out, then replay what was dead-lettered.
+    wait_for_drain "${prefix}pipeline.index" || failed=1
+    replayed=$(curl -sf -XPOST "http://127.0.0.1:18000/pipeline/queues/${prefix}pipeline.index/dead-letters?action=replay")
+    wait_for_drain "${prefix}pipeline.index" || failed=1
+    index_check=("http://127.0.0.1:$search_port" "$index")
+    index_note=" | index: $index_failures; dead letters replayed $replayed; index queues empty $((SECONDS - opensearch_back)) s after OpenSearch was back"
+  fi
+  if ! java -cp "$load" dev.jamespipeline.bench.WitnessCount count "$amqp" "$witness" "$dir/var/pipeline-store/ledger" \
+      "$dir/accepted.txt" "$scenario" "${prefix}pipeline.stage.route.dlq" "${index_check[@]}" | tr '\n' ' '; then
+    failed=1
+  fi
+  echo "| smtp: $(cat "$dir/load.txt") | dead-lettered=${dead:-0}$index_note"
+  if ! grep -q "^accepted_250=$total " "$dir/load.txt"; then
+    echo "$scenario: inconclusive, not every message was answered 250 (see smtp: above)"; failed=1
+  fi
+  stop_james
+done
+[ "$failed" = 0 ] && echo "PASS: zero lost, zero duplicates" || echo "FAIL: messages lost, duplicated, not accepted or not searchable (see above)"
+exit "$failed"

@@ -1,0 +1,173 @@
+# Sourced by the bench scripts: builds, then prepares, starts and stops the servers under test
+# (James with the pipeline, stock James, Postfix) on 127.0.0.1 bench ports. Expects $root, and
+# $mailboxes for the users start_james creates.
+. scripts/rabbitmq.sh
+
+[ -n "${BENCH_BUILT:-}" ] || benchmarks/build.sh
+ensure_rabbitmq 127.0.0.1 5672
+stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
+load="$root/benchmarks/target/smtp-load.jar"
+work=$(mktemp -d /tmp/james-bench.XXXXXX)
+chmod 755 "$work"   # Postfix daemons run as user postfix and must reach their queue below it
+pid=
+
+stop_james() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  fi
+  pid=
+  if [ -n "${postfix_conf:-}" ]; then
+    postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true
+    postfix_conf=
+  fi
+}
+
+# A private Postfix instance on the bench port: relays for 127.0.0.0/8 and discards after queueing,
+# so what is measured is its accept path (smtpd, cleanup, fsync'd queue file).
+start_postfix() {
+  local dir=$1
+  wait_for_bench_ports
+  mkdir -p "$dir/queue" "$dir/data"
+  cp /etc/postfix/main.cf /etc/postfix/master.cf "$dir/"
+  chown postfix "$dir/data"
+  postconf -c "$dir" -e "queue_directory=$dir/queue" "data_directory=$dir/data" "inet_interfaces=127.0.0.1" \
+    "mynetworks=127.0.0.0/8" "mydestination=" "relay_domains=" "default_transport=discard:bench" \
+    "local_transport=discard:bench" "relay_transport=discard:bench" "smtpd_relay_restrictions=permit_mynetworks,reject" \
+    "maillog_file=" "syslog_name=postfix-bench"
+  postconf -c "$dir" -M "smtp/inet=127.0.0.1:12525 inet n - n - - smtpd"
+  # postfix -c accepts only directories the default instance lists.
+  postconf -e "alternate_config_directories=$dir"
+  postfix -c "$dir" check && postfix -c "$dir" start >/dev/null
+  postfix_conf=$dir
+}
+delete_bench_queues() {
+  for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
+}
+# A private RabbitMQ node, for a script that restarts its broker or must not share it (other work on the
+# machine restarts the shared one and deletes bench-* queues): start_private_rabbitmq NODE PORT DIST_PORT
+# starts it on 127.0.0.1 with its data and logs under $work/rabbitmq; private_rabbitmqctl talks to it;
+# bench_cleanup stops it.
+private_node=
+private_rabbitmqctl() { rabbitmqctl -n "$private_node" "$@"; }
+start_private_rabbitmq() {
+  local port base="$work/rabbitmq"
+  private_node=$1
+  for port in "$2" "$3"; do
+    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: the private RabbitMQ node needs it"; exit 2; fi
+  done
+  mkdir -p "$base" && chown rabbitmq "$base"
+  RABBITMQ_NODENAME="$private_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$2" RABBITMQ_DIST_PORT="$3" \
+    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" RABBITMQ_PID_FILE="$base/pid" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_CONFIG_FILE="$base/rabbitmq" rabbitmq-server -detached
+  for _ in $(seq 1 60); do
+    private_rabbitmqctl -q await_startup >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "the private RabbitMQ node $private_node did not start within 60 s (logs in $base/log)"; exit 2
+}
+
+# KEEP_WORK=1 keeps the scratch directory (servers' logs, stores, ledgers) for a look after the run.
+bench_cleanup() {
+  stop_james
+  [ -z "$private_node" ] || private_rabbitmqctl -q stop >/dev/null 2>&1 || true
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "scratch directory kept: $work"; else rm -rf "$work"; fi
+  delete_bench_queues
+}
+trap bench_cleanup EXIT
+
+# A private copy of the distribution: a build running meanwhile cannot change the server mid-run
+# (benchmarks/run makes one copy for all its steps and passes it in BENCH_JAMES_COPY).
+home=${BENCH_JAMES_COPY:-$work/james}
+[ -n "${BENCH_JAMES_COPY:-}" ] || cp -r "$root/distribution/target/james" "$home"
+
+# CPU seconds a process has used so far: "user system"
+cpu_seconds() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", $14 / tck, $15 / tck }' "/proc/$1/stat"
+}
+
+# cpu_delta "BEFORE" "AFTER": "user=U sys=S" consumed in between
+cpu_delta() {
+  echo "$1 $2" | awk '{ printf "user=%.2f sys=%.2f", $3 - $1, $4 - $2 }'
+}
+
+keystore() {
+  rm -f "$1/keystore"
+  keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$1/keystore" -storepass james72laBalle \
+    -keypass james72laBalle -dname CN=localhost -validity 30 >/dev/null 2>&1
+}
+
+# prepare VARIANT DIR: a working directory with the variant's configuration on bench ports
+prepare() {
+  local variant=$1 dir=$2
+  mkdir -p "$dir"
+  if [ "$variant" = pipeline ] || [ "$variant" = pipeline-slow ]; then
+    cp -r "$home/conf" "$home/extensions-jars" "$dir/"
+    sed -i 's/0.0.0.0:2525/127.0.0.1:12525/; s/0.0.0.0:5870/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
+    sed -i 's/0.0.0.0:1143/127.0.0.1:11143/' "$dir/conf/imapserver.xml"
+    sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
+    if [ "$variant" = pipeline-slow ]; then
+      # Decoupling: a first stage that takes SLOW_STAGE_MS per message, before routing.
+      cp "$root/benchmarks/target/benchmarks-"*.jar "$dir/extensions-jars/"
+      sed -i "s/^stages=.*/stages=slow,route/" "$dir/conf/pipeline.properties"
+      sed -i 's#<processor state="route" enableJmx="true">#<processor state="slow" enableJmx="false"><mailet match="All" class="dev.jamespipeline.bench.SlowStage"><millis>'"${SLOW_STAGE_MS:-200}"'</millis></mailet><mailet match="All" class="dev.jamespipeline.mailets.PassToNextStage"><onMailetException>propagate</onMailetException></mailet></processor>\n        &#' "$dir/conf/mailetcontainer.xml"
+    fi
+    for setting in ${PIPELINE_SETTINGS:-}; do
+      sed -i "s|^${setting%%=*}=.*|$setting|" "$dir/conf/pipeline.properties"
+    done
+  else
+    cp -r "$stock_conf" "$dir/conf"
+    sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
+    sed -i 's/0.0.0.0:143</127.0.0.1:11143</; s/0.0.0.0:993/127.0.0.1:11993/' "$dir/conf/imapserver.xml"
+    # Only so the benchmark can count deliveries over IMAP without TLS; SMTP is untouched.
+    sed -i 's#<plainAuthDisallowed>true</plainAuthDisallowed>#<plainAuthDisallowed>false</plainAuthDisallowed>#' "$dir/conf/imapserver.xml"
+    echo "enabled=false" > "$dir/conf/jmap.properties"
+  fi
+  sed -i 's/^port=8000/port=18000/' "$dir/conf/webadmin.properties"
+  sed -i 's/^jmx.port=9999/jmx.port=19999/' "$dir/conf/jmx.properties"
+  sed -i 's#<file>/logs/james.log</file>#<file>'"$dir"'/james-file.log</file>#; s#/logs/james.%i.log.tar.gz#'"$dir"'/james.%i.log.tar.gz#' "$dir/conf/logback.xml"
+  keystore "$dir/conf"
+}
+
+# The ports of a bench James (prepare writes them into its configuration; benchmarks/search.sh moves them all).
+bench_ports="12525 12587 12465 11143 11993 18000 19999"
+webadmin_port=18000
+
+# Another benchmark on this machine may hold the bench ports: wait for them (bounded) rather than
+# fail halfway through starting.
+wait_for_bench_ports() {
+  local busy
+  for _ in $(seq 1 600); do
+    busy=$(ss -ltnH | awk '{ print $4 }' | grep -oE ":($(echo $bench_ports | tr ' ' '|'))\$" | tr '\n' ' ' || true)
+    [ -z "$busy" ] && return 0
+    [ $((SECONDS % 60)) = 0 ] && echo "waiting for bench ports $busy (another benchmark is running?)"
+    sleep 1
+  done
+  echo "bench ports $busy still taken after 10 minutes"; exit 1
+}
+
+# start_james DIR [MAIN]: James in DIR, by default the memory app's main (with our extension jar when DIR
+# has one); MAIN=dev.jamespipeline.server.PipelineJamesServerMain is our server main (search from
+# OpenSearch), which also needs the distribution's pipeline-lib on its class path. Then the domain
+# bench.test and users user0..user$((mailboxes - 1)) through WebAdmin on $webadmin_port.
+start_james() {
+  local dir=$1 main=${2:-org.apache.james.MemoryJamesServerMain} profile= classpath="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
+  [ "$main" = org.apache.james.MemoryJamesServerMain ] || classpath="$classpath:$home/pipeline-lib/*"
+  wait_for_bench_ports
+  if [ "${PROFILE:-0}" = 1 ]; then
+    mkdir -p /tmp/james-bench-profiles
+    profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/$(basename "$dir").jfr,settings=profile"
+  fi
+  (cd "$dir" && exec java -Xmx2g $profile -Dworking.directory="$dir" -Dlogback.configurationFile="$dir/conf/logback.xml" \
+    -Dextra.props="$dir/conf/jvm.properties" -cp "$classpath" "$main" >"$dir/james.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 120); do
+    grep -q "JAMES server started" "$dir/james.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
+    sleep 1
+  done
+  curl -sf -XPUT "http://127.0.0.1:$webadmin_port/domains/bench.test"
+  for user in $(seq 0 $((mailboxes - 1))); do
+    curl -sf -XPUT "http://127.0.0.1:$webadmin_port/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  done
+}
+

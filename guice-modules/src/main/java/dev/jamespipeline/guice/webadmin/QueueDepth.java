@@ -1,5 +1,0 @@
-package dev.jamespipeline.guice.webadmin;
-
-/** How many messages a queue holds ready for consumers (unacked messages not included). */
-record QueueDepth(String name, long messages) {
-}

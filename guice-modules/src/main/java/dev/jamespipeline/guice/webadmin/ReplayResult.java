@@ -1,5 +1,0 @@
-package dev.jamespipeline.guice.webadmin;
-
-/** What a replay moved, and what its dead-letter queue still holds ready. */
-record ReplayResult(long replayed, long remaining) {
-}

@@ -1,8 +1,0 @@
-package dev.jamespipeline.guice.webadmin;
-
-/** A replay that stopped part-way: everything before the failed message is moved, that message and the rest are not. */
-final class ReplayStoppedException extends Exception {
-    ReplayStoppedException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

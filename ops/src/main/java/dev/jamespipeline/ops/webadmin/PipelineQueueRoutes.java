@@ -1,0 +1,133 @@
+package dev.jamespipeline.ops.webadmin;
+
+import java.io.IOException;
+import java.util.List;
+
+import javax.inject.Inject;
+
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.webadmin.utils.ErrorResponder.ErrorType;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.eclipse.jetty.http.HttpStatus;
+
+import com.rabbitmq.client.ShutdownSignalException;
+
+import spark.HaltException;
+import spark.Request;
+import spark.Service;
+
+/**
+ * WebAdmin routes for the pipeline's work queues, so operators need no rabbitmqctl: queue depths,
+ * a look at dead letters, replaying them once the cause is fixed, and purging them. Listed in
+ * {@code webadmin.properties} as {@code extensions.routes}; documented in the README.
+ */
+public class PipelineQueueRoutes implements Routes {
+    static final String BASE_PATH = "/pipeline/queues";
+    private static final String QUEUE_PARAM = ":queue";
+    private static final String DEAD_LETTERS_PATH = BASE_PATH + "/" + QUEUE_PARAM + "/dead-letters";
+    static final int PEEK_DEFAULT = 20;
+    static final int PEEK_MAX = 100;
+    /** One call takes a confirm round trip per message; larger backlogs take several calls. */
+    static final int REPLAY_MAX = 10_000;
+
+    private final ManagedQueues queues;
+    private final DeadLetters deadLetters;
+    private final DeadLetterReplay replay;
+    private final JsonTransformer json;
+
+    @Inject
+    public PipelineQueueRoutes(ManagedQueues queues, DeadLetters deadLetters, DeadLetterReplay replay,
+                               JsonTransformer json) {
+        this.queues = queues;
+        this.deadLetters = deadLetters;
+        this.replay = replay;
+        this.json = json;
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE_PATH;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.get(BASE_PATH, (request, response) -> onBroker(queues::status), json);
+        service.get(DEAD_LETTERS_PATH, (request, response) -> peek(request), json);
+        service.post(DEAD_LETTERS_PATH, (request, response) -> replay(request), json);
+        service.delete(DEAD_LETTERS_PATH, (request, response) -> purge(request), json);
+    }
+
+    private List<DeadLetterSummary> peek(Request request) {
+        int limit = limit(request, PEEK_DEFAULT, PEEK_MAX);
+        return onBroker(() -> deadLetters.peek(queues.require(request.params(QUEUE_PARAM)), limit));
+    }
+
+    private ReplayResult replay(Request request) {
+        String action = request.queryParams("action");
+        if (!"replay".equals(action)) {
+            throw badRequest("action must be 'replay' (POST " + BASE_PATH + "/<queue>/dead-letters?action=replay), was "
+                + (action == null ? "missing" : "'" + action + "'"));
+        }
+        int limit = limit(request, REPLAY_MAX, REPLAY_MAX);
+        return onBroker(() -> replay.replay(queues.require(request.params(QUEUE_PARAM)), limit));
+    }
+
+    private PurgeResult purge(Request request) {
+        if (!"yes".equals(request.queryParams("confirm"))) {
+            throw badRequest("purging deletes every dead letter of the queue for good: add confirm=yes to do it");
+        }
+        return onBroker(() -> new PurgeResult(deadLetters.purge(queues.require(request.params(QUEUE_PARAM)))));
+    }
+
+    private static int limit(Request request, int defaultLimit, int max) {
+        String raw = request.queryParams("limit");
+        if (raw == null || raw.isBlank()) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(raw.trim());
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below, with the accepted range
+        }
+        throw badRequest("limit must be a whole number from 1 to " + max + ", was '" + raw + "'");
+    }
+
+    @FunctionalInterface
+    private interface BrokerCall<T> {
+        T call() throws IOException, UnknownQueueException, ReplayStoppedException;
+    }
+
+    /** Runs a request against RabbitMQ and turns its failures into WebAdmin's JSON errors. */
+    private static <T> T onBroker(BrokerCall<T> call) {
+        try {
+            return call.call();
+        } catch (UnknownQueueException e) {
+            throw error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND, e.getMessage());
+        } catch (ReplayStoppedException e) {
+            throw error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, e.getMessage());
+        } catch (IOException | ShutdownSignalException e) {
+            throw error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "RabbitMQ: " + describe(e));
+        }
+    }
+
+    /** The broker's reason is often in the cause (a channel or connection close). */
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
+    private static HaltException badRequest(String message) {
+        return error(HttpStatus.BAD_REQUEST_400, ErrorType.INVALID_ARGUMENT, message);
+    }
+
+    private static HaltException error(int status, ErrorType type, String message) {
+        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
+    }
+}

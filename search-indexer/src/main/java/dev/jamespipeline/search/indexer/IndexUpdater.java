@@ -1,0 +1,128 @@
+package dev.jamespipeline.search.indexer;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import dev.jamespipeline.core.broker.FailureRouter;
+import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.envelope.MailboxChangeEvent;
+import dev.jamespipeline.search.document.MessageDocument;
+import dev.jamespipeline.search.index.IndexOperation;
+import dev.jamespipeline.search.index.IndexUnavailableException;
+import dev.jamespipeline.search.index.MailIndex;
+import dev.jamespipeline.search.index.WriteOutcome;
+import dev.jamespipeline.search.indexer.MailboxReader.FlagsState;
+
+/**
+ * Applies a batch of index-queue events in one bulk write. Each event is turned into the writes
+ * that make the index match the mailbox as it is now (read through {@link MailboxReader}), so
+ * applying an event twice, or after a newer one, leaves the same documents.
+ */
+public class IndexUpdater {
+    private final MailIndex index;
+    private final MailboxReader reader;
+    private final Clock clock;
+    private volatile boolean indexCreated;
+
+    @Inject
+    public IndexUpdater(MailIndex index, MailboxReader reader, Clock clock) {
+        this.index = index;
+        this.reader = reader;
+        this.clock = clock;
+    }
+
+    /**
+     * @param events {@link DeliveredEvent}s and {@link MailboxChangeEvent}s
+     * @return for each event, in order: empty once applied, otherwise why it failed (worth a retry)
+     * @throws IndexUnavailableException when OpenSearch cannot be reached: nothing was applied
+     */
+    public List<Optional<String>> apply(List<Object> events) throws IndexUnavailableException {
+        ensureIndex();
+        List<Optional<String>> results = new ArrayList<>();
+        List<IndexOperation> operations = new ArrayList<>();
+        List<Integer> eventOfOperation = new ArrayList<>();
+        for (Object event : events) {
+            int eventIndex = results.size();
+            try {
+                List<IndexOperation> writes = writesFor(event);
+                operations.addAll(writes);
+                writes.forEach(write -> eventOfOperation.add(eventIndex));
+                results.add(Optional.empty());
+            } catch (IndexUnavailableException e) {
+                throw e;
+            } catch (Exception e) {
+                results.add(Optional.of("cannot read the mailbox: " + FailureRouter.describe(e)));
+            }
+        }
+        if (!operations.isEmpty()) {
+            WriteOutcome outcome = index.write(operations);
+            outcome.failures().forEach((operationIndex, reason) ->
+                results.set(eventOfOperation.get(operationIndex), Optional.of("index write failed: " + reason)));
+        }
+        return results;
+    }
+
+    /**
+     * Creates the index with its mapping (and the template that recreates it so) once per process,
+     * before the first write; the indexer also calls it at start-up so searches find an index.
+     */
+    void ensureIndex() throws IndexUnavailableException {
+        if (!indexCreated) {
+            index.ensureIndex();
+            indexCreated = true;
+        }
+    }
+
+    private List<IndexOperation> writesFor(Object event) throws Exception {
+        if (event instanceof DeliveredEvent delivered) {
+            return List.of(upsertOrDelete(delivered.user(), delivered.mailboxId(), delivered.uid()));
+        }
+        MailboxChangeEvent change = (MailboxChangeEvent) event;
+        switch (change.kind()) {
+            case EXPUNGED:
+                return change.uids().stream()
+                    .map(uid -> IndexOperation.delete(change.mailboxId(), uid))
+                    .collect(Collectors.toList());
+            case MAILBOX_DELETED:
+                index.deleteMailbox(change.mailboxId());
+                return List.of();
+            case FLAGS_CHANGED:
+                return flagsChanged(change);
+            default:
+                throw new IllegalArgumentException("Unknown mailbox change " + change.kind());
+        }
+    }
+
+    /** Reuses the indexed document with the new flags; builds it only if it is not indexed yet. */
+    private List<IndexOperation> flagsChanged(MailboxChangeEvent change) throws Exception {
+        Map<Long, FlagsState> current = reader.flags(change.user(), change.mailboxId(), change.uids());
+        Map<String, MessageDocument> indexed = index.getDocuments(change.uids().stream()
+            .map(uid -> MessageDocument.documentId(change.mailboxId(), uid))
+            .collect(Collectors.toList()));
+        List<IndexOperation> writes = new ArrayList<>();
+        for (long uid : change.uids()) {
+            FlagsState state = current.get(uid);
+            MessageDocument document = indexed.get(MessageDocument.documentId(change.mailboxId(), uid));
+            if (state == null) {
+                writes.add(IndexOperation.delete(change.mailboxId(), uid));
+            } else if (document == null) {
+                writes.add(upsertOrDelete(change.user(), change.mailboxId(), uid));
+            } else {
+                writes.add(IndexOperation.upsert(document.withFlags(state.flags(), state.modSeq(), clock.instant())));
+            }
+        }
+        return writes;
+    }
+
+    private IndexOperation upsertOrDelete(String user, String mailboxId, long uid) throws Exception {
+        return reader.document(user, mailboxId, uid)
+            .map(IndexOperation::upsert)
+            .orElseGet(() -> IndexOperation.delete(mailboxId, uid));
+    }
+}

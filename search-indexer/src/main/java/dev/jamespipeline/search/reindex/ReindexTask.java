@@ -1,0 +1,146 @@
+package dev.jamespipeline.search.reindex;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.MailboxMetaData;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.search.MailboxQuery;
+import org.apache.james.task.Task;
+import org.apache.james.task.TaskExecutionDetails;
+import org.apache.james.task.TaskType;
+import org.apache.james.user.api.UsersRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamespipeline.search.index.IndexOperation;
+import dev.jamespipeline.search.index.MailIndex;
+import dev.jamespipeline.search.indexer.MailboxReader;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * Rebuilds the index of one user, or of every user, from their mailboxes: every message is
+ * written again (same or newer version, so live indexing running meanwhile is not undone), then
+ * the user's documents this run did not write, messages that no longer exist, are deleted.
+ */
+public class ReindexTask implements Task {
+    public static final TaskType TYPE = TaskType.of("pipeline-search-reindex");
+    private static final Logger LOGGER = LoggerFactory.getLogger(ReindexTask.class);
+    private static final int BATCH = 100;
+
+    private final Optional<Username> onlyUser;
+    private final UsersRepository users;
+    private final MailboxManager mailboxManager;
+    private final MailboxReader reader;
+    private final MailIndex index;
+    private final Clock clock;
+    private final AtomicLong usersDone = new AtomicLong();
+    private final AtomicLong indexed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    public ReindexTask(Optional<Username> onlyUser, UsersRepository users, MailboxManager mailboxManager,
+                       MailboxReader reader, MailIndex index, Clock clock) {
+        this.onlyUser = onlyUser;
+        this.users = users;
+        this.mailboxManager = mailboxManager;
+        this.reader = reader;
+        this.index = index;
+        this.clock = clock;
+    }
+
+    @Override
+    public Result run() {
+        try {
+            index.ensureIndex();
+            List<Username> targets = onlyUser.map(List::of)
+                .orElseGet(() -> Flux.from(users.listReactive()).collectList().block());
+            Result result = Result.COMPLETED;
+            for (Username user : targets) {
+                result = Task.combine(result, reindex(user));
+                usersDone.incrementAndGet();
+            }
+            return result;
+        } catch (Exception e) {
+            LOGGER.error("Re-indexing stopped", e);
+            return Result.PARTIAL;
+        }
+    }
+
+    private Result reindex(Username user) throws Exception {
+        Instant startedAt = clock.instant();
+        long failedBefore = failed.get();
+        MailboxSession session = mailboxManager.createSystemSession(user);
+        try {
+            List<MailboxMetaData> mailboxes = mailboxManager
+                .search(MailboxQuery.privateMailboxesBuilder(session).build(), session)
+                .collectList().block();
+            for (MailboxMetaData mailbox : mailboxes) {
+                reindexMailbox(user, mailboxManager.getMailbox(mailbox.getId(), session), session);
+            }
+        } finally {
+            mailboxManager.endProcessingRequest(session);
+        }
+        if (failed.get() > failedBefore) {
+            // Keep what is there: a message that failed now may still be indexed from before.
+            return Result.PARTIAL;
+        }
+        index.deleteUserDocumentsIndexedBefore(user.asString(), startedAt);
+        return Result.COMPLETED;
+    }
+
+    private void reindexMailbox(Username user, MessageManager mailbox, MailboxSession session) throws Exception {
+        String mailboxId = mailbox.getId().serialize();
+        Iterator<MessageResult> messages = mailbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
+        List<Long> uids = new ArrayList<>();
+        while (messages.hasNext()) {
+            uids.add(messages.next().getUid().asLong());
+            if (uids.size() == BATCH || !messages.hasNext()) {
+                writeBatch(user.asString(), mailboxId, uids);
+                uids.clear();
+            }
+        }
+    }
+
+    private void writeBatch(String user, String mailboxId, List<Long> uids) throws Exception {
+        List<IndexOperation> operations = new ArrayList<>();
+        for (long uid : uids) {
+            try {
+                reader.document(user, mailboxId, uid).map(IndexOperation::upsert).ifPresent(operations::add);
+            } catch (Exception e) {
+                LOGGER.warn("Re-indexing: cannot read message {} of mailbox {}: {}", uid, mailboxId, e.getMessage());
+                failed.incrementAndGet();
+            }
+        }
+        int writeFailures = index.write(operations).failures().size();
+        failed.addAndGet(writeFailures);
+        indexed.addAndGet(operations.size() - writeFailures);
+    }
+
+    @Override
+    public TaskType type() {
+        return TYPE;
+    }
+
+    @Override
+    public Optional<TaskExecutionDetails.AdditionalInformation> details() {
+        return Optional.of(new Details(onlyUser.map(Username::asString), usersDone.get(), indexed.get(), failed.get(),
+            clock.instant()));
+    }
+
+    /** Progress, as {@code GET /tasks/{id}} shows it. */
+    public record Details(Optional<String> user, long usersDone, long messagesIndexed, long messagesFailed,
+                          Instant timestamp) implements TaskExecutionDetails.AdditionalInformation {
+    }
+}

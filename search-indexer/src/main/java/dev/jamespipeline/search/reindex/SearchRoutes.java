@@ -1,0 +1,120 @@
+package dev.jamespipeline.search.reindex;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.task.TaskManager;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.tasks.TaskFromRequestRegistry;
+import org.apache.james.webadmin.tasks.TaskRegistrationKey;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.eclipse.jetty.http.HttpStatus;
+
+import dev.jamespipeline.search.index.IndexUnavailableException;
+import dev.jamespipeline.search.index.MailIndex;
+import dev.jamespipeline.search.index.MailboxCounters;
+import dev.jamespipeline.search.indexer.IndexLag;
+import dev.jamespipeline.search.indexer.MailboxReader;
+
+import spark.Request;
+import spark.Service;
+
+/**
+ * WebAdmin routes of the search index:
+ * <ul>
+ *   <li>{@code POST /pipeline/search?action=reindex[&user=bob@example.com]}: a re-indexing task
+ *       (follow it with James's {@code /tasks/{id}} routes);</li>
+ *   <li>{@code GET /pipeline/search}: whether OpenSearch answers, and the index lag;</li>
+ *   <li>{@code GET /pipeline/search/users/{user}/mailboxes/{name}/counters}: messages and unseen
+ *       messages of one mailbox, as the index counts them.</li>
+ * </ul>
+ */
+public class SearchRoutes implements Routes {
+    public static final String BASE = "/pipeline/search";
+
+    private final TaskManager taskManager;
+    private final JsonTransformer json;
+    private final UsersRepository users;
+    private final MailboxManager mailboxManager;
+    private final MailboxReader reader;
+    private final MailIndex index;
+    private final IndexLag lag;
+    private final Clock clock;
+
+    @Inject
+    public SearchRoutes(TaskManager taskManager, JsonTransformer json, UsersRepository users,
+                        MailboxManager mailboxManager, MailboxReader reader, MailIndex index, IndexLag lag, Clock clock) {
+        this.taskManager = taskManager;
+        this.json = json;
+        this.users = users;
+        this.mailboxManager = mailboxManager;
+        this.reader = reader;
+        this.index = index;
+        this.lag = lag;
+        this.clock = clock;
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.post(BASE, TaskFromRequestRegistry.of(TaskRegistrationKey.of("reindex"), this::reindexTask)
+            .asRoute(taskManager), json);
+        service.get(BASE, (request, response) -> status(), json);
+        service.get(BASE + "/users/:user/mailboxes/:name/counters", (request, response) -> counters(request), json);
+    }
+
+    private ReindexTask reindexTask(Request request) throws Exception {
+        Optional<Username> user = Optional.ofNullable(request.queryParams("user")).map(Username::of);
+        if (user.isPresent() && !users.contains(user.get())) {
+            throw ErrorResponder.builder()
+                .statusCode(HttpStatus.NOT_FOUND_404)
+                .type(ErrorResponder.ErrorType.NOT_FOUND)
+                .message("User '" + user.get().asString() + "' does not exist")
+                .haltError();
+        }
+        return new ReindexTask(user, users, mailboxManager, reader, index, clock);
+    }
+
+    private Map<String, Object> status() {
+        boolean reachable = index.ping();
+        return Map.of("openSearchReachable", reachable, "lag", lag.summary());
+    }
+
+    private MailboxCounters counters(Request request) throws Exception {
+        Username user = Username.of(request.params("user"));
+        MailboxSession session = mailboxManager.createSystemSession(user);
+        try {
+            String mailboxId = mailboxManager.getMailbox(MailboxPath.forUser(user, request.params("name")), session)
+                .getId().serialize();
+            return index.counters(mailboxId);
+        } catch (MailboxNotFoundException e) {
+            throw ErrorResponder.builder()
+                .statusCode(HttpStatus.NOT_FOUND_404)
+                .type(ErrorResponder.ErrorType.NOT_FOUND)
+                .message("Mailbox '" + request.params("name") + "' of " + user.asString() + " does not exist")
+                .haltError();
+        } catch (IndexUnavailableException e) {
+            throw ErrorResponder.builder()
+                .statusCode(HttpStatus.SERVICE_UNAVAILABLE_503)
+                .type(ErrorResponder.ErrorType.SERVER_ERROR)
+                .message("The search index is unavailable: " + e.getMessage())
+                .haltError();
+        } finally {
+            mailboxManager.endProcessingRequest(session);
+        }
+    }
+}

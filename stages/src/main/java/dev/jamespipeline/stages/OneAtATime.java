@@ -1,0 +1,37 @@
+package dev.jamespipeline.stages;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Lets one thread at a time work under a given key; others wait for it, then take their turn.
+ * When the broker connection drops, deliveries already handed to a consumer thread keep running
+ * while the broker redelivers the same messages to the recovered consumer: without this, both
+ * copies could pass the ledger check before either delivery is recorded, and deliver twice. With
+ * it, the second waits and then finds the first one's ledger entries.
+ */
+final class OneAtATime {
+    private final ConcurrentHashMap<String, Semaphore> running = new ConcurrentHashMap<>();
+
+    /** Returns once no other thread holds {@code key}; close the turn to let the next one in. */
+    Turn enter(String key) throws InterruptedException {
+        while (true) {
+            Semaphore mine = new Semaphore(0);
+            Semaphore holder = running.putIfAbsent(key, mine);
+            if (holder == null) {
+                return () -> {
+                    running.remove(key, mine);
+                    // Wakes every waiter; each then races for the key again.
+                    mine.release(Integer.MAX_VALUE / 2);
+                };
+            }
+            holder.acquire();
+            holder.release();
+        }
+    }
+
+    interface Turn extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

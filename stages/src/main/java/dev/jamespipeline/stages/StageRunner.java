@@ -1,0 +1,66 @@
+package dev.jamespipeline.stages;
+
+import javax.inject.Inject;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailetcontainer.api.MailProcessor;
+import org.apache.james.server.core.MailImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.ledger.LedgerEntry;
+import dev.jamespipeline.core.store.WithdrawnMessageException;
+
+/**
+ * Runs one stage for one envelope: the James processor named like the stage, on this thread,
+ * synchronously. When it returns without an exception every effect of the stage is durable
+ * (mailets record their effects in the ledger as they have them), so the caller may ack.
+ */
+public final class StageRunner {
+    private static final Logger LOGGER = LoggerFactory.getLogger(StageRunner.class);
+
+    private final MailProcessor mailProcessor;
+    private final StageMailFactory mailFactory;
+    private final DeliveryLedger ledger;
+    private final OneAtATime oneAtATime = new OneAtATime();
+
+    @Inject
+    public StageRunner(MailProcessor mailProcessor, StageMailFactory mailFactory, DeliveryLedger ledger) {
+        this.mailProcessor = mailProcessor;
+        this.mailFactory = mailFactory;
+        this.ledger = ledger;
+    }
+
+    /** @param envelopeJson the envelope as it arrived, which later stages build their own from */
+    public void run(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
+        try (OneAtATime.Turn turn = oneAtATime.enter(envelope.pipelineId() + "/" + envelope.stage())) {
+            runAlone(envelope, envelopeJson);
+        }
+    }
+
+    private void runAlone(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
+        LedgerEntry done = LedgerEntry.stageDone(envelope.stage());
+        if (ledger.contains(envelope.pipelineId(), done)) {
+            LOGGER.info("Pipeline message {} already went through stage {}: dropping the repeat",
+                envelope.pipelineId(), envelope.stage());
+            return;
+        }
+        MailImpl mail;
+        try {
+            mail = mailFactory.create(envelope, envelopeJson);
+        } catch (WithdrawnMessageException e) {
+            LOGGER.info("Pipeline message {}: dropping its envelope, which reached the broker although its confirm was lost: {}",
+                envelope.pipelineId(), e.getMessage());
+            return;
+        }
+        try {
+            // Stage mailets run with onMailetException="propagate": a failure surfaces here and is retried.
+            mailProcessor.service(mail);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+        ledger.record(envelope.pipelineId(), done);
+    }
+}
