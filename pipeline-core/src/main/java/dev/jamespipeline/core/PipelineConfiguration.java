@@ -3,31 +3,33 @@ package dev.jamespipeline.core;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.apache.commons.configuration2.Configuration;
 
+import dev.jamespipeline.core.config.SettingsReader;
+import dev.jamespipeline.core.runtime.QueuePolicy;
+
 /**
- * Every setting of the pipeline, read once from {@code conf/pipeline.properties}.
- * The README's configuration table documents the same keys and defaults; keep them in step.
+ * Every setting of the pipeline, read once from {@code conf/pipeline.properties} and validated:
+ * a wrong value or an unknown key stops James with one line naming the key. The README's
+ * configuration table documents the same keys and defaults; keep them in step.
+ *
+ * @param stagePolicy    how the stage queues are consumed and retried ({@code stage.*} keys)
+ * @param outboundPolicy how the outbound queue is consumed and retried ({@code outbound.*} keys)
  */
 public record PipelineConfiguration(
         URI amqpUri,
         String namePrefix,
         QueueType queueType,
-        int deliveryLimit,
-        int queueMaxLength,
         Duration publishConfirmTimeout,
         Duration networkRecoveryInterval,
         Path storeRoot,
         List<String> stages,
-        int stageConcurrency,
-        int stagePrefetch,
-        List<Duration> retryDelays) {
+        QueuePolicy stagePolicy,
+        QueuePolicy outboundPolicy) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -37,68 +39,43 @@ public record PipelineConfiguration(
     public static final String AMQP_URI = "amqp.uri";
     public static final String NAME_PREFIX = "topology.name.prefix";
     public static final String QUEUE_TYPE = "queue.type";
-    public static final String DELIVERY_LIMIT = "queue.delivery.limit";
-    public static final String QUEUE_MAX_LENGTH = "queue.max.length";
     public static final String CONFIRM_TIMEOUT = "publish.confirm.timeout.ms";
     public static final String RECOVERY_INTERVAL = "amqp.network.recovery.interval.ms";
     public static final String STORE_ROOT = "store.root";
     public static final String STAGES = "stages";
-    public static final String STAGE_CONCURRENCY = "stage.concurrency";
-    public static final String STAGE_PREFETCH = "stage.prefetch";
-    public static final String RETRY_DELAYS = "stage.retry.delays.ms";
+    /** Prefixes of the per-queue policy keys, for example {@code stage.retry.delays.ms}. */
+    public static final String STAGE_POLICY = "stage.";
+    public static final String OUTBOUND_POLICY = "outbound.";
+    /** Keys the search settings own in the same file. */
+    public static final String SEARCH_KEYS = "search.";
 
     public PipelineConfiguration {
-        if (deliveryLimit < 1) {
-            throw new IllegalArgumentException(DELIVERY_LIMIT + " must be at least 1, was " + deliveryLimit);
-        }
-        if (queueMaxLength < 0) {
-            throw new IllegalArgumentException(QUEUE_MAX_LENGTH + " must be 0 (unbounded) or positive, was " + queueMaxLength);
-        }
-        if (stageConcurrency < 1 || stagePrefetch < 1) {
-            throw new IllegalArgumentException(STAGE_CONCURRENCY + " and " + STAGE_PREFETCH + " must be at least 1");
-        }
         if (stages.isEmpty()) {
-            throw new IllegalArgumentException(STAGES + " must name at least one stage");
+            throw SettingsReader.invalid(STAGES, "", "at least one stage name");
         }
         for (String stage : stages) {
             if (!STAGE_NAME.matcher(stage).matches() || RESERVED_PROCESSORS.contains(stage)) {
-                throw new IllegalArgumentException("Invalid stage name '" + stage + "' in " + STAGES
-                    + ": use lower-case letters, digits and '-', and none of " + RESERVED_PROCESSORS);
+                throw SettingsReader.invalid(STAGES, stage,
+                    "lower-case letters, digits and '-', and none of " + RESERVED_PROCESSORS);
             }
         }
-        if (retryDelays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
-            throw new IllegalArgumentException(RETRY_DELAYS + " must be positive durations");
-        }
         stages = List.copyOf(stages);
-        retryDelays = List.copyOf(retryDelays);
     }
 
     public static PipelineConfiguration from(Configuration conf) {
-        return new PipelineConfiguration(
-            URI.create(conf.getString(AMQP_URI, "amqp://guest:guest@127.0.0.1:5672/%2F")),
-            conf.getString(NAME_PREFIX, ""),
-            QueueType.valueOf(conf.getString(QUEUE_TYPE, "quorum").trim().toUpperCase()),
-            conf.getInt(DELIVERY_LIMIT, 5),
-            conf.getInt(QUEUE_MAX_LENGTH, 100_000),
-            Duration.ofMillis(conf.getLong(CONFIRM_TIMEOUT, 5_000)),
-            Duration.ofMillis(conf.getLong(RECOVERY_INTERVAL, 2_000)),
-            Path.of(conf.getString(STORE_ROOT, "var/pipeline-store")),
-            listOf(conf, STAGES, "route"),
-            conf.getInt(STAGE_CONCURRENCY, 4),
-            conf.getInt(STAGE_PREFETCH, 8),
-            listOf(conf, RETRY_DELAYS, "1000,10000,60000").stream()
-                .map(value -> Duration.ofMillis(Long.parseLong(value)))
-                .collect(Collectors.toList()));
-    }
-
-    /** Works whether or not the caller's Configuration already split the value at commas (James's does). */
-    private static List<String> listOf(Configuration conf, String key, String defaultValue) {
-        String[] values = conf.containsKey(key) ? conf.getStringArray(key) : new String[] {defaultValue};
-        return Arrays.stream(values)
-            .flatMap(value -> Arrays.stream(value.split(",")))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .collect(Collectors.toList());
+        SettingsReader settings = new SettingsReader(conf);
+        PipelineConfiguration configuration = new PipelineConfiguration(
+            settings.uri(AMQP_URI, "amqp://guest:guest@127.0.0.1:5672/%2F"),
+            settings.string(NAME_PREFIX, ""),
+            settings.choice(QUEUE_TYPE, QueueType.class, QueueType.QUORUM),
+            settings.millis(CONFIRM_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(100)),
+            settings.millis(RECOVERY_INTERVAL, Duration.ofSeconds(2), Duration.ofMillis(100)),
+            Path.of(settings.string(STORE_ROOT, "var/pipeline-store")),
+            settings.list(STAGES, "route"),
+            QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS),
+            QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS));
+        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
+        return configuration;
     }
 
     public String firstStage() {

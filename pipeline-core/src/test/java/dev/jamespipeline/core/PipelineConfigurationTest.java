@@ -10,6 +10,8 @@ import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.convert.DefaultListDelimiterHandler;
 import org.junit.jupiter.api.Test;
 
+import dev.jamespipeline.core.runtime.QueuePolicy;
+
 class PipelineConfigurationTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
@@ -17,12 +19,15 @@ class PipelineConfigurationTest {
 
         assertThat(configuration.amqpUri().toString()).isEqualTo("amqp://guest:guest@127.0.0.1:5672/%2F");
         assertThat(configuration.queueType()).isEqualTo(PipelineConfiguration.QueueType.QUORUM);
-        assertThat(configuration.deliveryLimit()).isEqualTo(5);
-        assertThat(configuration.queueMaxLength()).isEqualTo(100_000);
         assertThat(configuration.stages()).containsExactly("route");
-        assertThat(configuration.stageConcurrency()).isEqualTo(4);
-        assertThat(configuration.stagePrefetch()).isEqualTo(8);
-        assertThat(configuration.retryDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        assertThat(configuration.stagePolicy()).isEqualTo(QueuePolicy.STAGE_DEFAULTS);
+        assertThat(configuration.stagePolicy().deliveryLimit()).isEqualTo(5);
+        assertThat(configuration.stagePolicy().maxLength()).isEqualTo(100_000);
+        assertThat(configuration.stagePolicy().concurrency()).isEqualTo(4);
+        assertThat(configuration.stagePolicy().prefetch()).isEqualTo(8);
+        assertThat(configuration.stagePolicy().retryDelays())
+            .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        assertThat(configuration.outboundPolicy()).isEqualTo(QueuePolicy.OUTBOUND_DEFAULTS);
         assertThat(configuration.publishConfirmTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -55,10 +60,57 @@ class PipelineConfigurationTest {
     }
 
     @Test
-    void refusesImpossibleNumbers() {
+    void eachQueueKindHasItsOwnPolicy() {
         BaseConfiguration settings = new BaseConfiguration();
-        settings.addProperty(PipelineConfiguration.STAGE_CONCURRENCY, "0");
-        assertThatThrownBy(() -> PipelineConfiguration.from(settings)).hasMessageContaining(PipelineConfiguration.STAGE_CONCURRENCY);
+        settings.addProperty("stage.retry.delays.ms", "200,400");
+        settings.addProperty("outbound.retry.delays.ms", "60000");
+        settings.addProperty("outbound.max.age.ms", "86400000");
+        settings.addProperty("outbound.concurrency", "16");
+
+        PipelineConfiguration configuration = PipelineConfiguration.from(settings);
+
+        assertThat(configuration.stagePolicy().retryDelays()).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+        assertThat(configuration.outboundPolicy().retryDelays()).containsExactly(Duration.ofMinutes(1));
+        assertThat(configuration.outboundPolicy().maxAge()).isEqualTo(Duration.ofDays(1));
+        assertThat(configuration.outboundPolicy().concurrency()).isEqualTo(16);
+        assertThat(configuration.stagePolicy().concurrency()).isEqualTo(4);
+    }
+
+    @Test
+    void aWrongValueIsReportedWithItsKeyAndWhatIsAccepted() {
+        assertThat(errorFor("stage.concurrency", "0")).isEqualTo(
+            "pipeline.properties: stage.concurrency='0' is invalid: expected a whole number from 1 to 256");
+        assertThat(errorFor("stage.prefetch", "lots")).contains("stage.prefetch='lots'").contains("whole number");
+        assertThat(errorFor("queue.type", "stream")).contains("queue.type='stream'").contains("quorum or classic");
+        assertThat(errorFor("stage.retry.delays.ms", "1000,soon")).contains("stage.retry.delays.ms='soon'");
+        assertThat(errorFor("stage.retry.delays.ms", "1000,-5")).contains("positive durations");
+        assertThat(errorFor("publish.confirm.timeout.ms", "0")).contains("publish.confirm.timeout.ms='0'");
+        assertThat(errorFor("amqp.uri", "amqp://bad host")).contains("amqp.uri=");
+    }
+
+    @Test
+    void unknownKeysAreReportedAndRenamedOnesSayTheirNewName() {
+        assertThat(errorFor("stage.concurency", "4")).contains("unknown key(s) stage.concurency").contains("stage.concurrency");
+        assertThat(errorFor("queue.delivery.limit", "5")).contains("renamed: use stage.delivery.limit");
+    }
+
+    @Test
+    void searchKeysBelongToTheSearchSettings() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty("search.indexer.concurrency", "2");
+
+        assertThat(PipelineConfiguration.from(settings).stages()).containsExactly("route");
+    }
+
+    private static String errorFor(String key, String value) {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty(key, value);
+        try {
+            PipelineConfiguration.from(settings);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError(key + "=" + value + " was accepted");
     }
 
     private static PipelineConfiguration withStages(String stages) {

@@ -11,6 +11,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 
 /**
  * Every exchange, queue and binding of the pipeline, and their declaration. Declaring is
@@ -106,12 +107,12 @@ public final class Topology {
         List<String> stages = configuration.stages();
         for (String stage : stages) {
             String queue = stageQueue(stage);
-            declareWorkQueue(channel, queue);
+            declareWorkQueue(channel, queue, configuration.stagePolicy());
             channel.queueBind(queue, stagesExchange(), stage);
         }
         channel.queueBind(stageQueue(configuration.firstStage()), mailEventsExchange(), MAIL_RECEIVED);
 
-        declareWorkQueue(channel, outboundQueue());
+        declareWorkQueue(channel, outboundQueue(), configuration.outboundPolicy());
         channel.queueBind(outboundQueue(), outboundJobsExchange(), OUTBOUND_DELIVER);
     }
 
@@ -119,16 +120,16 @@ public final class Topology {
      * The indexer's queue. Only nodes running the indexer declare it: were it declared everywhere,
      * a deployment without search would fill it with mail.delivered events until publishes fail.
      */
-    public void declareIndexQueue(Channel channel) throws IOException {
+    public void declareIndexQueue(Channel channel, QueuePolicy policy) throws IOException {
         declare(channel);
-        declareWorkQueue(channel, indexQueue());
+        declareWorkQueue(channel, indexQueue(), policy);
         for (String routingKey : List.of(MAIL_DELIVERED, MAILBOX_FLAGS, MAILBOX_EXPUNGED, MAILBOX_DELETED)) {
             channel.queueBind(indexQueue(), mailEventsExchange(), routingKey);
         }
     }
 
     /** A work queue with its dead-letter queue and one delay queue per retry tier. */
-    private void declareWorkQueue(Channel channel, String queue) throws IOException {
+    private void declareWorkQueue(Channel channel, String queue, QueuePolicy policy) throws IOException {
         String deadLetters = deadLetterQueue(queue);
         channel.queueDeclare(deadLetters, true, false, false, typeArguments());
         channel.queueBind(deadLetters, deadLetterExchange(), queue);
@@ -138,17 +139,17 @@ public final class Topology {
         arguments.put("x-dead-letter-routing-key", queue);
         if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
             // Poison messages that crash consumers are dead-lettered by the broker after this many deliveries.
-            arguments.put("x-delivery-limit", configuration.deliveryLimit());
+            arguments.put("x-delivery-limit", policy.deliveryLimit());
             arguments.put("x-dead-letter-strategy", "at-least-once");
         }
-        if (configuration.queueMaxLength() > 0) {
-            arguments.put("x-max-length", configuration.queueMaxLength());
+        if (policy.maxLength() > 0) {
+            arguments.put("x-max-length", policy.maxLength());
         }
         // A full queue refuses (nacks) publishes, which the ingest hook turns into 451: backpressure, not loss.
         arguments.put("x-overflow", "reject-publish");
         channel.queueDeclare(queue, true, false, false, arguments);
 
-        List<Duration> delays = configuration.retryDelays();
+        List<Duration> delays = policy.retryDelays();
         for (int tier = 0; tier < delays.size(); tier++) {
             Map<String, Object> retryArguments = typeArguments();
             retryArguments.put("x-message-ttl", delays.get(tier).toMillis());
