@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.it.mailets.PauseOnce;
 
 /**
@@ -24,9 +25,9 @@ class BackpressureIT {
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob")
-        .setting(PipelineConfiguration.STAGE_CONCURRENCY, "1")
-        .setting(PipelineConfiguration.STAGE_PREFETCH, "1")
-        .setting(PipelineConfiguration.QUEUE_MAX_LENGTH, "1")
+        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.CONCURRENCY, "1")
+        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.PREFETCH, "1")
+        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.MAX_LENGTH, "1")
         .editMailetContainer(MailetContainerEdits.pauseAfterLocalDelivery("hold"));
 
     /** Runs before the extension stops James, so a held consumer does not delay the shutdown. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
@@ -34,7 +35,7 @@ class DeadLetterIT {
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "full")
-        .setting(PipelineConfiguration.RETRY_DELAYS, "200,400");
+        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.RETRY_DELAYS, "200,400");
 
     @Test
     void aBodyThatIsNotJsonIsDeadLetteredWithItsReason() throws Exception {
@@ -67,7 +68,7 @@ class DeadLetterIT {
     void aStorageKeyThatEscapesTheStoreIsDeadLetteredNotOpened() throws Exception {
         ReceivedEnvelope hostile = new ReceivedEnvelope(ReceivedEnvelope.VERSION, "hostile-key", DOMAIN,
             new ReceivedEnvelope.StorageRef("../../../../etc/passwd", "0".repeat(64), 10), "alice@" + DOMAIN,
-            List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of(), 0);
+            List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of());
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "hostile-key", CODEC.encode(hostile));
 
         assertThat(reason(deadLetterFor("hostile-key"))).contains("storage.key is invalid");
@@ -79,12 +80,12 @@ class DeadLetterIT {
             ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "fine", "delivered"));
         ReceivedEnvelope corrupt = new ReceivedEnvelope(ReceivedEnvelope.VERSION, "corrupt-digest", DOMAIN,
             new ReceivedEnvelope.StorageRef(good.storage().key(), "f".repeat(64), good.storage().size()),
-            "alice@" + DOMAIN, List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of(), 0);
+            "alice@" + DOMAIN, List.of("bob@" + DOMAIN), null, null, null, false, Instant.now(), "route", Map.of());
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "corrupt-digest", CODEC.encode(corrupt));
 
         GetResponse dead = deadLetterFor("corrupt-digest");
         assertThat(reason(dead)).contains("failed after 3 attempts: stage failed").contains("sha256");
-        assertThat(CODEC.decodeReceived(dead.getBody()).attempt()).as("two retries happened first").isEqualTo(2);
+        assertThat(dead.getProps().getHeaders()).as("two retries happened first").containsEntry(MessageProperties.ATTEMPT_HEADER, 2);
     }
 
     /**

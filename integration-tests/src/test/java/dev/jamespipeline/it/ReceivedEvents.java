@@ -39,7 +39,7 @@ final class ReceivedEvents {
     static ReceivedEnvelope envelope(PipelineJames james, String pipelineId, StoredBlob blob, String sender, List<String> recipients) {
         return new ReceivedEnvelope(ReceivedEnvelope.VERSION, pipelineId, "example.test",
             ReceivedEnvelope.StorageRef.of(blob), sender, recipients, "192.0.2.10", "peer.example", null, false,
-            Instant.now(), james.configuration().firstStage(), Map.of(), 0);
+            Instant.now(), james.configuration().firstStage(), Map.of());
     }
 
     static void publishRaw(PipelineJames james, BrokerTap tap, String messageId, byte[] body) throws Exception {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.Topology;
 
@@ -31,7 +32,7 @@ class ReplayIntoAFullQueueIT {
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers()
-        .setting(PipelineConfiguration.QUEUE_MAX_LENGTH, "1");
+        .setting(PipelineConfiguration.OUTBOUND_POLICY + QueuePolicy.MAX_LENGTH, "1");
 
     @Test
     void aRefusedPublishStopsTheReplayAndLeavesTheMessageInTheDeadLetterQueue() throws Exception {
@@ -43,7 +44,7 @@ class ReplayIntoAFullQueueIT {
         for (String id : JOBS) {
             PIPELINE.tap().publish("", deadLetters,
                 MessageProperties.deadLettered(MessageProperties.persistentJson(id, Instant.now()), outbound, "remote down"),
-                ("{\"jobId\":\"" + id + "\",\"attempt\":3}").getBytes(StandardCharsets.UTF_8));
+                ("{\"jobId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
         }
 
         QueueRoutesClient.Reply replay = routes.replay(outbound, "?action=replay");

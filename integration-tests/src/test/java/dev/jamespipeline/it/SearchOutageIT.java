@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.core.broker.Topology;
 
 /**
@@ -31,7 +32,7 @@ class SearchOutageIT {
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob")
         .openSearchThroughProxy()
-        .setting(PipelineConfiguration.RETRY_DELAYS, "200,400");
+        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.RETRY_DELAYS, "200,400");
 
     @Test
     void eventsDeadLetteredDuringAnOutageAreReplayedAndTheIndexConverges() throws Exception {

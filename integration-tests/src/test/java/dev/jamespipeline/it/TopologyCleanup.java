@@ -8,9 +8,6 @@ import dev.jamespipeline.core.broker.Topology;
 
 /** Pipeline queues are durable: each test removes its own so the shared broker does not collect them. */
 final class TopologyCleanup {
-    /** More tiers than any test configures for any queue; deleting a queue that does not exist is a no-op. */
-    private static final int MOST_RETRY_TIERS = 8;
-
     private TopologyCleanup() {
     }
 
@@ -23,7 +20,7 @@ final class TopologyCleanup {
             for (String queue : queues) {
                 tap.deleteQueue(queue);
                 tap.deleteQueue(topology.deadLetterQueue(queue));
-                for (int tier = 0; tier < MOST_RETRY_TIERS; tier++) {
+                for (int tier = 0; tier < topology.policyOf(queue).retryDelays().size(); tier++) {
                     tap.deleteQueue(topology.retryQueue(queue, tier));
                 }
             }

@@ -60,7 +60,7 @@ public class PassToNextStage extends GenericMailet {
             ReceivedEnvelope handoff = new ReceivedEnvelope(ReceivedEnvelope.VERSION, current.pipelineId(),
                 current.domain(), ReceivedEnvelope.StorageRef.of(blob), current.sender(), MailParts.recipients(mail),
                 current.clientIp(), current.helo(), current.authUser(), current.relayAllowed(), current.receivedAt(),
-                next, verdicts(mail, current), 0);
+                next, verdicts(mail, current));
             publisher.publish(topology.stagesExchange(), next, true,
                 MessageProperties.persistentJson(current.pipelineId(), current.receivedAt()), codec.encode(handoff));
         } catch (IOException | PublishException e) {

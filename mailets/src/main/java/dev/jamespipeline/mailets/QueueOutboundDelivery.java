@@ -67,7 +67,7 @@ public class QueueOutboundDelivery extends GenericMailet {
                     out -> MailParts.writeMessage(mail, out));
                 String jobId = pipelineId + "-outbound";
                 OutboundJob job = new OutboundJob(ReceivedEnvelope.VERSION, jobId, pipelineId,
-                    ReceivedEnvelope.StorageRef.of(blob), MailParts.sender(mail), recipients, clock.instant(), 0);
+                    ReceivedEnvelope.StorageRef.of(blob), MailParts.sender(mail), recipients, clock.instant());
                 publisher.publish(topology.outboundJobsExchange(), Topology.OUTBOUND_DELIVER, true,
                     MessageProperties.persistentJson(jobId, clock.instant()), codec.encode(job));
                 for (String recipient : recipients) {

@@ -23,12 +23,15 @@ import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.stages.StageWorkers;
 
 /**
  * James health check ({@code GET /healthcheck/checks/RabbitMQPipeline}, listed in
  * {@code healthcheck.properties}): unhealthy when SMTP would answer 451 because of the broker
- * (unreachable, or blocking publishes on a resource alarm), degraded while a dead-letter queue
- * holds messages, healthy otherwise.
+ * (unreachable, or blocking publishes on a resource alarm), and when mail answered 250 is not
+ * being worked off (a stage queue with no consumer, or messages older than the stage policy's
+ * {@code oldest.message.alarm.ms}); degraded while a dead-letter queue holds messages; healthy
+ * otherwise.
  */
 public class PipelineHealthCheck implements HealthCheck {
     public static final ComponentName COMPONENT = new ComponentName("RabbitMQPipeline");
@@ -36,13 +39,15 @@ public class PipelineHealthCheck implements HealthCheck {
     private final BrokerConnection connection;
     private final ConfirmedPublisher publisher;
     private final Topology topology;
+    private final StageWorkers stageWorkers;
 
     @Inject
     public PipelineHealthCheck(@Named(ConnectionNames.PUBLISHER) BrokerConnection connection,
-                               ConfirmedPublisher publisher, Topology topology) {
+                               ConfirmedPublisher publisher, Topology topology, StageWorkers stageWorkers) {
         this.connection = connection;
         this.publisher = publisher;
         this.topology = topology;
+        this.stageWorkers = stageWorkers;
     }
 
     @Override
@@ -65,6 +70,10 @@ public class PipelineHealthCheck implements HealthCheck {
             if (!opened.isOpen()) {
                 return Result.unhealthy(COMPONENT, "connection to RabbitMQ at " + connection.endpoint()
                     + " is down and recovering: SMTP answers 451");
+            }
+            List<String> stalled = stageWorkers.health().problems();
+            if (!stalled.isEmpty()) {
+                return Result.unhealthy(COMPONENT, "mail is not being processed: " + String.join("; ", stalled));
             }
             List<String> deadLettered = deadLetterCounts(opened);
             return deadLettered.isEmpty()

@@ -19,6 +19,7 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
  *
  * @param stagePolicy    how the stage queues are consumed and retried ({@code stage.*} keys)
  * @param outboundPolicy how the outbound queue is consumed and retried ({@code outbound.*} keys)
+ * @param indexPolicy    how the search index queue is consumed and retried ({@code search.indexer.*} keys), where the indexer runs
  */
 public record PipelineConfiguration(
         URI amqpUri,
@@ -29,7 +30,8 @@ public record PipelineConfiguration(
         Path storeRoot,
         List<String> stages,
         QueuePolicy stagePolicy,
-        QueuePolicy outboundPolicy) {
+        QueuePolicy outboundPolicy,
+        QueuePolicy indexPolicy) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -46,7 +48,8 @@ public record PipelineConfiguration(
     /** Prefixes of the per-queue policy keys, for example {@code stage.retry.delays.ms}. */
     public static final String STAGE_POLICY = "stage.";
     public static final String OUTBOUND_POLICY = "outbound.";
-    /** Keys the search settings own in the same file. */
+    public static final String INDEX_POLICY = "search.indexer.";
+    /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
     public static final String SEARCH_KEYS = "search.";
 
     public PipelineConfiguration {
@@ -73,7 +76,8 @@ public record PipelineConfiguration(
             Path.of(settings.string(STORE_ROOT, "var/pipeline-store")),
             settings.list(STAGES, "route"),
             QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS),
-            QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS));
+            QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS),
+            QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS));
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
         return configuration;
     }

@@ -10,40 +10,26 @@ import org.apache.james.utils.UserDefinedStartable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.rabbitmq.client.Connection;
-
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.ConsumerPool;
-import dev.jamespipeline.core.broker.FailureRouter;
-import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
 
 /**
- * Starts {@code stage.concurrency} consumers per configured stage, each on its own channel with
- * {@code stage.prefetch} unacked messages. Listed in {@code extensions.properties} as
- * {@code guice.extension.startable}.
+ * Starts this node's stage consumers once James is up. Listed in {@code extensions.properties}
+ * as {@code guice.extension.startable}.
  */
 public class StageConsumersStartable implements UserDefinedStartable {
     private static final Logger LOGGER = LoggerFactory.getLogger(StageConsumersStartable.class);
 
     private final PipelineConfiguration configuration;
-    private final Topology topology;
-    private final EnvelopeCodec codec;
-    private final StageRunner runner;
-    private final FailureRouter failures;
+    private final StageWorkers workers;
     private final ConfirmedPublisher publisher;
     private final CompositeProcessorImpl processors;
-    private ConsumerPool pool;
 
     @Inject
-    public StageConsumersStartable(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec,
-                                   StageRunner runner, ConfirmedPublisher publisher, CompositeProcessorImpl processors) {
+    public StageConsumersStartable(PipelineConfiguration configuration, StageWorkers workers, ConfirmedPublisher publisher,
+                                   CompositeProcessorImpl processors) {
         this.configuration = configuration;
-        this.topology = topology;
-        this.codec = codec;
-        this.runner = runner;
-        this.failures = new FailureRouter(publisher, topology, configuration.retryDelays());
+        this.workers = workers;
         this.publisher = publisher;
         this.processors = processors;
     }
@@ -51,9 +37,13 @@ public class StageConsumersStartable implements UserDefinedStartable {
     @Override
     public void start() {
         requireStageProcessors();
-        int consumers = configuration.stages().size() * configuration.stageConcurrency();
-        pool = new ConsumerPool(configuration, topology, "james-pipeline-stage-consumers", consumers);
-        pool.start(this::startConsumers);
+        workers.start();
+        try {
+            // Opened now so the first SMTP client does not wait for it.
+            publisher.connect();
+        } catch (IOException e) {
+            LOGGER.warn("RabbitMQ not reachable yet ({}); publishes will connect when it is", e.getMessage());
+        }
     }
 
     private void requireStageProcessors() {
@@ -69,22 +59,8 @@ public class StageConsumersStartable implements UserDefinedStartable {
         }
     }
 
-    private void startConsumers(Connection opened) throws IOException {
-        for (String stage : configuration.stages()) {
-            String queue = topology.stageQueue(stage);
-            for (int i = 0; i < configuration.stageConcurrency(); i++) {
-                pool.consume(opened, queue, configuration.stagePrefetch(),
-                    channel -> new StageConsumer(channel, stage, queue, codec, runner, failures));
-            }
-            LOGGER.info("Stage '{}': {} consumers on {}", stage, configuration.stageConcurrency(), queue);
-        }
-        publisher.connect();
-    }
-
     @PreDestroy
     public void stop() {
-        if (pool != null) {
-            pool.stop();
-        }
+        workers.close();
     }
 }

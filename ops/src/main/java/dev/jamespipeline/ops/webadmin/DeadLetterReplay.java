@@ -7,12 +7,12 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.FailureRouter.QueuedMessage;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
 
@@ -63,11 +63,11 @@ final class DeadLetterReplay {
                     break;
                 }
                 long deliveryTag = message.getEnvelope().getDeliveryTag();
-                QueuedMessage fresh = firstAttempt.of(message.getProps(), message.getBody());
+                AMQP.BasicProperties fresh = firstAttempt.of(message.getProps());
                 try {
                     // The default exchange routes to the queue of that name: the work queue itself, not
                     // every queue bound where the message first came from.
-                    publisher.publish("", workQueue, true, fresh.properties(), fresh.body());
+                    publisher.publish("", workQueue, true, fresh, message.getBody());
                 } catch (PublishException e) {
                     channel.basicNack(deliveryTag, false, true);
                     throw new ReplayStoppedException("Replayed " + replayed + " messages from " + deadLetters + " to "

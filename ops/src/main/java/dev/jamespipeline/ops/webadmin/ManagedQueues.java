@@ -9,7 +9,6 @@ import javax.inject.Inject;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 
-import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 
 /**
@@ -19,13 +18,11 @@ import dev.jamespipeline.core.broker.Topology;
 final class ManagedQueues {
     private final AdminChannels channels;
     private final Topology topology;
-    private final int retryTiers;
 
     @Inject
-    ManagedQueues(AdminChannels channels, Topology topology, PipelineConfiguration configuration) {
+    ManagedQueues(AdminChannels channels, Topology topology) {
         this.channels = channels;
         this.topology = topology;
-        this.retryTiers = configuration.retryDelays().size();
     }
 
     List<String> names() throws IOException {
@@ -53,7 +50,7 @@ final class ManagedQueues {
             for (String queue : names) {
                 AMQP.Queue.DeclareOk work = channel.queueDeclarePassive(queue);
                 List<QueueDepth> retries = new ArrayList<>();
-                for (int tier = 0; tier < retryTiers; tier++) {
+                for (int tier = 0; tier < topology.policyOf(queue).retryDelays().size(); tier++) {
                     retries.add(depth(channel, topology.retryQueue(queue, tier)));
                 }
                 statuses.add(new QueueStatus(queue, work.getMessageCount(), work.getConsumerCount(),

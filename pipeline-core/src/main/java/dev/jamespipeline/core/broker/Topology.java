@@ -1,7 +1,6 @@
 package dev.jamespipeline.core.broker;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,6 +94,17 @@ public final class Topology {
         return queues;
     }
 
+    /** How {@code workQueue} is consumed and retried: its kind's policy from pipeline.properties. */
+    public QueuePolicy policyOf(String workQueue) {
+        if (workQueue.equals(indexQueue())) {
+            return configuration.indexPolicy();
+        }
+        if (workQueue.equals(outboundQueue())) {
+            return configuration.outboundPolicy();
+        }
+        return configuration.stagePolicy();
+    }
+
     public void declare(Channel channel) throws IOException {
         channel.exchangeDeclare(mailEventsExchange(), BuiltinExchangeType.TOPIC, true);
         channel.exchangeDeclare(outboundJobsExchange(), BuiltinExchangeType.TOPIC, true);
@@ -107,12 +117,12 @@ public final class Topology {
         List<String> stages = configuration.stages();
         for (String stage : stages) {
             String queue = stageQueue(stage);
-            declareWorkQueue(channel, queue, configuration.stagePolicy());
+            declareWorkQueue(channel, queue);
             channel.queueBind(queue, stagesExchange(), stage);
         }
         channel.queueBind(stageQueue(configuration.firstStage()), mailEventsExchange(), MAIL_RECEIVED);
 
-        declareWorkQueue(channel, outboundQueue(), configuration.outboundPolicy());
+        declareWorkQueue(channel, outboundQueue());
         channel.queueBind(outboundQueue(), outboundJobsExchange(), OUTBOUND_DELIVER);
     }
 
@@ -120,16 +130,17 @@ public final class Topology {
      * The indexer's queue. Only nodes running the indexer declare it: were it declared everywhere,
      * a deployment without search would fill it with mail.delivered events until publishes fail.
      */
-    public void declareIndexQueue(Channel channel, QueuePolicy policy) throws IOException {
+    public void declareIndexQueue(Channel channel) throws IOException {
         declare(channel);
-        declareWorkQueue(channel, indexQueue(), policy);
+        declareWorkQueue(channel, indexQueue());
         for (String routingKey : List.of(MAIL_DELIVERED, MAILBOX_FLAGS, MAILBOX_EXPUNGED, MAILBOX_DELETED)) {
             channel.queueBind(indexQueue(), mailEventsExchange(), routingKey);
         }
     }
 
     /** A work queue with its dead-letter queue and one delay queue per retry tier. */
-    private void declareWorkQueue(Channel channel, String queue, QueuePolicy policy) throws IOException {
+    private void declareWorkQueue(Channel channel, String queue) throws IOException {
+        QueuePolicy policy = policyOf(queue);
         String deadLetters = deadLetterQueue(queue);
         channel.queueDeclare(deadLetters, true, false, false, typeArguments());
         channel.queueBind(deadLetters, deadLetterExchange(), queue);
@@ -149,10 +160,10 @@ public final class Topology {
         arguments.put("x-overflow", "reject-publish");
         channel.queueDeclare(queue, true, false, false, arguments);
 
-        List<Duration> delays = policy.retryDelays();
-        for (int tier = 0; tier < delays.size(); tier++) {
+        for (int tier = 0; tier < policy.retryDelays().size(); tier++) {
             Map<String, Object> retryArguments = typeArguments();
-            retryArguments.put("x-message-ttl", delays.get(tier).toMillis());
+            // No x-message-ttl: each retry carries its tier's delay as its expiration, so changing
+            // the delays in pipeline.properties never means deleting a queue that holds mail.
             // Expired messages go back to the work queue through the default exchange.
             retryArguments.put("x-dead-letter-exchange", "");
             retryArguments.put("x-dead-letter-routing-key", queue);

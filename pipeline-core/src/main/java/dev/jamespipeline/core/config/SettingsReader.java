@@ -43,12 +43,16 @@ public final class SettingsReader {
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
+        return (int) longInteger(key, defaultValue, min, max);
+    }
+
+    public long longInteger(String key, long defaultValue, long min, long max) {
         String raw = string(key, null);
         if (raw == null) {
             return defaultValue;
         }
         try {
-            int value = Integer.parseInt(raw);
+            long value = Long.parseLong(raw);
             if (value >= min && value <= max) {
                 return value;
             }

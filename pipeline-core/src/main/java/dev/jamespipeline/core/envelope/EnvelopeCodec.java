@@ -60,9 +60,6 @@ public final class EnvelopeCodec {
         if (envelope.receivedAt() == null) {
             throw new InvalidEnvelopeException("receivedAt is missing");
         }
-        if (envelope.attempt() < 0) {
-            throw new InvalidEnvelopeException("attempt is negative");
-        }
         return envelope;
     }
 

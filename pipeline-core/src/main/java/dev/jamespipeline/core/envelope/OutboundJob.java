@@ -14,8 +14,7 @@ public record OutboundJob(
         ReceivedEnvelope.StorageRef storage,
         String sender,
         List<String> recipients,
-        Instant createdAt,
-        int attempt) implements Versioned {
+        Instant createdAt) implements Versioned {
 
     public OutboundJob {
         recipients = List.copyOf(recipients);

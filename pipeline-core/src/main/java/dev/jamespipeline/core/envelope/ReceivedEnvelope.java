@@ -14,7 +14,6 @@ import dev.jamespipeline.core.store.StoredBlob;
  * @param domain      tenant: the domain of the first recipient
  * @param stage       the stage this envelope is addressed to
  * @param verdicts    results earlier stages recorded (for example "spf" → "pass")
- * @param attempt     0 for the first try of {@code stage}, counted up by each retry
  */
 public record ReceivedEnvelope(
         int version,
@@ -29,8 +28,7 @@ public record ReceivedEnvelope(
         boolean relayAllowed,
         Instant receivedAt,
         String stage,
-        Map<String, String> verdicts,
-        int attempt) implements Versioned {
+        Map<String, String> verdicts) implements Versioned {
 
     public static final int VERSION = 1;
 
@@ -43,10 +41,5 @@ public record ReceivedEnvelope(
     public ReceivedEnvelope {
         recipients = List.copyOf(recipients);
         verdicts = verdicts == null ? Map.of() : Map.copyOf(verdicts);
-    }
-
-    public ReceivedEnvelope nextAttempt() {
-        return new ReceivedEnvelope(version, pipelineId, domain, storage, sender, recipients, clientIp, helo,
-            authUser, relayAllowed, receivedAt, stage, verdicts, attempt + 1);
     }
 }

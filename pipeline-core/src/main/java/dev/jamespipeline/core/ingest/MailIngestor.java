@@ -63,7 +63,7 @@ public final class MailIngestor {
             ReceivedEnvelope.VERSION, pipelineId, domainOf(request.recipients().get(0)),
             ReceivedEnvelope.StorageRef.of(blob), request.sender(), request.recipients(),
             request.clientIp(), request.helo(), request.authUser(), request.relayAllowed(),
-            receivedAt, configuration.firstStage(), Map.of(), 0);
+            receivedAt, configuration.firstStage(), Map.of());
         try {
             publisher.publish(topology.mailEventsExchange(), Topology.MAIL_RECEIVED, true,
                 MessageProperties.persistentJson(pipelineId, receivedAt), codec.encode(envelope));

@@ -41,8 +41,11 @@ public final class FailureRouter {
             : "older than " + policy.maxAge() + " after " + attempts + " attempts: " + reason;
     }
 
-    public void retry(String workQueue, int tier, Delivery delivery) throws PublishException {
-        publisher.publish("", topology.retryQueue(workQueue, tier), true, delivery.nextAttemptProperties(), delivery.body());
+    /** Parks the delivery in delay tier {@code tier} for {@code delay}, after which the broker returns it to its work queue. */
+    public void retry(String workQueue, int tier, Duration delay, Delivery delivery) throws PublishException {
+        // The broker drops the expiration when it dead-letters the message back, so it applies only here.
+        publisher.publish("", topology.retryQueue(workQueue, tier), true,
+            delivery.nextAttemptProperties().builder().expiration(Long.toString(delay.toMillis())).build(), delivery.body());
     }
 
     public void deadLetter(String workQueue, Delivery delivery, String reason) throws PublishException {

@@ -2,6 +2,7 @@ package dev.jamespipeline.core.runtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.jamespipeline.core.config.SettingsReader;
@@ -45,6 +46,19 @@ public record QueuePolicy(
     public static final QueuePolicy OUTBOUND_DEFAULTS = new QueuePolicy(
         List.of(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(8)),
         Duration.ofDays(5), 5, 100_000, 4, 8, Duration.ofHours(1));
+
+    /** Search index events: a batch of up to {@code prefetch} per bulk request, retried while OpenSearch is away. */
+    public static final QueuePolicy INDEX_DEFAULTS = new QueuePolicy(
+        List.of(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        Duration.ofDays(1), 5, 100_000, 2, 200, Duration.ofMinutes(5));
+
+    /** Whether {@code key} is one of the policy keys under {@code prefix}. */
+    public static boolean isKey(String prefix, String key) {
+        return key.startsWith(prefix) && KEYS.contains(key.substring(prefix.length()));
+    }
+
+    private static final Set<String> KEYS = Set.of(RETRY_DELAYS, MAX_AGE, DELIVERY_LIMIT, MAX_LENGTH, CONCURRENCY,
+        PREFETCH, OLDEST_MESSAGE_ALARM);
 
     public QueuePolicy {
         retryDelays = List.copyOf(retryDelays);

@@ -176,7 +176,7 @@ final class WorkQueueConsumer extends DefaultConsumer {
         if (outcome instanceof Outcome.Retry retry) {
             Optional<Integer> tier = FailureRouter.nextTier(policy, delivery, clock.instant());
             if (tier.isPresent()) {
-                router.retry(queue, tier.get(), delivery);
+                router.retry(queue, tier.get(), policy.retryDelays().get(tier.get()), delivery);
                 LOGGER.warn("Message {} of {} failed (retry {}/{} in {} ms): {}", delivery.properties().getMessageId(),
                     queue, tier.get() + 1, policy.retryDelays().size(), policy.retryDelays().get(tier.get()).toMillis(),
                     retry.reason());

@@ -26,21 +26,19 @@ public final class WorkQueueHealth {
     /** @return one line per problem; empty when every queue has consumers and keeps up */
     public List<String> problems() throws IOException {
         List<String> problems = new ArrayList<>();
-        List<WorkQueueRuntime.QueueState> states = runtime.states();
-        for (WorkQueueRuntime.QueueState state : states) {
+        Connection connection = runtime.connection().get();
+        for (WorkQueueRuntime.QueueState state : runtime.states()) {
             if (state.liveConsumers() == 0) {
                 problems.add(state.queue() + " has no consumer (of " + state.policy().concurrency() + ")");
             }
-        }
-        Connection connection = runtime.connection().get();
-        try (Channel channel = connection.createChannel()) {
-            for (WorkQueueRuntime.QueueState state : states) {
+            // A channel per queue: a failed passive declaration (the queue is gone) closes its channel.
+            try (Channel channel = connection.createChannel()) {
                 long ready = channel.queueDeclarePassive(state.queue()).getMessageCount();
                 state.activity().behind(ready, state.policy().oldestMessageAlarm(), clock.instant())
                     .ifPresent(behind -> problems.add(state.queue() + ": " + behind));
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                problems.add(state.queue() + " cannot be inspected: " + FailureRouter.describe(e));
             }
-        } catch (TimeoutException e) {
-            throw new IOException("Timed out closing the health check's channel", e);
         }
         return problems;
     }

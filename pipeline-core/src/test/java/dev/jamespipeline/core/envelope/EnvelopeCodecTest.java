@@ -16,7 +16,7 @@ class EnvelopeCodecTest {
     private static ReceivedEnvelope envelope(String sender, List<String> recipients, String key) {
         return new ReceivedEnvelope(ReceivedEnvelope.VERSION, "id-1", "example.test",
             new ReceivedEnvelope.StorageRef(key, "a".repeat(64), 42), sender, recipients, "192.0.2.1", "helo.test",
-            null, true, Instant.parse("2026-11-27T10:00:00Z"), "route", Map.of("spf", "pass"), 0);
+            null, true, Instant.parse("2026-11-27T10:00:00Z"), "route", Map.of("spf", "pass"));
     }
 
     @Test

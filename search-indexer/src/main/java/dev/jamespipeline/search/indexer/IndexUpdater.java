@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import dev.jamespipeline.core.broker.FailureRouter;
+import dev.jamespipeline.core.runtime.FailureRouter;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
 import dev.jamespipeline.search.document.MessageDocument;

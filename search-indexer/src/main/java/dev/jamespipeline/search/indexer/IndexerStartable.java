@@ -1,9 +1,6 @@
 package dev.jamespipeline.search.indexer;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeoutException;
+import java.time.Clock;
 
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
@@ -12,94 +9,65 @@ import org.apache.james.lifecycle.api.Startable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.ConsumerPool;
-import dev.jamespipeline.core.broker.FailureRouter;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.runtime.FailureRouter;
+import dev.jamespipeline.core.runtime.WorkHandler;
+import dev.jamespipeline.core.runtime.WorkQueueHealth;
+import dev.jamespipeline.core.runtime.WorkQueueRuntime;
 import dev.jamespipeline.search.index.IndexUnavailableException;
 
 /**
- * Declares the index queue and starts {@code search.indexer.concurrency} batching consumers on it.
- * The indexer has its own connection and publisher, apart from the SMTP path's.
+ * Runs the search indexer on the work-queue runtime: declares the index queue, then keeps
+ * {@code search.indexer.concurrency} batching consumers on it. The indexer has its own connections,
+ * apart from the SMTP path's.
  */
 public class IndexerStartable implements Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(IndexerStartable.class);
 
-    private final SearchConfiguration configuration;
-    private final IndexUpdater updater;
-    private final IndexLag lag;
-    private final Topology topology;
-    private final EnvelopeCodec codec = new EnvelopeCodec();
-    private final List<IndexEventConsumer> consumers = new ArrayList<>();
-    private BrokerConnection publisherConnection;
-    private ConfirmedPublisher publisher;
-    private ConsumerPool pool;
+    private final BrokerConnection publisherConnection;
+    private final ConfirmedPublisher publisher;
+    private final WorkQueueRuntime runtime;
+    private final WorkQueueHealth health;
 
     @Inject
-    public IndexerStartable(SearchConfiguration configuration, IndexUpdater updater, IndexLag lag) {
-        this.configuration = configuration;
-        this.updater = updater;
-        this.lag = lag;
-        this.topology = new Topology(configuration.pipeline());
+    public IndexerStartable(SearchConfiguration configuration, IndexUpdater updater, IndexLag lag, Clock clock) {
+        Topology topology = new Topology(configuration.pipeline());
+        this.publisherConnection = new BrokerConnection(configuration.pipeline(), topology, "james-pipeline-indexer-publisher");
+        this.publisher = new ConfirmedPublisher(publisherConnection, configuration.pipeline().publishConfirmTimeout());
+        this.runtime = new WorkQueueRuntime(configuration.pipeline(), topology, "james-pipeline-indexer",
+            new FailureRouter(publisher, topology), channel -> {
+                topology.declareIndexQueue(channel);
+                ensureIndex(updater);
+            }, clock);
+        runtime.register(topology.indexQueue(), topology.policyOf(topology.indexQueue()), new IndexWorkHandler(
+            new EnvelopeCodec(), updater, lag, new WorkHandler.Batching(configuration.batchSize(), configuration.batchLinger())));
+        this.health = new WorkQueueHealth(runtime, clock);
     }
 
-    public void start() {
-        publisherConnection = new BrokerConnection(configuration.pipeline(), topology, "james-pipeline-indexer-publisher");
-        publisher = new ConfirmedPublisher(publisherConnection, configuration.pipeline().publishConfirmTimeout());
-        FailureRouter failures = new FailureRouter(publisher, topology, configuration.pipeline().retryDelays());
-        pool = new ConsumerPool(configuration.pipeline(), topology, "james-pipeline-indexer", configuration.concurrency());
-        pool.start(connection -> startConsumers(connection, failures));
-    }
-
-    private void startConsumers(Connection connection, FailureRouter failures) throws IOException {
-        stopConsumerWorkers(); // left from an attempt the connection broke off, if any
-        try (Channel declaring = connection.createChannel()) {
-            topology.declareIndexQueue(declaring);
-        } catch (TimeoutException e) {
-            throw new IOException("Timed out closing the channel that declared the index queue", e);
-        }
+    private static void ensureIndex(IndexUpdater updater) {
         try {
             updater.ensureIndex();
         } catch (IndexUnavailableException e) {
             LOGGER.warn("Search index not created yet ({}); the first event will try again", e.getMessage());
         }
-        String queue = topology.indexQueue();
-        for (int i = 0; i < configuration.concurrency(); i++) {
-            String workerName = "pipeline-indexer-" + (i + 1);
-            pool.consume(connection, queue, configuration.prefetch(), channel -> {
-                IndexEventConsumer consumer = new IndexEventConsumer(channel, queue, codec, updater, failures, lag,
-                    configuration.batchSize(), configuration.batchLinger(), workerName);
-                synchronized (consumers) {
-                    consumers.add(consumer);
-                }
-                return consumer;
-            });
-        }
-        publisher.connect();
-        LOGGER.info("Search indexer: {} consumers on {}", configuration.concurrency(), queue);
     }
 
-    private void stopConsumerWorkers() {
-        synchronized (consumers) {
-            consumers.forEach(IndexEventConsumer::stop);
-            consumers.clear();
-        }
+    public void start() {
+        runtime.start();
+    }
+
+    /** Whether the index queue has consumers and keeps up, for the search health check. */
+    public WorkQueueHealth health() {
+        return health;
     }
 
     @PreDestroy
     public void stop() {
-        if (pool != null) {
-            pool.stop();
-        }
-        stopConsumerWorkers();
-        if (publisher != null) {
-            publisher.close();
-            publisherConnection.close();
-        }
+        runtime.close();
+        publisher.close();
+        publisherConnection.close();
     }
 }

@@ -1,12 +1,13 @@
 package dev.jamespipeline.search.indexer;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.config.SettingsReader;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.search.document.ExtractionLimits;
 import dev.jamespipeline.search.index.OpenSearchSettings;
 
@@ -18,8 +19,6 @@ import dev.jamespipeline.search.index.OpenSearchSettings;
  * @param openSearch      where the index lives
  * @param extraction      limits on attachment text extraction
  * @param extractionThreads attachment parses that may run, or hang, at once
- * @param concurrency     channels consuming the index queue, each with its own worker thread
- * @param prefetch        unacked events per channel: the most a batch can hold
  * @param batchSize       events written in one bulk request at most
  * @param batchLinger     how long a worker waits for more events before writing a partial batch
  */
@@ -28,8 +27,6 @@ public record SearchConfiguration(
         OpenSearchSettings openSearch,
         ExtractionLimits extraction,
         int extractionThreads,
-        int concurrency,
-        int prefetch,
         int batchSize,
         Duration batchLinger) {
 
@@ -40,8 +37,6 @@ public record SearchConfiguration(
     public static final String SHARDS = "search.index.shards";
     public static final String REPLICAS = "search.index.replicas";
     public static final String REQUEST_TIMEOUT = "search.request.timeout.ms";
-    public static final String CONCURRENCY = "search.indexer.concurrency";
-    public static final String PREFETCH = "search.indexer.prefetch";
     public static final String BATCH_SIZE = "search.indexer.batch.size";
     public static final String BATCH_LINGER = "search.indexer.batch.linger.ms";
     public static final String MAX_INPUT_BYTES = "search.extract.max.input.bytes";
@@ -56,8 +51,8 @@ public record SearchConfiguration(
         if (extractionThreads < 1) {
             throw new IllegalArgumentException(EXTRACT_THREADS + " must be at least 1");
         }
-        if (concurrency < 1 || prefetch < 1 || batchSize < 1) {
-            throw new IllegalArgumentException(CONCURRENCY + ", " + PREFETCH + " and " + BATCH_SIZE + " must be at least 1");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(BATCH_SIZE + " must be at least 1");
         }
         if (batchLinger.isNegative()) {
             throw new IllegalArgumentException(BATCH_LINGER + " must not be negative");
@@ -66,27 +61,30 @@ public record SearchConfiguration(
 
     public static SearchConfiguration from(Configuration conf) {
         ExtractionLimits defaults = ExtractionLimits.DEFAULT;
-        return new SearchConfiguration(
+        SettingsReader settings = new SettingsReader(conf);
+        SearchConfiguration configuration = new SearchConfiguration(
             PipelineConfiguration.from(conf),
             new OpenSearchSettings(
-                URI.create(conf.getString(URL, OpenSearchSettings.DEFAULT_URL.toString())),
-                Optional.ofNullable(conf.getString(USER, null)),
-                Optional.ofNullable(conf.getString(PASSWORD, null)),
-                conf.getString(INDEX_NAME, OpenSearchSettings.DEFAULT_INDEX_NAME),
-                conf.getInt(SHARDS, 1),
-                conf.getInt(REPLICAS, 0),
-                Duration.ofMillis(conf.getLong(REQUEST_TIMEOUT, OpenSearchSettings.DEFAULT_REQUEST_TIMEOUT.toMillis()))),
+                settings.uri(URL, OpenSearchSettings.DEFAULT_URL.toString()),
+                Optional.ofNullable(settings.string(USER, null)),
+                Optional.ofNullable(settings.string(PASSWORD, null)),
+                settings.string(INDEX_NAME, OpenSearchSettings.DEFAULT_INDEX_NAME),
+                settings.integer(SHARDS, 1, 1, 1024),
+                settings.integer(REPLICAS, 0, 0, 16),
+                settings.millis(REQUEST_TIMEOUT, OpenSearchSettings.DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100))),
             new ExtractionLimits(
-                conf.getLong(MAX_INPUT_BYTES, defaults.maxInputBytes()),
-                conf.getInt(MAX_CHARS, defaults.maxOutputChars()),
-                Duration.ofMillis(conf.getLong(EXTRACT_TIMEOUT, defaults.timeout().toMillis())),
-                conf.getInt(MAX_DEPTH, defaults.maxNestingDepth()),
-                conf.getInt(MAX_ATTACHMENTS, defaults.maxAttachments()),
-                conf.getInt(MAX_EMBEDDED, defaults.maxEmbeddedDocuments())),
-            conf.getInt(EXTRACT_THREADS, 4),
-            conf.getInt(CONCURRENCY, 2),
-            conf.getInt(PREFETCH, 200),
-            conf.getInt(BATCH_SIZE, 100),
-            Duration.ofMillis(conf.getLong(BATCH_LINGER, 20)));
+                settings.longInteger(MAX_INPUT_BYTES, defaults.maxInputBytes(), 1, Long.MAX_VALUE),
+                settings.integer(MAX_CHARS, defaults.maxOutputChars(), 1, Integer.MAX_VALUE),
+                settings.millis(EXTRACT_TIMEOUT, defaults.timeout(), Duration.ofMillis(1)),
+                settings.integer(MAX_DEPTH, defaults.maxNestingDepth(), 0, 100),
+                settings.integer(MAX_ATTACHMENTS, defaults.maxAttachments(), 0, 100_000),
+                settings.integer(MAX_EMBEDDED, defaults.maxEmbeddedDocuments(), 0, 1_000_000)),
+            settings.integer(EXTRACT_THREADS, 4, 1, 256),
+            settings.integer(BATCH_SIZE, 100, 1, 10_000),
+            settings.millis(BATCH_LINGER, Duration.ofMillis(20), Duration.ZERO));
+        // The index queue's policy keys (search.indexer.concurrency, ...) are read by PipelineConfiguration.
+        settings.requireNoUnknownKeys(key -> key.startsWith(PipelineConfiguration.SEARCH_KEYS)
+            && !QueuePolicy.isKey(PipelineConfiguration.INDEX_POLICY, key));
+        return configuration;
     }
 }

@@ -1,0 +1,44 @@
+package dev.jamespipeline.stages;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.runtime.Delivery;
+import dev.jamespipeline.core.runtime.Outcome;
+import dev.jamespipeline.core.runtime.WorkHandler;
+
+/**
+ * A stage's work on one envelope: decode and check it, then run the stage's James processor. An
+ * envelope that cannot be valid goes straight to the dead-letter queue; a processor failure is
+ * thrown to the runtime, which retries it.
+ */
+final class StageWorkHandler implements WorkHandler {
+    private final String stage;
+    private final EnvelopeCodec codec;
+    private final StageRunner runner;
+
+    StageWorkHandler(String stage, EnvelopeCodec codec, StageRunner runner) {
+        this.stage = stage;
+        this.codec = codec;
+        this.runner = runner;
+    }
+
+    @Override
+    public List<Outcome> handle(List<Delivery> batch) throws Exception {
+        Delivery delivery = batch.get(0);
+        ReceivedEnvelope envelope;
+        try {
+            envelope = codec.decodeReceived(delivery.body());
+        } catch (InvalidEnvelopeException e) {
+            return List.of(Outcome.reject("invalid envelope: " + e.getMessage()));
+        }
+        if (!stage.equals(envelope.stage())) {
+            return List.of(Outcome.reject("envelope is addressed to stage '" + envelope.stage() + "', not '" + stage + "'"));
+        }
+        runner.run(envelope, new String(delivery.body(), StandardCharsets.UTF_8));
+        return List.of(Outcome.DONE);
+    }
+}

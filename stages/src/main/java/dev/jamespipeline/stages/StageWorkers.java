@@ -1,0 +1,49 @@
+package dev.jamespipeline.stages;
+
+import java.time.Clock;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.runtime.FailureRouter;
+import dev.jamespipeline.core.runtime.WorkQueueHealth;
+import dev.jamespipeline.core.runtime.WorkQueueRuntime;
+
+/**
+ * The stage consumers of this node: one work-queue runtime with {@code stage.concurrency}
+ * consumers per configured stage. A singleton, so the health check sees the consumers that run.
+ */
+@Singleton
+public class StageWorkers implements AutoCloseable {
+    private final WorkQueueRuntime runtime;
+    private final WorkQueueHealth health;
+
+    @Inject
+    public StageWorkers(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec, StageRunner runner,
+                        ConfirmedPublisher publisher, Clock clock) {
+        // A stage queue deleted by hand is declared again (with the whole topology) before the consumers resubscribe.
+        this.runtime = new WorkQueueRuntime(configuration, topology, "james-pipeline-stages",
+            new FailureRouter(publisher, topology), topology::declare, clock);
+        for (String stage : configuration.stages()) {
+            runtime.register(topology.stageQueue(stage), configuration.stagePolicy(), new StageWorkHandler(stage, codec, runner));
+        }
+        this.health = new WorkQueueHealth(runtime, clock);
+    }
+
+    void start() {
+        runtime.start();
+    }
+
+    public WorkQueueHealth health() {
+        return health;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
