@@ -84,7 +84,7 @@ class DeadLetterIT {
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "corrupt-digest", CODEC.encode(corrupt));
 
         GetResponse dead = deadLetterFor("corrupt-digest");
-        assertThat(reason(dead)).contains("failed after 3 attempts: stage failed").contains("sha256");
+        assertThat(reason(dead)).contains("failed after 3 attempts: CorruptBlobException").contains("sha256");
         assertThat(dead.getProps().getHeaders()).as("two retries happened first").containsEntry(MessageProperties.ATTEMPT_HEADER, 2);
     }
 
@@ -122,7 +122,7 @@ class DeadLetterIT {
         SmtpReply other = PIPELINE.james().smtp().send("alice@" + DOMAIN, "room", "for alice", "alice@" + DOMAIN);
 
         GetResponse dead = deadLetterFor(reply.pipelineId());
-        assertThat(reason(dead)).contains("failed after 3 attempts: stage failed").containsIgnoringCase("quota");
+        assertThat(reason(dead)).contains("failed after 3 attempts: ").containsIgnoringCase("quota");
         assertThat(other.accepted()).isTrue();
         assertThat(PIPELINE.james().imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD)).isGreaterThanOrEqualTo(1);
     }

@@ -23,7 +23,7 @@ import dev.jamespipeline.core.broker.Topology;
 /**
  * A replay whose publish is refused stops there: it says how many it moved, and the refused message
  * and the rest stay in the dead-letter queue. The outbound queue has no consumer yet (README, "Not
- * built yet"), so at {@code queue.max.length=1} it fills up and the broker nacks what follows.
+ * built yet"), so at {@code outbound.max.length=1} it fills up and the broker nacks what follows.
  */
 class ReplayIntoAFullQueueIT {
     private static final List<String> JOBS = List.of("job-1", "job-2", "job-3", "job-4");

@@ -32,7 +32,7 @@ class SearchOutageIT {
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob")
         .openSearchThroughProxy()
-        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.RETRY_DELAYS, "200,400");
+        .setting(PipelineConfiguration.INDEX_POLICY + QueuePolicy.RETRY_DELAYS, "200,400");
 
     @Test
     void eventsDeadLetteredDuringAnOutageAreReplayedAndTheIndexConverges() throws Exception {
