@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     private final List<String> users;
     private final Map<String, String> settings = new HashMap<>();
     private UnaryOperator<String> mailetContainerEdit = UnaryOperator.identity();
+    private Supplier<String> broker = RabbitMQEndpoint::amqpUri;
     private boolean throughProxy;
     private boolean brokerDownAtStart;
     private Path workDir;
@@ -53,6 +55,15 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
         return this;
     }
 
+    /**
+     * James uses the broker at this AMQP URI, asked for when the class starts (a {@link PrivateRabbitMQNode}
+     * registered before this extension), instead of the shared one.
+     */
+    PipelineJamesExtension broker(Supplier<String> amqpUri) {
+        broker = amqpUri;
+        return this;
+    }
+
     /** James reaches RabbitMQ through a {@link TcpProxy} the test can cut. */
     PipelineJamesExtension throughProxy() {
         throughProxy = true;
@@ -75,7 +86,8 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         workDir = Files.createTempDirectory("pipeline-it-");
-        String amqpUri = RabbitMQEndpoint.amqpUri();
+        String brokerUri = broker.get();
+        String amqpUri = brokerUri;
         if (throughProxy) {
             proxy = new TcpProxy(amqpUri);
             if (brokerDownAtStart) {
@@ -89,11 +101,14 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
         }
         james = PipelineJames.start(workDir, amqpUri, settings, mailetContainerEdit)
             .withUsers(DOMAIN, users.toArray(String[]::new));
-        tap = new BrokerTap(RabbitMQEndpoint.amqpUri());
+        tap = new BrokerTap(brokerUri);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (workDir == null) {
+            return; // skipped before starting (an assumption in an extension registered earlier)
+        }
         tap.close();
         if (proxy != null) {
             proxy.restore();

@@ -19,6 +19,8 @@ import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
 
@@ -37,7 +39,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
     private final AtomicLong tags = new AtomicLong();
     private final ConcurrentNavigableMap<Long, Pending> bySequence = new ConcurrentSkipListMap<>();
     private final Map<Long, Pending> byTag = new ConcurrentHashMap<>();
-    private volatile String blockedReason;
+    private volatile Block block;
     private Channel channel;
     private Connection listenedConnection;
 
@@ -48,7 +50,10 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
     /** Set while RabbitMQ blocks this connection (memory or disk alarm): every publish fails, SMTP answers 451. */
     public Optional<String> blockedReason() {
-        return Optional.ofNullable(blockedReason);
+        Block current = block;
+        // A block ends with the connection it was sent on: the broker never sends connection.unblocked to
+        // a closed connection, and blocks a new one again only once it publishes during the alarm.
+        return current != null && current.connection().isOpen() ? Optional.of(current.reason()) : Optional.empty();
     }
 
     /** Opens the connection and channel ahead of the first publish, so the first SMTP client does not wait for it. */
@@ -60,9 +65,9 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
     public void publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties properties, byte[] body)
             throws PublishException {
-        String blocked = blockedReason;
-        if (blocked != null) {
-            throw new PublishException("RabbitMQ refuses publishes (resource alarm: " + blocked + ")");
+        Optional<String> blocked = blockedReason();
+        if (blocked.isPresent()) {
+            throw new PublishException("RabbitMQ refuses publishes (resource alarm: " + blocked.get() + ")");
         }
         long tag = tags.incrementAndGet();
         Pending pending = new Pending(tag);
@@ -134,14 +139,30 @@ public final class ConfirmedPublisher implements AutoCloseable {
         connection.addBlockedListener(new BlockedListener() {
             @Override
             public void handleBlocked(String reason) {
-                blockedReason = reason;
+                block = new Block(connection, reason);
             }
 
             @Override
             public void handleUnblocked() {
-                blockedReason = null;
+                block = null;
             }
         });
+        if (connection instanceof Recoverable recoverable) {
+            // The recovered connection is another one under the same object (isOpen() true again): the
+            // block of the one that went down must not outlive it. Recovery starts before the new
+            // connection exists, so its own connection.blocked, if the alarm still holds, comes after.
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecoveryStarted(Recoverable recovering) {
+                    block = null;
+                }
+
+                @Override
+                public void handleRecovery(Recoverable recovered) {
+                    // nothing left to do: cleared when recovery started
+                }
+            });
+        }
         listenedConnection = connection;
     }
 
@@ -212,6 +233,10 @@ public final class ConfirmedPublisher implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The broker's connection.blocked and the connection it was sent on. */
+    private record Block(Connection connection, String reason) {
     }
 
     private static final class Pending {
