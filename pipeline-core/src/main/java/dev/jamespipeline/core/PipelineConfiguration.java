@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 
 import org.apache.commons.configuration2.Configuration;
 
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
+
 /**
  * Every setting of the pipeline, read once from {@code conf/pipeline.properties}.
  * The README's configuration table documents the same keys and defaults; keep them in step.
@@ -27,7 +29,8 @@ public record PipelineConfiguration(
         List<String> stages,
         int stageConcurrency,
         int stagePrefetch,
-        List<Duration> retryDelays) {
+        List<Duration> retryDelays,
+        List<EnvelopeSigner.SigningKey> signingKeys) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -46,6 +49,7 @@ public record PipelineConfiguration(
     public static final String STAGE_CONCURRENCY = "stage.concurrency";
     public static final String STAGE_PREFETCH = "stage.prefetch";
     public static final String RETRY_DELAYS = "stage.retry.delays.ms";
+    public static final String SIGNING_KEYS = "envelope.signing.keys";
 
     public PipelineConfiguration {
         if (deliveryLimit < 1) {
@@ -88,7 +92,8 @@ public record PipelineConfiguration(
             conf.getInt(STAGE_PREFETCH, 8),
             listOf(conf, RETRY_DELAYS, "1000,10000,60000").stream()
                 .map(value -> Duration.ofMillis(Long.parseLong(value)))
-                .collect(Collectors.toList()));
+                .collect(Collectors.toList()),
+            EnvelopeSigner.parseKeys(listOf(conf, SIGNING_KEYS, "")));
     }
 
     /** Works whether or not the caller's Configuration already split the value at commas (James's does). */
