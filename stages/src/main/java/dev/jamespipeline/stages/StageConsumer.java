@@ -16,6 +16,7 @@ import dev.jamespipeline.core.broker.FailureRouter;
 import dev.jamespipeline.core.broker.FailureRouter.QueuedMessage;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
@@ -30,15 +31,17 @@ final class StageConsumer extends DefaultConsumer {
     private final String stage;
     private final String workQueue;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final StageRunner runner;
     private final FailureRouter failures;
 
-    StageConsumer(Channel channel, String stage, String workQueue, EnvelopeCodec codec, StageRunner runner,
-                  FailureRouter failures) {
+    StageConsumer(Channel channel, String stage, String workQueue, EnvelopeCodec codec, EnvelopeSigner signer,
+                  StageRunner runner, FailureRouter failures) {
         super(channel);
         this.stage = stage;
         this.workQueue = workQueue;
         this.codec = codec;
+        this.signer = signer;
         this.runner = runner;
         this.failures = failures;
     }
@@ -67,6 +70,7 @@ final class StageConsumer extends DefaultConsumer {
         QueuedMessage original = new QueuedMessage(properties, body);
         ReceivedEnvelope envelope;
         try {
+            signer.verify(properties, body);
             envelope = codec.decodeReceived(body);
         } catch (InvalidEnvelopeException e) {
             LOGGER.warn("Dead-lettering an invalid envelope from {}: {}", workQueue, e.getMessage());
@@ -81,7 +85,8 @@ final class StageConsumer extends DefaultConsumer {
         try {
             runner.run(envelope, new String(body, StandardCharsets.UTF_8));
         } catch (Exception e) {
-            QueuedMessage retry = new QueuedMessage(properties, codec.encode(envelope.nextAttempt()));
+            byte[] retryBody = codec.encode(envelope.nextAttempt());
+            QueuedMessage retry = new QueuedMessage(signer.sign(properties, retryBody), retryBody);
             String reason = "stage failed: " + FailureRouter.describe(e);
             String where = failures.failed(workQueue, envelope.attempt(), original, retry, reason);
             LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, reason, e);

@@ -18,6 +18,7 @@ import dev.jamespipeline.core.broker.ConsumerPool;
 import dev.jamespipeline.core.broker.FailureRouter;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 
 /**
  * Starts {@code stage.concurrency} consumers per configured stage, each on its own channel with
@@ -30,6 +31,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
     private final PipelineConfiguration configuration;
     private final Topology topology;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final StageRunner runner;
     private final FailureRouter failures;
     private final ConfirmedPublisher publisher;
@@ -38,10 +40,11 @@ public class StageConsumersStartable implements UserDefinedStartable {
 
     @Inject
     public StageConsumersStartable(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec,
-                                   StageRunner runner, ConfirmedPublisher publisher, CompositeProcessorImpl processors) {
+                                   EnvelopeSigner signer, StageRunner runner, ConfirmedPublisher publisher, CompositeProcessorImpl processors) {
         this.configuration = configuration;
         this.topology = topology;
         this.codec = codec;
+        this.signer = signer;
         this.runner = runner;
         this.failures = new FailureRouter(publisher, topology, configuration.retryDelays());
         this.publisher = publisher;
@@ -74,7 +77,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
             String queue = topology.stageQueue(stage);
             for (int i = 0; i < configuration.stageConcurrency(); i++) {
                 pool.consume(opened, queue, configuration.stagePrefetch(),
-                    channel -> new StageConsumer(channel, stage, queue, codec, runner, failures));
+                    channel -> new StageConsumer(channel, stage, queue, codec, signer, runner, failures));
             }
             LOGGER.info("Stage '{}': {} consumers on {}", stage, configuration.stageConcurrency(), queue);
         }

@@ -7,6 +7,7 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -15,6 +16,7 @@ import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.FailureRouter.QueuedMessage;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 
 /**
  * Moves dead letters back into their work queue, one at a time: take it without ack, publish it
@@ -27,13 +29,15 @@ final class DeadLetterReplay {
     private final AdminChannels channels;
     private final Topology topology;
     private final ConfirmedPublisher publisher;
+    private final EnvelopeSigner signer;
     private final FirstAttempt firstAttempt = new FirstAttempt();
 
     @Inject
-    DeadLetterReplay(AdminChannels channels, Topology topology, ConfirmedPublisher publisher) {
+    DeadLetterReplay(AdminChannels channels, Topology topology, ConfirmedPublisher publisher, EnvelopeSigner signer) {
         this.channels = channels;
         this.topology = topology;
         this.publisher = publisher;
+        this.signer = signer;
     }
 
     ReplayResult replay(String workQueue, int limit) throws IOException, ReplayStoppedException {
@@ -64,10 +68,13 @@ final class DeadLetterReplay {
                 }
                 long deliveryTag = message.getEnvelope().getDeliveryTag();
                 QueuedMessage fresh = firstAttempt.of(message.getProps(), message.getBody());
+                // Resetting the attempt count rewrites the body: signed again, but only if it was valid.
+                AMQP.BasicProperties properties = signer.resignRewrite(message.getProps(), message.getBody(),
+                    fresh.properties(), fresh.body());
                 try {
                     // The default exchange routes to the queue of that name: the work queue itself, not
                     // every queue bound where the message first came from.
-                    publisher.publish("", workQueue, true, fresh.properties(), fresh.body());
+                    publisher.publish("", workQueue, true, properties, fresh.body());
                 } catch (PublishException e) {
                     channel.basicNack(deliveryTag, false, true);
                     throw new ReplayStoppedException("Replayed " + replayed + " messages from " + deadLetters + " to "

@@ -28,6 +28,7 @@ import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.search.index.IndexUnavailableException;
 
@@ -50,6 +51,7 @@ final class IndexEventConsumer extends DefaultConsumer {
 
     private final String queue;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final IndexUpdater updater;
     private final FailureRouter failures;
     private final IndexLag lag;
@@ -59,11 +61,12 @@ final class IndexEventConsumer extends DefaultConsumer {
     private final Thread worker;
     private volatile boolean stopped;
 
-    IndexEventConsumer(Channel channel, String queue, EnvelopeCodec codec, IndexUpdater updater, FailureRouter failures,
-                       IndexLag lag, int batchSize, Duration linger, String workerName) {
+    IndexEventConsumer(Channel channel, String queue, EnvelopeCodec codec, EnvelopeSigner signer, IndexUpdater updater,
+                       FailureRouter failures, IndexLag lag, int batchSize, Duration linger, String workerName) {
         super(channel);
         this.queue = queue;
         this.codec = codec;
+        this.signer = signer;
         this.updater = updater;
         this.failures = failures;
         this.lag = lag;
@@ -159,6 +162,7 @@ final class IndexEventConsumer extends DefaultConsumer {
 
     /** Events carry their kind as the AMQP type; retried and replayed ones no longer have their routing key. */
     private Object decode(Pending message) throws InvalidEnvelopeException {
+        signer.verify(message.properties(), message.body());
         String type = message.properties().getType() != null ? message.properties().getType() : message.routingKey();
         if (Topology.MAIL_DELIVERED.equals(type)) {
             return codec.decodeDelivered(message.body());

@@ -21,6 +21,7 @@ import dev.jamespipeline.core.broker.ConsumerPool;
 import dev.jamespipeline.core.broker.FailureRouter;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.search.index.IndexUnavailableException;
 
 /**
@@ -35,6 +36,7 @@ public class IndexerStartable implements Startable {
     private final IndexLag lag;
     private final Topology topology;
     private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final EnvelopeSigner signer;
     private final List<IndexEventConsumer> consumers = new ArrayList<>();
     private BrokerConnection publisherConnection;
     private ConfirmedPublisher publisher;
@@ -46,6 +48,7 @@ public class IndexerStartable implements Startable {
         this.updater = updater;
         this.lag = lag;
         this.topology = new Topology(configuration.pipeline());
+        this.signer = new EnvelopeSigner(configuration.pipeline().signingKeys());
     }
 
     public void start() {
@@ -72,7 +75,7 @@ public class IndexerStartable implements Startable {
         for (int i = 0; i < configuration.concurrency(); i++) {
             String workerName = "pipeline-indexer-" + (i + 1);
             pool.consume(connection, queue, configuration.prefetch(), channel -> {
-                IndexEventConsumer consumer = new IndexEventConsumer(channel, queue, codec, updater, failures, lag,
+                IndexEventConsumer consumer = new IndexEventConsumer(channel, queue, codec, signer, updater, failures, lag,
                     configuration.batchSize(), configuration.batchLinger(), workerName);
                 synchronized (consumers) {
                     consumers.add(consumer);
