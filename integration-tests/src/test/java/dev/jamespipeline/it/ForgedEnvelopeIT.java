@@ -28,7 +28,7 @@ import dev.jamespipeline.core.envelope.ReceivedEnvelope;
  * Access to the broker alone grants nothing: a mail.received published straight to RabbitMQ without
  * James's signature, with another key's, or with a genuine signature copied onto a body of the
  * attacker's making (another user's stored message for themselves, or relay rights) is dead-lettered
- * with the reason and delivers nothing, while signed mail keeps flowing.
+ * with the reason and delivers nothing, while signed mail keeps flowing. The indexer refuses unsigned events too.
  */
 class ForgedEnvelopeIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
@@ -57,7 +57,7 @@ class ForgedEnvelopeIT {
         Forgery copiedOntoRelay = publish(forged(bobs, List.of("victim@remote.test"), true),
             forged -> withSignatureOf(genuine, unsignedProperties(forged)));
 
-        Map<String, String> reasons = deadLetterReasons(List.of(unsigned.pipelineId(), wrongKey.pipelineId(),
+        Map<String, String> reasons = deadLetterReasons(stageDeadLetters(), List.of(unsigned.pipelineId(), wrongKey.pipelineId(),
             copiedOntoAnotherUsersMessage.pipelineId(), copiedOntoRelay.pipelineId()));
         assertThat(reasons.get(unsigned.pipelineId())).isEqualTo("invalid envelope: unsigned: no x-pipeline-signature header");
         assertThat(reasons.get(wrongKey.pipelineId())).startsWith("invalid envelope: forged or altered");
@@ -72,6 +72,22 @@ class ForgedEnvelopeIT {
         assertThat(mallorysInbox).hasSize(1);
         assertThat(mallorysInbox.get(0)).contains("signed by the ingest").doesNotContain("bob's secret");
         assertThat(OutboundJobs.take(PIPELINE.tap(), james)).noneMatch(job -> job.pipelineId().equals(copiedOntoRelay.pipelineId()));
+    }
+
+    @Test
+    void anUnsignedEventForTheIndexerIsDeadLetteredWithTheReason() throws Exception {
+        PipelineJames james = PIPELINE.james();
+        String messageId = PipelineIds.next();
+        byte[] body = ("{\"version\":1,\"user\":\"bob@" + DOMAIN + "\",\"mailbox\":\"INBOX\",\"mailboxId\":\"1\","
+            + "\"messageId\":\"1\",\"uid\":1,\"size\":10,\"pipelineId\":null,\"deliveredAt\":\"2026-01-01T00:00:00Z\"}")
+            .getBytes(StandardCharsets.UTF_8);
+
+        PIPELINE.tap().publish(james.topology().mailEventsExchange(), Topology.MAIL_DELIVERED,
+            MessageProperties.persistentJson(messageId, Instant.now()).builder().type(Topology.MAIL_DELIVERED).build(), body);
+
+        String deadLetters = james.topology().deadLetterQueue(james.topology().indexQueue());
+        assertThat(deadLetterReasons(deadLetters, List.of(messageId)).get(messageId))
+            .isEqualTo("invalid event: unsigned: no x-pipeline-signature header");
     }
 
     /** Bob's stored message under a fresh pipeline id (so no ledger entry stops it), for the attacker's recipients. */
@@ -113,16 +129,19 @@ class ForgedEnvelopeIT {
         return new EnvelopeSigner(EnvelopeSigner.parseKeys(List.of(keyId + ":" + secret)));
     }
 
-    private static Map<String, String> deadLetterReasons(List<String> pipelineIds) {
+    private static String stageDeadLetters() {
         Topology topology = PIPELINE.james().topology();
-        String deadLetters = topology.deadLetterQueue(topology.stageQueue(PIPELINE.james().configuration().firstStage()));
+        return topology.deadLetterQueue(topology.stageQueue(PIPELINE.james().configuration().firstStage()));
+    }
+
+    private static Map<String, String> deadLetterReasons(String deadLetters, List<String> messageIds) {
         Map<String, String> reasons = new HashMap<>();
         await().atMost(WAIT).until(() -> {
             for (GetResponse dead : PIPELINE.tap().drain(deadLetters)) {
                 reasons.put(dead.getProps().getMessageId(),
                     String.valueOf(dead.getProps().getHeaders().get(MessageProperties.DEAD_LETTER_REASON_HEADER)));
             }
-            return reasons.keySet().containsAll(pipelineIds);
+            return reasons.keySet().containsAll(messageIds);
         });
         return reasons;
     }
