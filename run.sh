@@ -17,6 +17,12 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 conf="$james_home/conf"
+# Envelope signing key (README, "Configuration"): made once, kept outside target/ so rebuilds keep it.
+if ! grep -q '^envelope\.signing\.keys=.' "$conf/pipeline.properties"; then
+  key_file="$root/var/envelope-signing.key"
+  [ -s "$key_file" ] || (umask 077; mkdir -p "$root/var"; echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" > "$key_file")
+  echo "envelope.signing.keys=$(cat "$key_file")" >> "$conf/pipeline.properties"
+fi
 uri=$(sed -n 's/^amqp\.uri=//p' "$conf/pipeline.properties" | tail -n 1)
 hostport=${uri#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}
 amqp_host=${hostport%%:*}; amqp_port=${hostport##*:}

@@ -105,6 +105,8 @@ prepare() {
     sed -i 's/0.0.0.0:2525/127.0.0.1:12525/; s/0.0.0.0:5870/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
     sed -i 's/0.0.0.0:1143/127.0.0.1:11143/' "$dir/conf/imapserver.xml"
     sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
+    grep -q '^envelope\.signing\.keys=.' "$dir/conf/pipeline.properties" \
+      || echo "envelope.signing.keys=bench:$(head -c 32 /dev/urandom | base64 -w0)" >> "$dir/conf/pipeline.properties"
     if [ "$variant" = pipeline-slow ]; then
       # Decoupling: a first stage that takes SLOW_STAGE_MS per message, before routing.
       cp "$root/benchmarks/target/benchmarks-"*.jar "$dir/extensions-jars/"

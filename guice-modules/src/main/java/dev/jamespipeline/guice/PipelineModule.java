@@ -24,6 +24,7 @@ import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.ingest.MailIngestor;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
@@ -62,6 +63,12 @@ public class PipelineModule extends AbstractModule {
 
     @Provides
     @Singleton
+    EnvelopeSigner envelopeSigner(PipelineConfiguration configuration) {
+        return new EnvelopeSigner(configuration.signingKeys());
+    }
+
+    @Provides
+    @Singleton
     @Named("pipeline.store.root")
     Path storeRoot(PipelineConfiguration configuration, FileSystem fileSystem) throws FileNotFoundException {
         // Relative paths are relative to James's working directory, like James's own var/.
@@ -96,7 +103,8 @@ public class PipelineModule extends AbstractModule {
     @Provides
     @Singleton
     MailIngestor mailIngestor(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                              PipelineConfiguration configuration, EnvelopeCodec codec, Clock clock) {
-        return new MailIngestor(store, publisher, topology, configuration, codec, clock);
+                              PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer,
+                              Clock clock) {
+        return new MailIngestor(store, publisher, topology, configuration, codec, signer, clock);
     }
 }

@@ -70,7 +70,8 @@ final class DistributionProcess implements AutoCloseable {
             .replaceAll("(?m)^amqp\\.uri=.*$", "amqp.uri=" + RabbitMQEndpoint.amqpUri())
             .replaceAll("(?m)^topology\\.name\\.prefix=.*$", "topology.name.prefix=" + testId + ".")
             .replaceAll("(?m)^search\\.opensearch\\.url=.*$", "search.opensearch.url=" + OpenSearchEndpoint.uri())
-            .replaceAll("(?m)^search\\.index\\.name=.*$", "search.index.name=" + testId + "-mail"));
+            .replaceAll("(?m)^search\\.index\\.name=.*$", "search.index.name=" + testId + "-mail")
+            + "\n" + PipelineConfiguration.SIGNING_KEYS + "=" + PipelineJames.TEST_SIGNING_KEYS + "\n");
         PipelineJames.generateKeystore(workDir.resolve("conf/keystore"));
 
         Path log = workDir.resolve("james.log");

@@ -58,6 +58,15 @@ class DockerComposeTest {
     }
 
     @Test
+    void theEnvelopeSigningKeyIsRequiredFromTheOperator() throws Exception {
+        Properties pipeline = new Properties();
+        pipeline.load(new StringReader(Files.readString(PROJECT.resolve("docker/pipeline.properties"))));
+        assertThat(pipeline.getProperty(PipelineConfiguration.SIGNING_KEYS)).isEqualTo("${env:PIPELINE_ENVELOPE_SIGNING_KEYS}");
+        assertThat(compose.at("/services/james/environment").toString())
+            .contains("PIPELINE_ENVELOPE_SIGNING_KEYS=${PIPELINE_ENVELOPE_SIGNING_KEYS:?");
+    }
+
+    @Test
     void everyMountedFileExistsAndEveryExtensionFileIsMounted() throws Exception {
         List<String> mountedConf = new ArrayList<>();
         for (JsonNode volume : compose.at("/services/james/volumes")) {

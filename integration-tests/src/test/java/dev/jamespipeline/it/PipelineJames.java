@@ -5,8 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +27,7 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
 
@@ -36,6 +39,9 @@ import dev.jamespipeline.search.indexer.SearchConfiguration;
  */
 final class PipelineJames implements AutoCloseable {
     static final String PASSWORD = "secret";
+    /** The envelope signing key of every test James (32 bytes); a test may set its own. */
+    static final String TEST_SIGNING_KEYS = "it1:" + Base64.getEncoder().encodeToString(
+        "integration-tests-signing-key-32".getBytes(StandardCharsets.US_ASCII));
 
     private final GuiceJamesServer server;
     private final PipelineConfiguration configuration;
@@ -77,6 +83,7 @@ final class PipelineJames implements AutoCloseable {
         settings.put(SearchConfiguration.INDEX_NAME, testId + "-mail");
         settings.put(PipelineConfiguration.STORE_ROOT, storeRoot.toString());
         settings.put(PipelineConfiguration.RECOVERY_INTERVAL, "500");
+        settings.put(PipelineConfiguration.SIGNING_KEYS, TEST_SIGNING_KEYS);
         settings.putAll(pipelineSettings);
         PropertiesConfiguration properties = setProperties(conf.resolve("pipeline.properties"), settings);
         generateKeystore(conf.resolve("keystore"));
@@ -129,6 +136,11 @@ final class PipelineJames implements AutoCloseable {
             data.addUser(localPart + "@" + domain, PASSWORD);
         }
         return this;
+    }
+
+    /** Signs as this James does: what another node would publish. */
+    EnvelopeSigner signer() {
+        return new EnvelopeSigner(configuration.signingKeys());
     }
 
     MailboxProbeImpl mailboxes() {

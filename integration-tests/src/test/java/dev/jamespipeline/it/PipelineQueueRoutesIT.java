@@ -238,8 +238,9 @@ class PipelineQueueRoutesIT {
         AMQP.BasicProperties deadLettered = MessageProperties.deadLettered(
             withHeader(MessageProperties.persistentJson("job-replayed", Instant.now()), "x-pipeline-attempt", 4),
             outbound, "delivery failed: remote host unreachable");
+        byte[] jobBody = job.getBytes(StandardCharsets.UTF_8);
         PIPELINE.tap().publish("", topology().deadLetterQueue(outbound),
-            deadLettered.builder().type(Topology.OUTBOUND_DELIVER).build(), job.getBytes(StandardCharsets.UTF_8));
+            PIPELINE.james().signer().sign(deadLettered.builder().type(Topology.OUTBOUND_DELIVER).build(), jobBody), jobBody);
 
         QueueRoutesClient.Reply replay = routes.replay(outbound, "?action=replay");
 
@@ -249,6 +250,8 @@ class PipelineQueueRoutesIT {
         GetResponse replayed = PIPELINE.tap().nextMatching(outbound,
             body -> new String(body, StandardCharsets.UTF_8).contains("job-replayed"), WAIT);
         assertThat(replayed.getBody()).as("the body goes back byte for byte").isEqualTo(job.getBytes(StandardCharsets.UTF_8));
+        // Attempts are counted in a header: the body, and so its signature, come back unchanged.
+        PIPELINE.james().signer().verify(replayed.getProps(), replayed.getBody());
         assertThat(replayed.getProps().getMessageId()).isEqualTo("job-replayed");
         assertThat(replayed.getProps().getType()).isEqualTo(Topology.OUTBOUND_DELIVER);
         assertThat(replayed.getProps().getDeliveryMode()).isEqualTo(2);

@@ -14,7 +14,7 @@ import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.StoredBlob;
 
-/** Puts a message into the pipeline the way another node would: store it, publish mail.received. */
+/** Puts a message into the pipeline the way another node would: store it, publish mail.received signed with its key. */
 final class ReceivedEvents {
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
@@ -44,7 +44,7 @@ final class ReceivedEvents {
 
     static void publishRaw(PipelineJames james, BrokerTap tap, String messageId, byte[] body) throws Exception {
         tap.publish(james.topology().mailEventsExchange(), Topology.MAIL_RECEIVED,
-            MessageProperties.persistentJson(messageId, Instant.now()), body);
+            james.signer().sign(MessageProperties.persistentJson(messageId, Instant.now()), body), body);
     }
 
     static String message(String from, String to, String subject, String body) {

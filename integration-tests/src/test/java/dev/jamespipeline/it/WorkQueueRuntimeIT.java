@@ -26,6 +26,7 @@ import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.runtime.Delivery;
 import dev.jamespipeline.core.runtime.FailureRouter;
 import dev.jamespipeline.core.runtime.Outcome;
@@ -48,6 +49,7 @@ class WorkQueueRuntimeIT {
     private String queue;
     private BrokerConnection publisherConnection;
     private ConfirmedPublisher publisher;
+    private EnvelopeSigner signer;
     private WorkQueueRuntime runtime;
 
     @BeforeEach
@@ -57,7 +59,9 @@ class WorkQueueRuntimeIT {
         settings.addProperty(PipelineConfiguration.NAME_PREFIX, "runtime-it-" + UUID.randomUUID() + ".");
         settings.addProperty(PipelineConfiguration.STAGE_POLICY + QueuePolicy.RETRY_DELAYS, "100,200");
         settings.addProperty(PipelineConfiguration.STAGE_POLICY + QueuePolicy.CONCURRENCY, "2");
+        settings.addProperty(PipelineConfiguration.SIGNING_KEYS, PipelineJames.TEST_SIGNING_KEYS);
         configuration = PipelineConfiguration.from(settings);
+        signer = new EnvelopeSigner(configuration.signingKeys());
         topology = new Topology(configuration);
         queue = topology.stageQueue(configuration.firstStage());
         publisherConnection = new BrokerConnection(configuration, topology, "runtime-it-publisher");
@@ -110,6 +114,21 @@ class WorkQueueRuntimeIT {
     }
 
     @Test
+    void anUnsignedMessageNeverReachesTheHandler() throws Exception {
+        start(topology::declare, this::recordAll);
+        byte[] body = "unsigned".getBytes(StandardCharsets.UTF_8);
+
+        publisher.publish("", queue, true, MessageProperties.persistentJson("unsigned", Instant.now()), body);
+        publish("signed");
+
+        GetResponse dead = awaitDeadLetter();
+        assertThat(text(dead.getBody())).isEqualTo("unsigned");
+        assertThat(reasonOf(dead)).contains("unsigned");
+        await().atMost(PATIENCE).until(() -> handled.contains("signed"));
+        assertThat(handled).doesNotContain("unsigned");
+    }
+
+    @Test
     void consumersTheBrokerCancelsComeBack() throws Exception {
         start(topology::declare, this::recordAll);
         awaitConsumers(2);
@@ -157,7 +176,7 @@ class WorkQueueRuntimeIT {
 
     private void start(WorkQueueRuntime.Declarations declarations, WorkHandler handler) {
         FailureRouter router = new FailureRouter(publisher, topology);
-        runtime = new WorkQueueRuntime(configuration, topology, "runtime-it", router, declarations, Clock.systemUTC());
+        runtime = new WorkQueueRuntime(configuration, topology, "runtime-it", router, signer, declarations, Clock.systemUTC());
         runtime.register(queue, configuration.stagePolicy(), handler);
         runtime.start();
     }
@@ -168,8 +187,8 @@ class WorkQueueRuntimeIT {
     }
 
     private void publish(String text) throws Exception {
-        publisher.publish("", queue, true, MessageProperties.persistentJson(text, Instant.now()),
-            text.getBytes(StandardCharsets.UTF_8));
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        publisher.publish("", queue, true, signer.sign(MessageProperties.persistentJson(text, Instant.now()), body), body);
     }
 
     private GetResponse awaitDeadLetter() throws Exception {

@@ -29,6 +29,7 @@ import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
@@ -47,16 +48,18 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
     private final ConfirmedPublisher publisher;
     private final Topology topology;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final Clock clock;
 
     @Inject
     public DeliveredEventListener(MailboxManager mailboxManager, DeliveryLedger ledger, ConfirmedPublisher publisher,
-                                  Topology topology, EnvelopeCodec codec, Clock clock) {
+                                  Topology topology, EnvelopeCodec codec, EnvelopeSigner signer, Clock clock) {
         this.mailboxManager = mailboxManager;
         this.ledger = ledger;
         this.publisher = publisher;
         this.topology = topology;
         this.codec = codec;
+        this.signer = signer;
         this.clock = clock;
     }
 
@@ -110,10 +113,11 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
     private void publish(DeliveredEvent delivered) throws PublishException {
         // An event, not a job: consumers (indexer, harness) bind their own queues, so it is not mandatory.
         // Its type survives retries and replays, which change the routing key.
+        byte[] body = codec.encode(delivered);
         publisher.publish(topology.mailEventsExchange(), Topology.MAIL_DELIVERED, false,
-            MessageProperties.persistentJson(delivered.messageId(), delivered.deliveredAt())
-                .builder().type(Topology.MAIL_DELIVERED).build(),
-            codec.encode(delivered));
+            signer.sign(MessageProperties.persistentJson(delivered.messageId(), delivered.deliveredAt())
+                .builder().type(Topology.MAIL_DELIVERED).build(), body),
+            body);
     }
 
 }

@@ -21,6 +21,7 @@ import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent.Kind;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
@@ -37,13 +38,16 @@ public class MailboxChangeListener implements EventListener.GroupEventListener {
     private final ConfirmedPublisher publisher;
     private final Topology topology;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final Clock clock;
 
     @Inject
-    public MailboxChangeListener(ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec, Clock clock) {
+    public MailboxChangeListener(ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer,
+                                 Clock clock) {
         this.publisher = publisher;
         this.topology = topology;
         this.codec = codec;
+        this.signer = signer;
         this.clock = clock;
     }
 
@@ -74,9 +78,10 @@ public class MailboxChangeListener implements EventListener.GroupEventListener {
             change.getMailboxPath().getUser().asString(), change.getMailboxId().serialize(),
             uids.stream().map(MessageUid::asLong).collect(Collectors.toList()), clock.instant());
         // An event, not a job: without a search indexer nothing is bound, and that is fine.
+        byte[] body = codec.encode(published);
         publisher.publish(topology.mailEventsExchange(), routingKey, false,
-            MessageProperties.persistentJson(change.getEventId().getId().toString(), published.changedAt())
-                .builder().type(routingKey).build(),
-            codec.encode(published));
+            signer.sign(MessageProperties.persistentJson(change.getEventId().getId().toString(), published.changedAt())
+                .builder().type(routingKey).build(), body),
+            body);
     }
 }

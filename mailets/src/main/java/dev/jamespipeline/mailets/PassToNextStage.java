@@ -17,6 +17,7 @@ import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
@@ -34,15 +35,17 @@ public class PassToNextStage extends GenericMailet {
     private final Topology topology;
     private final PipelineConfiguration configuration;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
 
     @Inject
     public PassToNextStage(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                           PipelineConfiguration configuration, EnvelopeCodec codec) {
+                           PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer) {
         this.store = store;
         this.publisher = publisher;
         this.topology = topology;
         this.configuration = configuration;
         this.codec = codec;
+        this.signer = signer;
     }
 
     @Override
@@ -61,8 +64,9 @@ public class PassToNextStage extends GenericMailet {
                 current.domain(), ReceivedEnvelope.StorageRef.of(blob), current.sender(), MailParts.recipients(mail),
                 current.clientIp(), current.helo(), current.authUser(), current.relayAllowed(), current.receivedAt(),
                 next, verdicts(mail, current));
+            byte[] body = codec.encode(handoff);
             publisher.publish(topology.stagesExchange(), next, true,
-                MessageProperties.persistentJson(current.pipelineId(), current.receivedAt()), codec.encode(handoff));
+                signer.sign(MessageProperties.persistentJson(current.pipelineId(), current.receivedAt()), body), body);
         } catch (IOException | PublishException e) {
             throw new MessagingException("Hand-off of " + current.pipelineId() + " to stage " + next + " failed: "
                 + e.getMessage(), e);

@@ -17,6 +17,7 @@ import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.OutboundJob;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
@@ -39,16 +40,19 @@ public class QueueOutboundDelivery extends GenericMailet {
     private final Topology topology;
     private final DeliveryLedger ledger;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final Clock clock;
 
     @Inject
     public QueueOutboundDelivery(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                                 DeliveryLedger ledger, EnvelopeCodec codec, Clock clock) {
+                                 DeliveryLedger ledger, EnvelopeCodec codec, EnvelopeSigner signer,
+                                 Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.topology = topology;
         this.ledger = ledger;
         this.codec = codec;
+        this.signer = signer;
         this.clock = clock;
     }
 
@@ -68,8 +72,9 @@ public class QueueOutboundDelivery extends GenericMailet {
                 String jobId = pipelineId + "-outbound";
                 OutboundJob job = new OutboundJob(ReceivedEnvelope.VERSION, jobId, pipelineId,
                     ReceivedEnvelope.StorageRef.of(blob), MailParts.sender(mail), recipients, clock.instant());
+                byte[] body = codec.encode(job);
                 publisher.publish(topology.outboundJobsExchange(), Topology.OUTBOUND_DELIVER, true,
-                    MessageProperties.persistentJson(jobId, clock.instant()), codec.encode(job));
+                    signer.sign(MessageProperties.persistentJson(jobId, clock.instant()), body), body);
                 for (String recipient : recipients) {
                     ledger.record(pipelineId, LedgerEntry.outboundQueued(recipient));
                 }

@@ -11,6 +11,7 @@ import org.apache.commons.configuration2.Configuration;
 
 import dev.jamespipeline.core.config.SettingsReader;
 import dev.jamespipeline.core.runtime.QueuePolicy;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 
 /**
  * Every setting of the pipeline, read once from {@code conf/pipeline.properties} and validated:
@@ -20,6 +21,7 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
  * @param stagePolicy    how the stage queues are consumed and retried ({@code stage.*} keys)
  * @param outboundPolicy how the outbound queue is consumed and retried ({@code outbound.*} keys)
  * @param indexPolicy    how the search index queue is consumed and retried ({@code search.indexer.*} keys), where the indexer runs
+ * @param signingKeys    keys that sign and verify pipeline messages ({@code envelope.signing.keys}); the first signs
  */
 public record PipelineConfiguration(
         URI amqpUri,
@@ -31,7 +33,8 @@ public record PipelineConfiguration(
         List<String> stages,
         QueuePolicy stagePolicy,
         QueuePolicy outboundPolicy,
-        QueuePolicy indexPolicy) {
+        QueuePolicy indexPolicy,
+        List<EnvelopeSigner.SigningKey> signingKeys) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -51,6 +54,7 @@ public record PipelineConfiguration(
     public static final String INDEX_POLICY = "search.indexer.";
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
     public static final String SEARCH_KEYS = "search.";
+    public static final String SIGNING_KEYS = "envelope.signing.keys";
 
     public PipelineConfiguration {
         if (stages.isEmpty()) {
@@ -77,7 +81,8 @@ public record PipelineConfiguration(
             settings.list(STAGES, "route"),
             QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS),
             QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS),
-            QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS));
+            QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS),
+            EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")));
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
         return configuration;
     }

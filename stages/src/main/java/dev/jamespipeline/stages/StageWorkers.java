@@ -9,6 +9,7 @@ import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.runtime.FailureRouter;
 import dev.jamespipeline.core.runtime.WorkQueueHealth;
 import dev.jamespipeline.core.runtime.WorkQueueRuntime;
@@ -23,11 +24,11 @@ public class StageWorkers implements AutoCloseable {
     private final WorkQueueHealth health;
 
     @Inject
-    public StageWorkers(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec, StageRunner runner,
-                        ConfirmedPublisher publisher, Clock clock) {
+    public StageWorkers(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer,
+                        StageRunner runner, ConfirmedPublisher publisher, Clock clock) {
         // A stage queue deleted by hand is declared again (with the whole topology) before the consumers resubscribe.
         this.runtime = new WorkQueueRuntime(configuration, topology, "james-pipeline-stages",
-            new FailureRouter(publisher, topology), topology::declare, clock);
+            new FailureRouter(publisher, topology), signer, topology::declare, clock);
         for (String stage : configuration.stages()) {
             runtime.register(topology.stageQueue(stage), configuration.stagePolicy(), new StageWorkHandler(stage, codec, runner));
         }

@@ -17,6 +17,7 @@ import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKey;
@@ -36,15 +37,18 @@ public final class MailIngestor {
     private final Topology topology;
     private final PipelineConfiguration configuration;
     private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
     private final Clock clock;
 
     public MailIngestor(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                        PipelineConfiguration configuration, EnvelopeCodec codec, Clock clock) {
+                        PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer,
+                        Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.topology = topology;
         this.configuration = configuration;
         this.codec = codec;
+        this.signer = signer;
         this.clock = clock;
     }
 
@@ -64,9 +68,10 @@ public final class MailIngestor {
             ReceivedEnvelope.StorageRef.of(blob), request.sender(), request.recipients(),
             request.clientIp(), request.helo(), request.authUser(), request.relayAllowed(),
             receivedAt, configuration.firstStage(), Map.of());
+        byte[] body = codec.encode(envelope);
         try {
             publisher.publish(topology.mailEventsExchange(), Topology.MAIL_RECEIVED, true,
-                MessageProperties.persistentJson(pipelineId, receivedAt), codec.encode(envelope));
+                signer.sign(MessageProperties.persistentJson(pipelineId, receivedAt), body), body);
             return envelope;
         } catch (PublishException e) {
             withdraw(key);

@@ -19,9 +19,12 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
+
 /**
  * One consumer of one work queue, on its own channel, with a worker thread of its own that runs
- * the handler. The ack rule: a delivery is acked only once its outcome is durable (the handler's
+ * the handler on deliveries whose signature verifies (others are dead-lettered). The ack rule: a delivery is acked only once its outcome is durable (the handler's
  * effect, or the confirmed retry or dead-letter publish); if that publish fails it is returned to
  * the queue, whose broker-side delivery limit still bounds the loop. Nothing a handler throws,
  * {@code Error}s included, ends the worker.
@@ -33,6 +36,7 @@ final class WorkQueueConsumer extends DefaultConsumer {
     private final QueuePolicy policy;
     private final WorkHandler handler;
     private final FailureRouter router;
+    private final EnvelopeSigner signer;
     private final QueueActivity activity;
     private final Clock clock;
     private final BlockingQueue<Delivery> pending = new LinkedBlockingQueue<>();
@@ -41,12 +45,13 @@ final class WorkQueueConsumer extends DefaultConsumer {
     private volatile boolean stopped;
 
     WorkQueueConsumer(Channel channel, String queue, QueuePolicy policy, WorkHandler handler, FailureRouter router,
-                      QueueActivity activity, Clock clock, String workerName) {
+                      EnvelopeSigner signer, QueueActivity activity, Clock clock, String workerName) {
         super(channel);
         this.queue = queue;
         this.policy = policy;
         this.handler = handler;
         this.router = router;
+        this.signer = signer;
         this.activity = activity;
         this.clock = clock;
         this.worker = new Thread(this::work, workerName);
@@ -128,9 +133,22 @@ final class WorkQueueConsumer extends DefaultConsumer {
             return;
         }
         batch.forEach(delivery -> activity.pickedUp(delivery, clock.instant()));
-        List<Outcome> outcomes = outcomesOf(batch);
-        for (int i = 0; i < batch.size(); i++) {
-            settle(batch.get(i), outcomes.get(i));
+        List<Delivery> signed = new ArrayList<>();
+        for (Delivery delivery : batch) {
+            try {
+                signer.verify(delivery.properties(), delivery.body());
+                signed.add(delivery);
+            } catch (InvalidEnvelopeException e) {
+                // Access to the broker alone must not let anyone relay or read another user's stored message.
+                settle(delivery, Outcome.reject(e.getMessage()));
+            }
+        }
+        if (signed.isEmpty()) {
+            return;
+        }
+        List<Outcome> outcomes = outcomesOf(signed);
+        for (int i = 0; i < signed.size(); i++) {
+            settle(signed.get(i), outcomes.get(i));
         }
     }
 

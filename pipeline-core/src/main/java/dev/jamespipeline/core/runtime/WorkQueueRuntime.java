@@ -22,6 +22,7 @@ import com.rabbitmq.client.Connection;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 
 /**
  * The one work-queue runtime every consumer of the pipeline runs on (stages, indexer, outbound):
@@ -48,6 +49,7 @@ public final class WorkQueueRuntime implements AutoCloseable {
     private final Topology topology;
     private final String name;
     private final FailureRouter router;
+    private final EnvelopeSigner signer;
     private final Declarations declarations;
     private final Clock clock;
     private final Duration recoveryInterval;
@@ -59,10 +61,12 @@ public final class WorkQueueRuntime implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean declared;
 
+    /** @param signer verifies every delivery before a handler sees it */
     public WorkQueueRuntime(PipelineConfiguration configuration, Topology topology, String name, FailureRouter router,
-                            Declarations declarations, Clock clock) {
+                            EnvelopeSigner signer, Declarations declarations, Clock clock) {
         this.name = name;
         this.router = router;
+        this.signer = signer;
         this.declarations = declarations;
         this.clock = clock;
         this.configuration = configuration;
@@ -218,7 +222,7 @@ public final class WorkQueueRuntime implements AutoCloseable {
             try {
                 channel.basicQos(registered.policy.prefetch());
                 WorkQueueConsumer fresh = new WorkQueueConsumer(channel, registered.queue, registered.policy,
-                    registered.handler, router, registered.activity, clock, workerName);
+                    registered.handler, router, signer, registered.activity, clock, workerName);
                 consumer = fresh;
                 channel.basicConsume(registered.queue, false, fresh);
             } catch (IOException | RuntimeException e) {

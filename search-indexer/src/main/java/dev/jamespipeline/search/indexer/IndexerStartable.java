@@ -13,6 +13,7 @@ import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.runtime.FailureRouter;
 import dev.jamespipeline.core.runtime.WorkHandler;
 import dev.jamespipeline.core.runtime.WorkQueueHealth;
@@ -38,7 +39,7 @@ public class IndexerStartable implements Startable {
         this.publisherConnection = new BrokerConnection(configuration.pipeline(), topology, "james-pipeline-indexer-publisher");
         this.publisher = new ConfirmedPublisher(publisherConnection, configuration.pipeline().publishConfirmTimeout());
         this.runtime = new WorkQueueRuntime(configuration.pipeline(), topology, "james-pipeline-indexer",
-            new FailureRouter(publisher, topology), channel -> {
+            new FailureRouter(publisher, topology), new EnvelopeSigner(configuration.pipeline().signingKeys()), channel -> {
                 topology.declareIndexQueue(channel);
                 ensureIndex(updater);
             }, clock);
