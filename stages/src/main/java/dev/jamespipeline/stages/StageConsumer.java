@@ -32,15 +32,17 @@ final class StageConsumer extends DefaultConsumer {
     private final EnvelopeCodec codec;
     private final StageRunner runner;
     private final FailureRouter failures;
+    private final DeadLetterNotice notice;
 
     StageConsumer(Channel channel, String stage, String workQueue, EnvelopeCodec codec, StageRunner runner,
-                  FailureRouter failures) {
+                  FailureRouter failures, DeadLetterNotice notice) {
         super(channel);
         this.stage = stage;
         this.workQueue = workQueue;
         this.codec = codec;
         this.runner = runner;
         this.failures = failures;
+        this.notice = notice;
     }
 
     @Override
@@ -85,6 +87,7 @@ final class StageConsumer extends DefaultConsumer {
             String reason = "stage failed: " + FailureRouter.describe(e);
             String where = failures.failed(workQueue, envelope.attempt(), original, retry, reason);
             LOGGER.warn("Stage {} failed for {} ({}): {}", stage, envelope.pipelineId(), where, reason, e);
+            if (where.startsWith("dead-lettered")) notice.notifySender(envelope, reason);
         }
     }
 

@@ -34,11 +34,13 @@ public class StageConsumersStartable implements UserDefinedStartable {
     private final FailureRouter failures;
     private final ConfirmedPublisher publisher;
     private final CompositeProcessorImpl processors;
+    private final DeadLetterNotice notice;
     private ConsumerPool pool;
 
     @Inject
     public StageConsumersStartable(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec,
-                                   StageRunner runner, ConfirmedPublisher publisher, CompositeProcessorImpl processors) {
+                                   StageRunner runner, ConfirmedPublisher publisher, CompositeProcessorImpl processors,
+                                   DeadLetterNotice notice) {
         this.configuration = configuration;
         this.topology = topology;
         this.codec = codec;
@@ -46,6 +48,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
         this.failures = new FailureRouter(publisher, topology, configuration.retryDelays());
         this.publisher = publisher;
         this.processors = processors;
+        this.notice = notice;
     }
 
     @Override
@@ -74,7 +77,7 @@ public class StageConsumersStartable implements UserDefinedStartable {
             String queue = topology.stageQueue(stage);
             for (int i = 0; i < configuration.stageConcurrency(); i++) {
                 pool.consume(opened, queue, configuration.stagePrefetch(),
-                    channel -> new StageConsumer(channel, stage, queue, codec, runner, failures));
+                    channel -> new StageConsumer(channel, stage, queue, codec, runner, failures, notice));
             }
             LOGGER.info("Stage '{}': {} consumers on {}", stage, configuration.stageConcurrency(), queue);
         }

@@ -1,6 +1,7 @@
 package dev.jamespipeline.stages;
 
 import javax.inject.Inject;
+import javax.mail.MessagingException;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailetcontainer.api.MailProcessor;
@@ -58,6 +59,10 @@ public final class StageRunner {
         try {
             // Stage mailets run with onMailetException="propagate": a failure surfaces here and is retried.
             mailProcessor.service(mail);
+        } catch (StackOverflowError e) {
+            // Hostile input (e.g. MIME nested thousands deep, parsed by a mailet) must fail this message, not the consumer.
+            throw new MessagingException("Stage " + envelope.stage() + " overflowed the stack on " + envelope.pipelineId()
+                + " (a mailet parsed a message nested too deep)");
         } finally {
             LifecycleUtil.dispose(mail);
         }
