@@ -44,4 +44,17 @@ final class MailetContainerEdits {
                     + "            <mailet match=\"All\" class=\"Null\"/>");
         };
     }
+
+    /** Before local delivery, {@code FailOnSubject} throws for every message whose subject contains {@code subject}. */
+    static UnaryOperator<String> failBeforeLocalDelivery(String subject) {
+        return conf -> {
+            if (!conf.contains(LOCAL_DELIVERY_START)) {
+                throw new IllegalStateException("mailetcontainer.xml changed: local delivery not found");
+            }
+            return conf.replace(LOCAL_DELIVERY_START,
+                "<mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.FailOnSubject\"><subject>" + subject
+                    + "</subject><onMailetException>propagate</onMailetException></mailet>\n            "
+                    + LOCAL_DELIVERY_START);
+        };
+    }
 }

@@ -1,6 +1,7 @@
 package dev.jamespipeline.mailets;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import javax.inject.Inject;
 import javax.inject.Named;
@@ -40,6 +41,11 @@ import reactor.core.Exceptions;
  */
 public class DeliverAsReceived extends GenericMailet {
     private static final String CRLF = "\r\n";
+    /**
+     * An Error inside James's reactive append (Reactor rethrows it on its worker) leaves the append
+     * without a signal: bounded, the stage fails and retries instead of hanging its consumer.
+     */
+    private static final Duration APPEND_TIMEOUT = Duration.ofMinutes(5);
 
     private final UsersRepository usersRepository;
     private final MailboxManager mailboxManager;
@@ -68,7 +74,7 @@ public class DeliverAsReceived extends GenericMailet {
                 new PrefixedMessageSource(prependedHeaders(mail, recipient, pipelineId), received));
             StorageDirective directive = StorageDirective.fromMail(user, mail).withDefaultFolder(MailboxConstants.INBOX);
             try {
-                appender.append(delivered, user, directive).block();
+                appender.append(delivered, user, directive).block(APPEND_TIMEOUT);
             } catch (RuntimeException e) {
                 Throwable cause = Exceptions.unwrap(e);
                 throw new MessagingException("Delivery of " + pipelineId + " to " + recipient.asString() + " failed: "
