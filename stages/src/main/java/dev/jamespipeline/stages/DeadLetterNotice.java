@@ -1,4 +1,4 @@
-package dev.jamespipeline.guice;
+package dev.jamespipeline.stages;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
