@@ -17,14 +17,8 @@ final class MailetContainerEdits {
      * first message whose subject contains {@code subject}.
      */
     static UnaryOperator<String> pauseBeforeLocalDelivery(String subject) {
-        return conf -> {
-            if (!conf.contains(LOCAL_DELIVERY_START)) {
-                throw new IllegalStateException("mailetcontainer.xml changed: local delivery not found");
-            }
-            return conf.replace(LOCAL_DELIVERY_START,
-                "<mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>" + subject
-                    + "</subject></mailet>\n            " + LOCAL_DELIVERY_START);
-        };
+        return beforeLocalDelivery("<mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.PauseOnce\"><subject>" + subject
+            + "</subject></mailet>");
     }
 
     /**
@@ -47,14 +41,16 @@ final class MailetContainerEdits {
 
     /** Before local delivery, {@code FailOnSubject} throws for every message whose subject contains {@code subject}. */
     static UnaryOperator<String> failBeforeLocalDelivery(String subject) {
+        return beforeLocalDelivery("<mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.FailOnSubject\"><subject>" + subject
+            + "</subject><onMailetException>propagate</onMailetException></mailet>");
+    }
+
+    private static UnaryOperator<String> beforeLocalDelivery(String mailet) {
         return conf -> {
             if (!conf.contains(LOCAL_DELIVERY_START)) {
                 throw new IllegalStateException("mailetcontainer.xml changed: local delivery not found");
             }
-            return conf.replace(LOCAL_DELIVERY_START,
-                "<mailet match=\"All\" class=\"dev.jamespipeline.it.mailets.FailOnSubject\"><subject>" + subject
-                    + "</subject><onMailetException>propagate</onMailetException></mailet>\n            "
-                    + LOCAL_DELIVERY_START);
+            return conf.replace(LOCAL_DELIVERY_START, mailet + "\n            " + LOCAL_DELIVERY_START);
         };
     }
 }
