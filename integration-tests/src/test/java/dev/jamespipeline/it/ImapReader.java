@@ -1,6 +1,11 @@
 package dev.jamespipeline.it;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -12,6 +17,7 @@ import org.apache.commons.net.imap.IMAPClient;
 final class ImapReader {
     private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
     private static final Pattern SEARCH = Pattern.compile("\\* SEARCH([ 0-9]*)");
+    private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)}$");
 
     private final int port;
 
@@ -78,6 +84,80 @@ final class ImapReader {
             }
             return null;
         });
+    }
+
+    /**
+     * {@code FETCH <sequence> BODY.PEEK[]} in INBOX over a plain socket, the literal's bytes copied to
+     * {@code sink} as they are: commons-net reads replies as text lines, which turns a bare CR into a line end.
+     */
+    void fetchRaw(String user, String password, int sequence, OutputStream sink) throws IOException {
+        fetchRaw(user, password, String.valueOf(sequence), "BODY.PEEK[]", sink);
+    }
+
+    /** {@code FETCH <sequenceSet> <item>} in INBOX over a plain socket: every literal's bytes, in order, to {@code sink}. */
+    void fetchRaw(String user, String password, String sequenceSet, String item, OutputStream sink) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            readLine(in);
+            command(in, out, "a1", "LOGIN " + user + " " + password);
+            command(in, out, "a2", "SELECT INBOX");
+            out.write(("a3 FETCH " + sequenceSet + " " + item + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            for (String line = readLine(in); !isTagged(line, "a3"); line = readLine(in)) {
+                Matcher literal = LITERAL.matcher(line);
+                if (literal.find()) {
+                    copy(in, Long.parseLong(literal.group(1)), sink);
+                }
+            }
+            command(in, out, "a4", "LOGOUT");
+        }
+    }
+
+    private static void copy(InputStream in, long length, OutputStream sink) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        for (long remaining = length; remaining > 0; ) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (read < 0) {
+                throw new IOException("connection closed inside a FETCH literal");
+            }
+            sink.write(buffer, 0, read);
+            remaining -= read;
+        }
+    }
+
+    private static void command(InputStream in, OutputStream out, String tag, String command) throws IOException {
+        out.write((tag + " " + command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        awaitTagged(in, tag);
+    }
+
+    private static void awaitTagged(InputStream in, String tag) throws IOException {
+        for (String line = readLine(in); !isTagged(line, tag); line = readLine(in)) {
+            // untagged data this reader does not need
+        }
+    }
+
+    private static boolean isTagged(String line, String tag) throws IOException {
+        if (!line.startsWith(tag + " ")) {
+            return false;
+        }
+        if (!line.startsWith(tag + " OK")) {
+            throw new IOException("IMAP command failed: " + line);
+        }
+        return true;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("IMAP connection closed after: " + line);
+            }
+            line.append((char) b);
+        }
+        return line.toString().strip();
     }
 
     /** James may close the socket right after its BYE; the result is already read by then. */

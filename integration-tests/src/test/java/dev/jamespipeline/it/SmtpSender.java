@@ -2,6 +2,7 @@ package dev.jamespipeline.it;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
@@ -31,7 +32,25 @@ final class SmtpSender {
         return sendRaw(() -> { }, from, message, recipients);
     }
 
+    /**
+     * Sends these bytes as they are (8-bit bytes and bare CRs included; the client only dot-stuffs
+     * and turns a bare LF into CRLF). The client's writer is ISO-8859-1, one char per byte.
+     */
+    SmtpReply sendBytes(String from, byte[] message, String... recipients) throws IOException {
+        return sendRaw(from, new String(message, StandardCharsets.ISO_8859_1), recipients);
+    }
+
+    /** Streams a message too large to hold as a string; {@code message} writes ISO-8859-1 chars, one per byte. */
+    SmtpReply sendStreamed(String from, MessageWriter message, String... recipients) throws IOException {
+        return send(() -> { }, from, message, recipients);
+    }
+
     private SmtpReply sendRaw(ThrowingRunnable beforeData, String from, String message, String... recipients)
+            throws IOException {
+        return send(beforeData, from, writer -> writer.write(message), recipients);
+    }
+
+    private SmtpReply send(ThrowingRunnable beforeData, String from, MessageWriter message, String... recipients)
             throws IOException {
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(30_000);
@@ -47,7 +66,7 @@ final class SmtpSender {
             if (writer == null) {
                 throw new IOException("DATA refused: " + client.getReplyString());
             }
-            writer.write(message);
+            message.writeTo(writer);
             writer.close();
             client.completePendingCommand();
             SmtpReply reply = new SmtpReply(client.getReplyCode(), client.getReplyString().trim());
@@ -56,6 +75,10 @@ final class SmtpSender {
         } finally {
             client.disconnect();
         }
+    }
+
+    interface MessageWriter {
+        void writeTo(Writer writer) throws IOException;
     }
 
     interface ThrowingRunnable {

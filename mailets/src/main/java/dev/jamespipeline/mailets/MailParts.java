@@ -1,6 +1,7 @@
 package dev.jamespipeline.mailets;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,11 +24,16 @@ public final class MailParts {
         return mail.getMaybeSender().asString("");
     }
 
+    /** The bytes as received while no mailet changed the message (see {@link MailMessageSource}). */
     public static void writeMessage(Mail mail, OutputStream out) throws IOException {
+        MailMessageSource source;
         try {
-            mail.getMessage().writeTo(out);
+            source = new MailMessageSource(mail.getMessage(), mail.getName());
         } catch (MessagingException e) {
-            throw new IOException("cannot serialise message " + mail.getName() + ": " + e.getMessage(), e);
+            throw new IOException("cannot read message " + mail.getName() + ": " + e.getMessage(), e);
+        }
+        try (InputStream in = source.getInputStream()) {
+            in.transferTo(out);
         }
     }
 }

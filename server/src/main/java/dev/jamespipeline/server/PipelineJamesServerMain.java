@@ -9,6 +9,8 @@ import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.server.JMXServerModule;
 
+import dev.jamespipeline.server.mailbox.MailboxParsingModule;
+
 /**
  * James 3.8.1's memory app with the search index bound in the main injector: IMAP SEARCH answered
  * from OpenSearch, thread ids guessed from a table. Extension modules cannot replace core bindings
@@ -32,10 +34,10 @@ public final class PipelineJamesServerMain implements JamesServerMain {
         JamesServerMain.main(server);
     }
 
-    /** The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search bound. */
+    /** The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search and MIME parsing bound. */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         return MemoryJamesServerMain.createServer(configuration)
             .combineWith(new SearchModule())
-            .overrideWith(new SearchBindingsModule());
+            .overrideWith(new SearchBindingsModule(), new MailboxParsingModule());
     }
 }

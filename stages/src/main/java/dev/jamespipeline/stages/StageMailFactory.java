@@ -10,7 +10,6 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
-import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.james.transport.matchers.SMTPIsAuthNetwork;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -52,7 +51,6 @@ public final class StageMailFactory {
             .name(envelope.pipelineId())
             .sender(envelope.sender().isEmpty() ? MaybeSender.nullSender() : MaybeSender.of(new MailAddress(envelope.sender())))
             .addRecipients(recipients)
-            .mimeMessage(new MimeMessageWrapper(new StoredMessageSource(store, blob)))
             .state(envelope.stage())
             .addAttribute(SMTPIsAuthNetwork.makeAttribute(envelope.relayAllowed()))
             .addAttribute(new Attribute(PipelineAttributes.ENVELOPE, AttributeValue.of(envelopeJson)));
@@ -66,6 +64,8 @@ public final class StageMailFactory {
             builder.addAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(envelope.authUser())));
         }
         MailImpl mail = builder.build();
+        // Not the builder's mimeMessage(): it copies the message through writeTo, which re-encodes the headers.
+        mail.setMessageContent(new StoredMessageSource(store, blob));
         PipelineAttributes.setPipelineId(mail, envelope.pipelineId());
         return mail;
     }

@@ -56,7 +56,8 @@ public final class StageRunner {
             return;
         }
         try {
-            // Stage mailets run with onMailetException="propagate": a failure surfaces here and is retried.
+            // Stage mailets run with onMailetException="propagate": a failure surfaces here and is retried
+            // (an Error too, such as a StackOverflowError on hostile MIME: the work-queue runtime catches it).
             mailProcessor.service(mail);
         } finally {
             LifecycleUtil.dispose(mail);

@@ -13,17 +13,19 @@ import dev.jamespipeline.core.runtime.WorkHandler;
 /**
  * A stage's work on one envelope: decode and check it, then run the stage's James processor. An
  * envelope that cannot be valid goes straight to the dead-letter queue; a processor failure is
- * thrown to the runtime, which retries it.
+ * thrown to the runtime, which retries it, and when no retry is left the sender gets a DSN.
  */
 final class StageWorkHandler implements WorkHandler {
     private final String stage;
     private final EnvelopeCodec codec;
     private final StageRunner runner;
+    private final DeadLetterNotice notice;
 
-    StageWorkHandler(String stage, EnvelopeCodec codec, StageRunner runner) {
+    StageWorkHandler(String stage, EnvelopeCodec codec, StageRunner runner, DeadLetterNotice notice) {
         this.stage = stage;
         this.codec = codec;
         this.runner = runner;
+        this.notice = notice;
     }
 
     @Override
@@ -40,5 +42,11 @@ final class StageWorkHandler implements WorkHandler {
         }
         runner.run(envelope, new String(delivery.body(), StandardCharsets.UTF_8));
         return List.of(Outcome.DONE);
+    }
+
+    /** Only messages that failed every retry get here (rejected ones never do): their sender hears of it. */
+    @Override
+    public void beforeDeadLetter(Delivery delivery, String reason) throws Exception {
+        notice.notifySender(codec.decodeReceived(delivery.body()), reason);
     }
 }

@@ -25,12 +25,12 @@ public class StageWorkers implements AutoCloseable {
 
     @Inject
     public StageWorkers(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer,
-                        StageRunner runner, ConfirmedPublisher publisher, Clock clock) {
+                        StageRunner runner, DeadLetterNotice notice, ConfirmedPublisher publisher, Clock clock) {
         // A stage queue deleted by hand is declared again (with the whole topology) before the consumers resubscribe.
         this.runtime = new WorkQueueRuntime(configuration, topology, "james-pipeline-stages",
             new FailureRouter(publisher, topology), signer, topology::declare, clock);
         for (String stage : configuration.stages()) {
-            runtime.register(topology.stageQueue(stage), configuration.stagePolicy(), new StageWorkHandler(stage, codec, runner));
+            runtime.register(topology.stageQueue(stage), configuration.stagePolicy(), new StageWorkHandler(stage, codec, runner, notice));
         }
         this.health = new WorkQueueHealth(runtime, clock);
     }
