@@ -36,8 +36,10 @@ final class DistributionProcess implements AutoCloseable {
     final int smtp;
     final int imap;
     final int webAdmin;
+    private final String webAdminToken;
 
-    private DistributionProcess(Process james, Path log, String prefix, String indexName, int smtp, int imap, int webAdmin) {
+    private DistributionProcess(Process james, Path log, String prefix, String indexName, int smtp, int imap, int webAdmin,
+                                String webAdminToken) {
         this.james = james;
         this.log = log;
         this.prefix = prefix;
@@ -45,6 +47,7 @@ final class DistributionProcess implements AutoCloseable {
         this.smtp = smtp;
         this.imap = imap;
         this.webAdmin = webAdmin;
+        this.webAdminToken = webAdminToken;
     }
 
     /**
@@ -63,7 +66,8 @@ final class DistributionProcess implements AutoCloseable {
         String testId = "dist-it-" + UUID.randomUUID().toString().substring(0, 8);
         edit(workDir.resolve("conf/smtpserver.xml"), text -> text
             .replace("0.0.0.0:2525", "127.0.0.1:" + smtp).replace("0.0.0.0:5870", "127.0.0.1:" + submission));
-        edit(workDir.resolve("conf/imapserver.xml"), text -> text.replace("0.0.0.0:1143", "127.0.0.1:" + imap));
+        edit(workDir.resolve("conf/imapserver.xml"), text -> PipelineJames.allowPlainImapLogin(
+            text.replace("0.0.0.0:1143", "127.0.0.1:" + imap)));
         edit(workDir.resolve("conf/webadmin.properties"), text -> text.replace("port=8000", "port=" + webAdmin));
         edit(workDir.resolve("conf/jmx.properties"), text -> text.replace("jmx.port=9999", "jmx.port=" + jmx));
         edit(workDir.resolve("conf/pipeline.properties"), text -> text
@@ -73,6 +77,7 @@ final class DistributionProcess implements AutoCloseable {
             .replaceAll("(?m)^search\\.index\\.name=.*$", "search.index.name=" + testId + "-mail")
             + "\n" + PipelineConfiguration.SIGNING_KEYS + "=" + PipelineJames.TEST_SIGNING_KEYS + "\n");
         PipelineJames.generateKeystore(workDir.resolve("conf/keystore"));
+        String webAdminToken = WebAdminToken.create(workDir.resolve("conf"));
 
         Path log = workDir.resolve("james.log");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -89,7 +94,8 @@ final class DistributionProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-        DistributionProcess started = new DistributionProcess(james, log, testId + ".", testId + "-mail", smtp, imap, webAdmin);
+        DistributionProcess started = new DistributionProcess(james, log, testId + ".", testId + "-mail", smtp, imap, webAdmin,
+            webAdminToken);
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!james.isAlive()) {
                 throw new AssertionError("James exited during start-up:\n" + Files.readString(log));
@@ -113,6 +119,7 @@ final class DistributionProcess implements AutoCloseable {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + webAdmin + path))
                 .header("Content-Type", "application/json")
+                .header("Authorization", WebAdminToken.bearer(webAdminToken))
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);

@@ -48,18 +48,27 @@ final class PipelineJames implements AutoCloseable {
     private final Path storeRoot;
     private final String amqpUri;
     private final String indexName;
+    private final String webAdminToken;
 
     private PipelineJames(GuiceJamesServer server, PipelineConfiguration configuration, Path storeRoot, String amqpUri,
-                          String indexName) {
+                          String indexName, String webAdminToken) {
         this.server = server;
         this.configuration = configuration;
         this.storeRoot = storeRoot;
         this.amqpUri = amqpUri;
         this.indexName = indexName;
+        this.webAdminToken = webAdminToken;
     }
 
+    /** The trial setting the README describes: IMAP LOGIN without STARTTLS, as most tests log in. */
+    static String allowPlainImapLogin(String imapServerXml) {
+        return imapServerXml.replace("<plainAuthDisallowed>true</plainAuthDisallowed>",
+            "<plainAuthDisallowed>false</plainAuthDisallowed>");
+    }
+
+    /** @param confEdits changes to the shipped files, by file name, applied after the port and bind changes */
     static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
-                               UnaryOperator<String> mailetContainerEdit) throws Exception {
+                               Map<String, UnaryOperator<String>> confEdits) throws Exception {
         Path conf = workDir.resolve("conf");
         Files.createDirectories(conf);
         Path shipped = Path.of(System.getProperty("pipeline.james.conf.dir"));
@@ -73,7 +82,10 @@ final class PipelineJames implements AutoCloseable {
             .replace("<bind>0.0.0.0:5870</bind>", "<bind>127.0.0.1:0</bind>"));
         rewrite(conf.resolve("imapserver.xml"), text -> text.replace("<bind>0.0.0.0:1143</bind>", "<bind>127.0.0.1:0</bind>"));
         rewrite(conf.resolve("webadmin.properties"), text -> text.replace("port=8000", "port=0"));
-        rewrite(conf.resolve("mailetcontainer.xml"), mailetContainerEdit);
+        for (Map.Entry<String, UnaryOperator<String>> edit : confEdits.entrySet()) {
+            rewrite(conf.resolve(edit.getKey()), edit.getValue());
+        }
+        String webAdminToken = WebAdminToken.create(conf);
         Path storeRoot = workDir.resolve("pipeline-store");
         Map<String, String> settings = new HashMap<>();
         String testId = "it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -93,11 +105,7 @@ final class PipelineJames implements AutoCloseable {
             .build());
         server.start();
         return new PipelineJames(server, PipelineConfiguration.from(properties), storeRoot, amqpUri,
-            properties.getString(SearchConfiguration.INDEX_NAME));
-    }
-
-    static PipelineJames start(Path workDir, String amqpUri) throws Exception {
-        return start(workDir, amqpUri, Map.of(), UnaryOperator.identity());
+            properties.getString(SearchConfiguration.INDEX_NAME), webAdminToken);
     }
 
     private static void rewrite(Path file, UnaryOperator<String> edit) throws IOException {
@@ -151,25 +159,37 @@ final class PipelineJames implements AutoCloseable {
         return server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
     }
 
+    /** The submission server (STARTTLS, AUTH). */
+    int submissionPort() {
+        return server.getProbe(SmtpGuiceProbe.class).getSmtpStartTlsPort().getValue();
+    }
+
     int imapPort() {
-        // The shipped IMAP server offers STARTTLS; the tests log in without it.
+        // The shipped IMAP server offers STARTTLS; most tests log in without it (allowPlainImapLogin).
         return server.getProbe(ImapGuiceProbe.class).getImapStartTLSPort();
     }
 
-    /** A WebAdmin call without a body: {@code webAdmin("POST", "/pipeline/search?action=reindex")}. */
-    HttpResponse<String> webAdmin(String method, String pathAndQuery) throws IOException, InterruptedException {
+    URI webAdminUri(String pathAndQuery) {
         int port = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    /** The admin token WebAdmin accepts (the test's own key pair). */
+    String webAdminToken() {
+        return webAdminToken;
+    }
+
+    /** A WebAdmin call without a body, as the admin: {@code webAdmin("POST", "/pipeline/search?action=reindex")}. */
+    HttpResponse<String> webAdmin(String method, String pathAndQuery) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(webAdminUri(pathAndQuery))
+                .header("Authorization", WebAdminToken.bearer(webAdminToken))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString());
     }
 
     /** The pipeline's James health check as WebAdmin reports it: HTTP status and JSON body. */
     HealthReport pipelineHealth() throws Exception {
-        int port = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/healthcheck/checks/RabbitMQPipeline")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = webAdmin("GET", "/healthcheck/checks/RabbitMQPipeline");
         return new HealthReport(response.statusCode(), response.body());
     }
 

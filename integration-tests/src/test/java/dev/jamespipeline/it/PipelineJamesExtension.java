@@ -25,7 +25,8 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
 
     private final List<String> users;
     private final Map<String, String> settings = new HashMap<>();
-    private UnaryOperator<String> mailetContainerEdit = UnaryOperator.identity();
+    private final Map<String, UnaryOperator<String>> confEdits =
+        new HashMap<>(Map.of("imapserver.xml", PipelineJames::allowPlainImapLogin));
     private Supplier<String> broker = RabbitMQEndpoint::amqpUri;
     private boolean throughProxy;
     private boolean brokerDownAtStart;
@@ -51,7 +52,16 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     PipelineJamesExtension editMailetContainer(UnaryOperator<String> edit) {
-        mailetContainerEdit = edit;
+        return editConf("mailetcontainer.xml", edit);
+    }
+
+    /**
+     * Replaces the test's change to a shipped conf file (by default only imapserver.xml's, which allows
+     * IMAP LOGIN without STARTTLS: {@code editConf("imapserver.xml", UnaryOperator.identity())} keeps
+     * the shipped imapserver.xml).
+     */
+    PipelineJamesExtension editConf(String fileName, UnaryOperator<String> edit) {
+        confEdits.put(fileName, edit);
         return this;
     }
 
@@ -99,7 +109,7 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
             openSearchProxy = new TcpProxy(OpenSearchEndpoint.uri());
             settings.put(SearchConfiguration.URL, openSearchProxy.uri());
         }
-        james = PipelineJames.start(workDir, amqpUri, settings, mailetContainerEdit)
+        james = PipelineJames.start(workDir, amqpUri, settings, confEdits)
             .withUsers(DOMAIN, users.toArray(String[]::new));
         tap = new BrokerTap(brokerUri);
     }

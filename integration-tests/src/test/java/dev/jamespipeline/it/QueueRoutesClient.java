@@ -7,8 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
-import org.apache.james.utils.WebAdminGuiceProbe;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -18,10 +16,11 @@ final class QueueRoutesClient {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
+    private final String token;
 
     QueueRoutesClient(PipelineJames james) {
-        int port = james.server().getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
-        this.base = "http://127.0.0.1:" + port + "/pipeline/queues";
+        this.base = james.webAdminUri("/pipeline/queues").toString();
+        this.token = james.webAdminToken();
     }
 
     Reply status() throws Exception {
@@ -56,6 +55,7 @@ final class QueueRoutesClient {
 
     private Reply send(String method, String pathAndQuery) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .header("Authorization", WebAdminToken.bearer(token))
             .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), JSON.readTree(response.body()));
     }

@@ -72,7 +72,7 @@ public record PipelineConfiguration(
     public static PipelineConfiguration from(Configuration conf) {
         SettingsReader settings = new SettingsReader(conf);
         PipelineConfiguration configuration = new PipelineConfiguration(
-            settings.uri(AMQP_URI, "amqp://guest:guest@127.0.0.1:5672/%2F"),
+            settings.uri(AMQP_URI, "amqp://james-pipeline@127.0.0.1:5672/james-pipeline"),
             settings.string(NAME_PREFIX, ""),
             settings.choice(QUEUE_TYPE, QueueType.class, QueueType.QUORUM),
             settings.millis(CONFIRM_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(100)),

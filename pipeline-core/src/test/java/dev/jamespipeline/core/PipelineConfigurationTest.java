@@ -17,7 +17,7 @@ class PipelineConfigurationTest {
     void defaultsAreTheDocumentedOnes() {
         PipelineConfiguration configuration = PipelineConfiguration.from(new BaseConfiguration());
 
-        assertThat(configuration.amqpUri().toString()).isEqualTo("amqp://guest:guest@127.0.0.1:5672/%2F");
+        assertThat(configuration.amqpUri().toString()).isEqualTo("amqp://james-pipeline@127.0.0.1:5672/james-pipeline");
         assertThat(configuration.queueType()).isEqualTo(PipelineConfiguration.QueueType.QUORUM);
         assertThat(configuration.stages()).containsExactly("route");
         assertThat(configuration.stagePolicy()).isEqualTo(QueuePolicy.STAGE_DEFAULTS);
