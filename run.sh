@@ -30,6 +30,10 @@ amqp_host=${hostport%%:*}; amqp_port=${hostport##*:}
 
 . "$root/scripts/rabbitmq.sh"
 ensure_rabbitmq "$amqp_host" "$amqp_port" || exit 1
+# A password-less james-pipeline URI (the default) gets its user, vhost and password on first start.
+case "$uri" in
+  "amqp://$pipeline_rabbitmq_user@"*) ensure_pipeline_user "$conf" || exit 1 ;;
+esac
 
 # OpenSearch: the local one from Maven Central when search.opensearch.url points at 127.0.0.1 (the default).
 search_url=$(sed -n 's/^search\.opensearch\.url=//p' "$conf/pipeline.properties" | tail -n 1)
@@ -47,16 +51,20 @@ if [ ! -f "$conf/keystore" ]; then
     -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 3650 >/dev/null 2>&1
 fi
 
+# WebAdmin's key pair (first start) and an admin token.
+token=$("$root/scripts/webadmin-token.sh" "$conf")
+
 cat <<TXT
 James with the RabbitMQ pipeline is starting (working directory $james_home).
   SMTP        127.0.0.1:2525 (relay for 127.0.0.0/8), submission 127.0.0.1:5870 (STARTTLS + AUTH)
-  IMAP        127.0.0.1:1143
-  WebAdmin    http://127.0.0.1:8000
+  IMAP        127.0.0.1:1143 (LOGIN after STARTTLS)
+  WebAdmin    http://127.0.0.1:8000 (admin token below; another one: scripts/webadmin-token.sh $conf)
   RabbitMQ    $amqp_host:$amqp_port
-  OpenSearch  $search_url (IMAP SEARCH; re-index: curl -XPOST 'http://127.0.0.1:8000/pipeline/search?action=reindex')
+  OpenSearch  $search_url (IMAP SEARCH; re-index: curl -XPOST -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:8000/pipeline/search?action=reindex')
 Add a domain and a user once it is up:
-  curl -XPUT http://127.0.0.1:8000/domains/example.com
-  curl -XPUT http://127.0.0.1:8000/users/bob@example.com -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  export TOKEN=$token
+  curl -XPUT -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8000/domains/example.com
+  curl -XPUT -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8000/users/bob@example.com -H 'Content-Type: application/json' -d '{"password":"secret"}'
 Then send a message:
   swaks --server 127.0.0.1:2525 --from alice@example.com --to bob@example.com
 TXT

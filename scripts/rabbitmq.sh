@@ -28,3 +28,30 @@ ensure_rabbitmq() {
   echo "RabbitMQ is not reachable at $host:$port: install it (apt-get install rabbitmq-server) or run 'docker compose up -d rabbitmq', or set amqp.uri in james-conf/pipeline.properties."
   return 1
 }
+
+# Usage: ensure_pipeline_user CONF_DIR
+# James uses a RabbitMQ user and vhost of its own, both "james-pipeline" (amqp.uri in pipeline.properties
+# without a password). On first start the password is generated into CONF_DIR/rabbitmq-pipeline.password
+# (mode 600) and the user, vhost and permissions are created with rabbitmqctl (set RABBITMQCTL for another
+# node); every start writes the password into CONF_DIR/pipeline.properties' amqp.uri (mode 600).
+pipeline_rabbitmq_user=james-pipeline
+pipeline_rabbitmq_vhost=james-pipeline
+
+ensure_pipeline_user() {
+  local conf=$1 password_file="$1/rabbitmq-pipeline.password" ctl=${RABBITMQCTL:-rabbitmqctl} password
+  if [ ! -s "$password_file" ]; then
+    password=$(openssl rand -hex 24)
+    if ! { $ctl -q add_user "$pipeline_rabbitmq_user" "$password" >/dev/null 2>&1 \
+          || $ctl -q change_password "$pipeline_rabbitmq_user" "$password" >/dev/null; } \
+        || ! { $ctl -q list_vhosts | grep -qx "$pipeline_rabbitmq_vhost" || $ctl -q add_vhost "$pipeline_rabbitmq_vhost"; } \
+        || ! $ctl -q set_permissions -p "$pipeline_rabbitmq_vhost" "$pipeline_rabbitmq_user" '.*' '.*' '.*'; then
+      echo "Could not create the RabbitMQ user and vhost $pipeline_rabbitmq_user with rabbitmqctl. Create them"
+      echo "(README, \"Security defaults\") and put the password into $password_file."
+      return 1
+    fi
+    (umask 077 && printf '%s\n' "$password" > "$password_file")
+  fi
+  password=$(cat "$password_file")
+  chmod 600 "$conf/pipeline.properties"
+  sed -i "s#^amqp\.uri=amqp://$pipeline_rabbitmq_user@#amqp.uri=amqp://$pipeline_rabbitmq_user:$password@#" "$conf/pipeline.properties"
+}
