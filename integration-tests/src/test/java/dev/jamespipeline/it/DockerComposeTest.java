@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.io.FileHandler;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,8 +43,12 @@ class DockerComposeTest {
             .contains("FROM apache/james:memory-3.8.1 AS james")
             .contains("FROM eclipse-temurin:17-jre")
             .contains("COPY distribution/target/james/pipeline-lib/ /root/pipeline-lib/")
+            .contains("COPY docker/entrypoint.sh /root/entrypoint.sh")
+            .contains("ENTRYPOINT [\"/root/entrypoint.sh\"]");
+        assertThat(Files.readString(PROJECT.resolve("docker/entrypoint.sh")))
             .contains("/root/pipeline-lib/*")
             .contains(PipelineJamesServerMain.class.getName());
+        assertThat(PROJECT.resolve("docker/entrypoint.sh")).isExecutable();
         assertThat(compose.at("/services/james/depends_on/rabbitmq/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/james/depends_on/opensearch/condition").asText()).isEqualTo("service_healthy");
     }
@@ -82,25 +88,53 @@ class DockerComposeTest {
             }
         }
         assertThat(mountedConf).contains("smtpserver.xml", "imapserver.xml", "mailetcontainer.xml", "listeners.xml",
-            "extensions.properties", "pipeline.properties");
+            "extensions.properties", "pipeline.properties", "webadmin.properties");
     }
 
     @Test
-    void jamesReachesTheComposeBrokerAndPublishesTheConfiguredPorts() throws Exception {
-        Properties pipeline = new Properties();
-        pipeline.load(new StringReader(Files.readString(PROJECT.resolve("docker/pipeline.properties"))));
-        String uri = pipeline.getProperty(PipelineConfiguration.AMQP_URI);
-        assertThat(uri).contains("@rabbitmq:5672");
-        assertThat(compose.at("/services").has("rabbitmq")).isTrue();
+    void webAdminNeedsATokenAndTheImageMakesItsKeyPairOnStart() throws Exception {
+        assertThat(compose.at("/services/james/volumes").toString())
+            .contains("./james-conf/webadmin.properties:/root/conf/webadmin.properties:ro");
+        Properties webAdmin = new Properties();
+        webAdmin.load(new StringReader(Files.readString(PROJECT.resolve("james-conf/webadmin.properties"))));
+        assertThat(webAdmin.getProperty("jwt.enabled")).isEqualTo("true");
+        assertThat(webAdmin.getProperty("jwt.publickeypem.url")).isEqualTo("file://conf/jwt_publickey");
+        assertThat(webAdmin.getProperty("host")).isEqualTo("127.0.0.1");
+        assertThat(Files.readString(PROJECT.resolve("docker/Dockerfile")))
+            .contains("COPY scripts/webadmin-token.sh /root/webadmin-token.sh");
+        assertThat(Files.readString(PROJECT.resolve("docker/entrypoint.sh")))
+            .contains("/root/webadmin-token.sh /root/conf");
+    }
 
+    @Test
+    void jamesUsesItsOwnBrokerUserAndVhostWithThePasswordComposeGivesBothServices() throws Exception {
+        String password = "${RABBITMQ_PIPELINE_PASSWORD:?";
+        assertThat(compose.at("/services/rabbitmq/environment/RABBITMQ_DEFAULT_USER").asText()).isEqualTo("james-pipeline");
+        assertThat(compose.at("/services/rabbitmq/environment/RABBITMQ_DEFAULT_VHOST").asText()).isEqualTo("james-pipeline");
+        assertThat(compose.at("/services/rabbitmq/environment/RABBITMQ_DEFAULT_PASS").asText()).startsWith(password);
+        assertThat(compose.at("/services/james/environment").toString()).contains("RABBITMQ_PIPELINE_PASSWORD=" + password);
+
+        // Read as James reads it (commons-configuration, ${env:...} resolved); the pom sets the variable.
+        PropertiesConfiguration pipeline = new PropertiesConfiguration();
+        new FileHandler(pipeline).load(PROJECT.resolve("docker/pipeline.properties").toFile());
+        assertThat(PipelineConfiguration.from(pipeline).amqpUri())
+            .hasToString("amqp://james-pipeline:compose-test-password@rabbitmq:5672/james-pipeline");
+    }
+
+    @Test
+    void onlySmtpSubmissionAndImapArePublishedAndOnlyOnTheHostsLoopback() throws Exception {
         String smtp = Files.readString(PROJECT.resolve("james-conf/smtpserver.xml"));
         String imap = Files.readString(PROJECT.resolve("james-conf/imapserver.xml"));
-        String ports = compose.at("/services/james/ports").toString();
-        for (String port : List.of("2525", "5870")) {
-            assertThat(smtp).contains("0.0.0.0:" + port);
-            assertThat(ports).contains(port + ":" + port);
-        }
+        assertThat(smtp).contains("0.0.0.0:2525").contains("0.0.0.0:5870");
         assertThat(imap).contains("0.0.0.0:1143");
-        assertThat(ports).contains("1143:1143").contains("8000:8000");
+
+        List<String> published = new ArrayList<>();
+        compose.at("/services").fields().forEachRemaining(service -> {
+            for (JsonNode port : service.getValue().path("ports")) {
+                published.add(service.getKey() + " " + port.asText());
+            }
+        });
+        assertThat(published).containsExactlyInAnyOrder(
+            "james 127.0.0.1:2525:2525", "james 127.0.0.1:5870:5870", "james 127.0.0.1:1143:1143");
     }
 }
