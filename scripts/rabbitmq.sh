@@ -25,7 +25,7 @@ ensure_rabbitmq() {
       sleep 1
     done
   fi
-  echo "RabbitMQ is not reachable at $host:$port: install it (apt-get install rabbitmq-server) or run 'docker compose up -d rabbitmq', or set amqp.uri in james-conf/pipeline.properties."
+  echo "RabbitMQ is not reachable at $host:$port: install it (apt-get install rabbitmq-server) or set amqp.uri in james-conf/pipeline.properties."
   return 1
 }
 
