@@ -116,14 +116,17 @@ prepare() {
     for setting in ${PIPELINE_SETTINGS:-}; do
       sed -i "s|^${setting%%=*}=.*|$setting|" "$dir/conf/pipeline.properties"
     done
+    # No connection limits, as in stock James's sample configuration: the matrix opens 100 sessions from 127.0.0.1.
+    sed -i 's#<connectionLimit>500</connectionLimit>#<connectionLimit>0</connectionLimit>#; s#<connectionLimitPerIP>50</connectionLimitPerIP>#<connectionLimitPerIP>0</connectionLimitPerIP>#' \
+      "$dir/conf/smtpserver.xml" "$dir/conf/imapserver.xml"
   else
     cp -r "$stock_conf" "$dir/conf"
     sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
     sed -i 's/0.0.0.0:143</127.0.0.1:11143</; s/0.0.0.0:993/127.0.0.1:11993/' "$dir/conf/imapserver.xml"
-    # Only so the benchmark can count deliveries over IMAP without TLS; SMTP is untouched.
-    sed -i 's#<plainAuthDisallowed>true</plainAuthDisallowed>#<plainAuthDisallowed>false</plainAuthDisallowed>#' "$dir/conf/imapserver.xml"
     echo "enabled=false" > "$dir/conf/jmap.properties"
   fi
+  # Only so the benchmark can count deliveries over IMAP without TLS; SMTP is untouched.
+  sed -i 's#<plainAuthDisallowed>true</plainAuthDisallowed>#<plainAuthDisallowed>false</plainAuthDisallowed>#' "$dir/conf/imapserver.xml"
   sed -i 's/^port=8000/port=18000/' "$dir/conf/webadmin.properties"
   sed -i 's/^jmx.port=9999/jmx.port=19999/' "$dir/conf/jmx.properties"
   sed -i 's#<file>/logs/james.log</file>#<file>'"$dir"'/james-file.log</file>#; s#/logs/james.%i.log.tar.gz#'"$dir"'/james.%i.log.tar.gz#' "$dir/conf/logback.xml"
@@ -150,11 +153,13 @@ wait_for_bench_ports() {
 # start_james DIR [MAIN]: James in DIR, by default the memory app's main (with our extension jar when DIR
 # has one); MAIN=dev.jamespipeline.server.PipelineJamesServerMain is our server main (search from
 # OpenSearch), which also needs the distribution's pipeline-lib on its class path. Then the domain
-# bench.test and users user0..user$((mailboxes - 1)) through WebAdmin on $webadmin_port.
+# bench.test and users user0..user$((mailboxes - 1)) through WebAdmin on $webadmin_port, with the admin
+# token in $BENCH_WEBADMIN_TOKEN (also read by the Java benchmarks; stock James's WebAdmin ignores it).
 start_james() {
   local dir=$1 main=${2:-org.apache.james.MemoryJamesServerMain} profile= classpath="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
   [ "$main" = org.apache.james.MemoryJamesServerMain ] || classpath="$classpath:$home/pipeline-lib/*"
   wait_for_bench_ports
+  BENCH_WEBADMIN_TOKEN=$("$root/scripts/webadmin-token.sh" "$dir/conf"); export BENCH_WEBADMIN_TOKEN
   if [ "${PROFILE:-0}" = 1 ]; then
     mkdir -p /tmp/james-bench-profiles
     profile="-XX:StartFlightRecording=filename=/tmp/james-bench-profiles/$(basename "$dir").jfr,settings=profile"
@@ -167,9 +172,9 @@ start_james() {
     kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
     sleep 1
   done
-  curl -sf -XPUT "http://127.0.0.1:$webadmin_port/domains/bench.test"
+  curl -sf -XPUT -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:$webadmin_port/domains/bench.test"
   for user in $(seq 0 $((mailboxes - 1))); do
-    curl -sf -XPUT "http://127.0.0.1:$webadmin_port/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+    curl -sf -XPUT -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:$webadmin_port/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
   done
 }
 

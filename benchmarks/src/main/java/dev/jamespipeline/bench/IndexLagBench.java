@@ -2,9 +2,6 @@ package dev.jamespipeline.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,12 +132,7 @@ public final class IndexLagBench {
     }
 
     private static Lag lag(int webAdminPort) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdminPort + "/pipeline/search")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("GET /pipeline/search answered " + response.statusCode() + ": " + response.body());
-        }
-        return new ObjectMapper().readerFor(Lag.class).readValue(new ObjectMapper().readTree(response.body()).path("lag"));
+        String body = new WebAdmin(webAdminPort).get("/pipeline/search");
+        return new ObjectMapper().readerFor(Lag.class).readValue(new ObjectMapper().readTree(body).path("lag"));
     }
 }

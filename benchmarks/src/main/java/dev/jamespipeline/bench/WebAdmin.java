@@ -10,10 +10,14 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The few James WebAdmin reads the benchmarks need, on 127.0.0.1. */
+/**
+ * The few James WebAdmin reads the benchmarks need, on 127.0.0.1, with the admin token that
+ * benchmarks/lib.sh's start_james exports as BENCH_WEBADMIN_TOKEN.
+ */
 final class WebAdmin {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
+    private final String authorization = "Bearer " + System.getenv().getOrDefault("BENCH_WEBADMIN_TOKEN", "");
     private final int port;
 
     WebAdmin(int port) {
@@ -35,18 +39,19 @@ final class WebAdmin {
 
     /** Mail waiting in one of James's mail queues ("spool" holds what the mailet container has not processed). */
     long mailQueueSize(String queue) throws IOException, InterruptedException {
-        HttpResponse<String> response = get("/mailQueues/" + queue);
-        if (response.statusCode() != 200) {
-            throw new IOException("GET /mailQueues/" + queue + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return json.readTree(response.body()).get("size").asLong();
+        return json.readTree(get("/mailQueues/" + queue)).get("size").asLong();
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(request(path), HttpResponse.BodyHandlers.ofString());
+    /** The body of a GET answered 200. */
+    String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(path), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", authorization).build();
     }
 }
