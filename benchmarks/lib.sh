@@ -107,6 +107,8 @@ prepare() {
     sed -i "s/^topology.name.prefix=.*/topology.name.prefix=bench-$(date +%s%N)./" "$dir/conf/pipeline.properties"
     grep -q '^envelope\.signing\.keys=.' "$dir/conf/pipeline.properties" \
       || echo "envelope.signing.keys=bench:$(head -c 32 /dev/urandom | base64 -w0)" >> "$dir/conf/pipeline.properties"
+    # The local broker's guest on / like the tests (the shipped james-pipeline user is run.sh's to create).
+    sed -i "s|^amqp.uri=.*|amqp.uri=amqp://guest:guest@127.0.0.1:5672/%2F|" "$dir/conf/pipeline.properties"
     if [ "$variant" = pipeline-slow ]; then
       # Decoupling: a first stage that takes SLOW_STAGE_MS per message, before routing.
       cp "$root/benchmarks/target/benchmarks-"*.jar "$dir/extensions-jars/"
