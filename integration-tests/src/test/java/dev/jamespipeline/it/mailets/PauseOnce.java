@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -18,9 +19,9 @@ import org.apache.mailet.base.GenericMailet;
 public class PauseOnce extends GenericMailet {
     private static final Map<String, Pause> PAUSES = new ConcurrentHashMap<>();
 
-    private record Pause(AtomicBoolean used, CountDownLatch reached, CountDownLatch release) {
+    private record Pause(AtomicBoolean used, CountDownLatch reached, CountDownLatch release, AtomicReference<String> thread) {
         Pause() {
-            this(new AtomicBoolean(), new CountDownLatch(1), new CountDownLatch(1));
+            this(new AtomicBoolean(), new CountDownLatch(1), new CountDownLatch(1), new AtomicReference<>());
         }
     }
 
@@ -30,6 +31,7 @@ public class PauseOnce extends GenericMailet {
         String pauseSubject = getInitParameter("subject");
         Pause pause = pause(pauseSubject);
         if (subject != null && subject.contains(pauseSubject) && pause.used().compareAndSet(false, true)) {
+            pause.thread().set(Thread.currentThread().getName());
             pause.reached().countDown();
             try {
                 pause.release().await(60, TimeUnit.SECONDS);
@@ -45,6 +47,11 @@ public class PauseOnce extends GenericMailet {
 
     public static boolean awaitReached(String subject, long seconds) throws InterruptedException {
         return pause(subject).reached().await(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The name of the thread the pause held, once reached. */
+    public static String heldThread(String subject) {
+        return pause(subject).thread().get();
     }
 
     public static void release(String subject) {
