@@ -43,10 +43,8 @@ class DeliveryAnnouncementFaultIT {
     @Test
     void aLedgerWriteFailingDuringDeliveryFailsTheStageWhichRetriesWithoutASecondCopy() throws Exception {
         PipelineJames james = PIPELINE.james();
-        String delivered = PIPELINE.tap().tap(james.topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "ledger-before ledger-after", "ledger fault", "bob@" + DOMAIN);
-        assertThat(reply.accepted()).isTrue();
-        assertThat(PauseOnce.awaitReached("ledger-before", 30)).isTrue();
+        String delivered = tapMailDelivered();
+        SmtpReply reply = sendAndHoldBeforeLocalDelivery("ledger", "bob@" + DOMAIN);
 
         // Tests run as root, which ignores permissions: a regular file where this message's ledger
         // directory goes makes every ledger write for it fail, as a full or read-only disk would.
@@ -66,11 +64,8 @@ class DeliveryAnnouncementFaultIT {
 
     @Test
     void aMailDeliveredPublishFailingDuringDeliveryIsRepairedWithoutASecondCopy() throws Exception {
-        PipelineJames james = PIPELINE.james();
-        String delivered = PIPELINE.tap().tap(james.topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
-        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, "publish-before publish-after", "publish fault", "carol@" + DOMAIN);
-        assertThat(reply.accepted()).isTrue();
-        assertThat(PauseOnce.awaitReached("publish-before", 30)).isTrue();
+        String delivered = tapMailDelivered();
+        SmtpReply reply = sendAndHoldBeforeLocalDelivery("publish", "carol@" + DOMAIN);
 
         // James loses the broker (its consumer's and its publisher's connections) just before the append.
         // No IMAP while it is cut: the flags listener's publish fails too, and James retries it inside the command.
@@ -84,6 +79,19 @@ class DeliveryAnnouncementFaultIT {
         PauseOnce.release("publish-after");
 
         assertDeliveredOnceAndAnnouncedOnce(reply.pipelineId(), "carol@" + DOMAIN, delivered);
+    }
+
+    private static String tapMailDelivered() throws Exception {
+        return PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
+    }
+
+    /** Sends a message whose stage pauses {@code <fault>-before} and {@code <fault>-after} LocalDelivery; returns at the first. */
+    private static SmtpReply sendAndHoldBeforeLocalDelivery(String fault, String recipient) throws Exception {
+        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, fault + "-before " + fault + "-after",
+            fault + " fault", recipient);
+        assertThat(reply.accepted()).isTrue();
+        assertThat(PauseOnce.awaitReached(fault + "-before", 30)).isTrue();
+        return reply;
     }
 
     private void assertDeliveredOnceAndAnnouncedOnce(String pipelineId, String user, String deliveredTap) throws Exception {
