@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.apache.james.modules.protocols.SieveProbeImpl;
+
 import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.broker.Topology;
@@ -21,7 +23,7 @@ import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.it.mailets.PauseOnce;
 
 /**
- * Mail James creates during a stage (here a bounce) goes through James's spool. In James's memory
+ * Mail James creates during a stage (a bounce, a Sieve redirect) goes through James's spool. In James's memory
  * spool it would wait for a spooler thread after the stage acked, and a crash in between would lose
  * it; with the server main's synchronous spool it is stored and announced on the stage's own thread,
  * before the stage can ack.
@@ -30,14 +32,35 @@ class DerivedMailIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SUBJECT = "bounce-me";
+    private static final String REDIRECTED = "redirect-me";
 
     @RegisterExtension
-    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice")
-        .editMailetContainer(MailetContainerEdits.pauseBeforeAnnouncingSpooledMail(SUBJECT));
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol")
+        .editMailetContainer(MailetContainerEdits.pauseBeforeAnnouncingSpooledMail(SUBJECT, REDIRECTED));
 
     @AfterAll
-    static void releaseHeldThread() {
+    static void releaseHeldThreads() {
         PauseOnce.release(SUBJECT);
+        PauseOnce.release(REDIRECTED);
+    }
+
+    @Test
+    void aSieveRedirectIsAnnouncedBeforeTheStageThatCreatedItAcks() throws Exception {
+        PipelineJames james = PIPELINE.james();
+        james.server().getProbe(SieveProbeImpl.class).addActiveSieveScript("bob@" + DOMAIN, "away",
+            "redirect \"carol@" + DOMAIN + "\";\n");
+        SmtpReply reply = james.smtp().send("alice@" + DOMAIN, REDIRECTED, "for bob, who sends it on to carol", "bob@" + DOMAIN);
+        assertThat(reply.accepted()).isTrue();
+
+        assertThat(PauseOnce.awaitReached(REDIRECTED, 30)).as("the redirect reached root").isTrue();
+        assertThat(PauseOnce.heldThread(REDIRECTED)).startsWith("james-pipeline-stage-consumers");
+        FileDeliveryLedger ledger = new FileDeliveryLedger(james.ledgerRoot());
+        assertThat(ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route"))).isFalse();
+        PauseOnce.release(REDIRECTED);
+
+        await().atMost(WAIT).until(() -> ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route")));
+        await().atMost(WAIT).until(() -> james.imap().inboxCount("carol@" + DOMAIN, PipelineJames.PASSWORD) == 1);
+        assertThat(james.imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD)).isZero();
     }
 
     @Test
