@@ -17,6 +17,7 @@ import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.it.mailets.PauseOnce;
 
 /**
@@ -27,11 +28,12 @@ import dev.jamespipeline.it.mailets.PauseOnce;
 class DeliveryAnnouncementFaultIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final List<String> RETRY_DELAYS_MS = List.of("2000", "2000", "2000", "2000", "2000");
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol")
         .throughProxy()
-        .setting(PipelineConfiguration.RETRY_DELAYS, "2000,2000,2000,2000,2000")
+        .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.RETRY_DELAYS, String.join(",", RETRY_DELAYS_MS))
         .editMailetContainer(MailetContainerEdits.pauseAroundLocalDelivery(
             List.of("ledger-before", "publish-before"), List.of("ledger-after", "publish-after")));
 
@@ -111,7 +113,7 @@ class DeliveryAnnouncementFaultIT {
         Topology topology = PIPELINE.james().topology();
         String stageQueue = topology.stageQueue("route");
         long total = PIPELINE.tap().readyCount(stageQueue);
-        for (int tier = 0; tier < PIPELINE.james().configuration().retryDelays().size(); tier++) {
+        for (int tier = 0; tier < RETRY_DELAYS_MS.size(); tier++) {
             total += PIPELINE.tap().readyCount(topology.retryQueue(stageQueue, tier));
         }
         return total;

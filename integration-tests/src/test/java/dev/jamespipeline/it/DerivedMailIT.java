@@ -33,6 +33,8 @@ class DerivedMailIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SUBJECT = "bounce-me";
     private static final String REDIRECTED = "redirect-me";
+    /** How the work-queue runtime names the threads that consume the stage queues. */
+    private static final String STAGE_THREADS = "james-pipeline-stages-";
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol")
@@ -53,7 +55,7 @@ class DerivedMailIT {
         assertThat(reply.accepted()).isTrue();
 
         assertThat(PauseOnce.awaitReached(REDIRECTED, 30)).as("the redirect reached root").isTrue();
-        assertThat(PauseOnce.heldThread(REDIRECTED)).startsWith("james-pipeline-stage-consumers");
+        assertThat(PauseOnce.heldThread(REDIRECTED)).startsWith(STAGE_THREADS);
         FileDeliveryLedger ledger = new FileDeliveryLedger(james.ledgerRoot());
         assertThat(ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route"))).isFalse();
         PauseOnce.release(REDIRECTED);
@@ -73,7 +75,7 @@ class DerivedMailIT {
 
         // The bounce is about to be announced: the thread holding it is the stage's, which has not finished.
         assertThat(PauseOnce.awaitReached(SUBJECT, 30)).as("the bounce reached root").isTrue();
-        assertThat(PauseOnce.heldThread(SUBJECT)).startsWith("james-pipeline-stage-consumers");
+        assertThat(PauseOnce.heldThread(SUBJECT)).startsWith(STAGE_THREADS);
         FileDeliveryLedger ledger = new FileDeliveryLedger(james.ledgerRoot());
         assertThat(ledger.contains(original.pipelineId(), LedgerEntry.stageDone("route"))).isFalse();
         PauseOnce.release(SUBJECT);
