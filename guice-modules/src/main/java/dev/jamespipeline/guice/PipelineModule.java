@@ -24,6 +24,7 @@ import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.ingest.MailIngestor;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
@@ -106,5 +107,12 @@ public class PipelineModule extends AbstractModule {
                               PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer,
                               Clock clock) {
         return new MailIngestor(store, publisher, topology, configuration, codec, signer, clock);
+    }
+
+    @Provides
+    @Singleton
+    DeliveryAnnouncer deliveryAnnouncer(DeliveryLedger ledger, ConfirmedPublisher publisher, Topology topology,
+                                        EnvelopeCodec codec, EnvelopeSigner signer) {
+        return new DeliveryAnnouncer(ledger, publisher, topology, codec, signer);
     }
 }

@@ -33,14 +33,14 @@ class BackpressureIT {
     /** Runs before the extension stops James, so a held consumer does not delay the shutdown. */
     @AfterAll
     static void releasePausedConsumer() {
-        PauseOnce.release();
+        PauseOnce.release("hold");
     }
 
     @Test
     void aFullQueueGives451UntilItDrains() throws Exception {
         assertThat(PIPELINE.james().smtp().send("alice@" + DOMAIN, "hold", "occupies the only consumer", "bob@" + DOMAIN).code())
             .isEqualTo(250);
-        assertThat(PauseOnce.awaitReached(30)).isTrue();
+        assertThat(PauseOnce.awaitReached("hold", 30)).isTrue();
         // A quorum queue starts refusing once it is over its limit, so one or two messages still fit.
         int accepted = 1;
         SmtpReply reply = null;
@@ -59,7 +59,7 @@ class BackpressureIT {
         assertThat(accepted).isBetween(2, 3);
         assertThat(PIPELINE.james().storedFileCount()).as("the refused message left nothing behind").isEqualTo(stored);
 
-        PauseOnce.release();
+        PauseOnce.release("hold");
         int expected = accepted;
         await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == expected);
         assertThat(PIPELINE.james().smtp().send("alice@" + DOMAIN, "room again", "accepted", "bob@" + DOMAIN).code()).isEqualTo(250);

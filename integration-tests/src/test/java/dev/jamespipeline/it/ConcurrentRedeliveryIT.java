@@ -31,14 +31,14 @@ class ConcurrentRedeliveryIT {
 
     @AfterAll
     static void releasePausedConsumer() {
-        PauseOnce.release();
+        PauseOnce.release("raced");
     }
 
     @Test
     void aRedeliveryRacingTheAttemptStillRunningLeavesOneCopy() throws Exception {
         SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "raced", "exactly once please", BOB);
         assertThat(reply.accepted()).isTrue();
-        assertThat(PauseOnce.awaitReached(30)).as("first attempt held before LocalDelivery").isTrue();
+        assertThat(PauseOnce.awaitReached("raced", 30)).as("first attempt held before LocalDelivery").isTrue();
         String stageQueue = PIPELINE.james().topology().stageQueue("route");
 
         // The connection dies under the held attempt; the broker requeues the message and hands it to
@@ -51,7 +51,7 @@ class ConcurrentRedeliveryIT {
         // Let the redelivered copy run as far as it can while the first attempt is still held: without
         // a guard it delivers now, and the first attempt delivers again once released.
         Thread.sleep(1_000);
-        PauseOnce.release();
+        PauseOnce.release("raced");
 
         FileDeliveryLedger ledger = new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
         await().atMost(WAIT).until(() -> ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route")));

@@ -36,7 +36,7 @@ class RedeliveryIT {
     /** Runs before the extension stops James, so a held consumer does not delay the shutdown. */
     @AfterAll
     static void releasePausedConsumer() {
-        PauseOnce.release();
+        PauseOnce.release("interrupted");
     }
 
     @Test
@@ -44,14 +44,14 @@ class RedeliveryIT {
         SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "interrupted", "exactly once please",
             "bob@" + DOMAIN, "far@remote.test");
         assertThat(reply.accepted()).isTrue();
-        assertThat(PauseOnce.awaitReached(30)).as("stage reached the pause after LocalDelivery").isTrue();
+        assertThat(PauseOnce.awaitReached("interrupted", 30)).as("stage reached the pause after LocalDelivery").isTrue();
         assertThat(PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD)).isEqualTo(1);
 
         // The consumer's connection dies with the message unacked: the broker gives it to another consumer,
         // which waits for the attempt still held on this node, then finds its work recorded in the ledger.
         PIPELINE.proxy().cut();
         PIPELINE.proxy().restore();
-        PauseOnce.release();
+        PauseOnce.release("interrupted");
         FileDeliveryLedger ledger = new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
         await().atMost(WAIT).until(() -> ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route")));
         Thread.sleep(2_000);

@@ -23,43 +23,31 @@ import org.apache.james.mailbox.MessageUid;
 
 import dev.jamespipeline.core.PipelineHeaders;
 import dev.jamespipeline.core.PipelineIds;
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.MessageProperties;
-import dev.jamespipeline.core.broker.PublishException;
-import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
-import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.core.ledger.DeliveryLedger;
-import dev.jamespipeline.core.ledger.LedgerEntry;
 
 /**
  * For every message added to a mailbox: records pipeline deliveries in the ledger, then publishes
  * a confirmed {@code mail.delivered}. It runs synchronously inside the append, so when
  * {@code LocalDelivery} returns to the stage consumer the ledger already knows; the window in
  * which a crash could cause a duplicate is the time between the append and the ledger write.
+ *
+ * <p>James's event bus swallows a listener's failure (it retries, dead-letters the event in memory
+ * and lets the append succeed), so a pipeline delivery's failure is not thrown but handed to the
+ * {@link DeliveryAnnouncer}, where the stage runner of that pipeline id finds it.
  */
 public class DeliveredEventListener implements EventListener.GroupEventListener {
     public static final Group GROUP = new GenericGroup("pipeline-mail-delivered");
 
     private final MailboxManager mailboxManager;
-    private final DeliveryLedger ledger;
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
-    private final EnvelopeCodec codec;
-    private final EnvelopeSigner signer;
+    private final DeliveryAnnouncer announcer;
     private final Clock clock;
 
     @Inject
-    public DeliveredEventListener(MailboxManager mailboxManager, DeliveryLedger ledger, ConfirmedPublisher publisher,
-                                  Topology topology, EnvelopeCodec codec, EnvelopeSigner signer, Clock clock) {
+    public DeliveredEventListener(MailboxManager mailboxManager, DeliveryAnnouncer announcer, Clock clock) {
         this.mailboxManager = mailboxManager;
-        this.ledger = ledger;
-        this.publisher = publisher;
-        this.topology = topology;
-        this.codec = codec;
-        this.signer = signer;
+        this.announcer = announcer;
         this.clock = clock;
     }
 
@@ -83,12 +71,14 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
             for (MessageUid uid : added.getUids()) {
                 MessageMetaData metaData = added.getMetaData(uid);
                 Optional<String> pipelineId = pipelineIdOf(mailbox, uid, session);
-                if (pipelineId.isPresent()) {
-                    ledger.record(pipelineId.get(), LedgerEntry.delivered(owner));
-                }
-                publish(new DeliveredEvent(ReceivedEnvelope.VERSION, owner, added.getMailboxPath().getName(),
+                DeliveredEvent delivered = new DeliveredEvent(ReceivedEnvelope.VERSION, owner, added.getMailboxPath().getName(),
                     added.getMailboxId().serialize(), metaData.getMessageId().serialize(), uid.asLong(),
-                    metaData.getSize(), pipelineId.orElse(null), clock.instant()));
+                    metaData.getSize(), pipelineId.orElse(null), clock.instant());
+                if (pipelineId.isPresent()) {
+                    announcer.announceOrKeep(delivered);
+                } else {
+                    announcer.announce(delivered);
+                }
             }
         } finally {
             mailboxManager.endProcessingRequest(session);
@@ -108,16 +98,6 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
             }
         }
         return Optional.empty();
-    }
-
-    private void publish(DeliveredEvent delivered) throws PublishException {
-        // An event, not a job: consumers (indexer, harness) bind their own queues, so it is not mandatory.
-        // Its type survives retries and replays, which change the routing key.
-        byte[] body = codec.encode(delivered);
-        publisher.publish(topology.mailEventsExchange(), Topology.MAIL_DELIVERED, false,
-            signer.sign(MessageProperties.persistentJson(delivered.messageId(), delivered.deliveredAt())
-                .builder().type(Topology.MAIL_DELIVERED).build(), body),
-            body);
     }
 
 }

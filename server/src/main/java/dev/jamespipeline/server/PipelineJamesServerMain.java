@@ -10,10 +10,12 @@ import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.server.JMXServerModule;
 
 import dev.jamespipeline.server.mailbox.MailboxParsingModule;
+import dev.jamespipeline.server.spool.SynchronousSpoolModule;
 
 /**
  * James 3.8.1's memory app with the search index bound in the main injector: IMAP SEARCH answered
- * from OpenSearch, thread ids guessed from a table. Extension modules cannot replace core bindings
+ * from OpenSearch, thread ids guessed from a table; and the spool processed on the caller's thread,
+ * so mail a stage creates (bounces, forwards) is in the pipeline before the stage acks. Extension modules cannot replace core bindings
  * (James builds them into a child injector), hence a main of our own. Everything else, the
  * RabbitMQ pipeline included, is configured exactly as for {@code MemoryJamesServerMain}.
  */
@@ -34,10 +36,10 @@ public final class PipelineJamesServerMain implements JamesServerMain {
         JamesServerMain.main(server);
     }
 
-    /** The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search and MIME parsing bound. */
+    /** The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search, MIME parsing and spool bound. */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         return MemoryJamesServerMain.createServer(configuration)
             .combineWith(new SearchModule())
-            .overrideWith(new SearchBindingsModule(), new MailboxParsingModule());
+            .overrideWith(new SearchBindingsModule(), new MailboxParsingModule(), new SynchronousSpoolModule());
     }
 }

@@ -8,6 +8,7 @@ import org.apache.james.server.core.MailImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
@@ -24,13 +25,16 @@ public final class StageRunner {
     private final MailProcessor mailProcessor;
     private final StageMailFactory mailFactory;
     private final DeliveryLedger ledger;
+    private final DeliveryAnnouncer deliveries;
     private final OneAtATime oneAtATime = new OneAtATime();
 
     @Inject
-    public StageRunner(MailProcessor mailProcessor, StageMailFactory mailFactory, DeliveryLedger ledger) {
+    public StageRunner(MailProcessor mailProcessor, StageMailFactory mailFactory, DeliveryLedger ledger,
+                       DeliveryAnnouncer deliveries) {
         this.mailProcessor = mailProcessor;
         this.mailFactory = mailFactory;
         this.ledger = ledger;
+        this.deliveries = deliveries;
     }
 
     /** @param envelopeJson the envelope as it arrived, which later stages build their own from */
@@ -41,6 +45,8 @@ public final class StageRunner {
     }
 
     private void runAlone(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
+        // A copy an earlier attempt left in a mailbox unannounced: once announced, the ledger drops its recipient.
+        deliveries.repair(envelope.pipelineId());
         LedgerEntry done = LedgerEntry.stageDone(envelope.stage());
         if (ledger.contains(envelope.pipelineId(), done)) {
             LOGGER.info("Pipeline message {} already went through stage {}: dropping the repeat",
@@ -62,6 +68,8 @@ public final class StageRunner {
         } finally {
             LifecycleUtil.dispose(mail);
         }
+        // The mailbox listener cannot fail the append; what it could not announce fails the stage here.
+        deliveries.repair(envelope.pipelineId());
         ledger.record(envelope.pipelineId(), done);
     }
 }
