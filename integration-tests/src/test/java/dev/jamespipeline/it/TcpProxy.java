@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A loopback TCP forwarder placed between James and a service (RabbitMQ, OpenSearch), so a test can
@@ -30,10 +31,25 @@ final class TcpProxy implements AutoCloseable {
         this.targetUri = URI.create(targetUri);
         this.targetHost = this.targetUri.getHost();
         this.targetPort = this.targetUri.getPort();
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        }
+        this.port = freePortBelowTheEphemeralRange();
         restore();
+    }
+
+    /**
+     * The proxy closes and reopens its port during a test. A port from the ephemeral range (what
+     * port 0 gives) can meanwhile become the local port of some client connection on this busy
+     * machine, and the reopening fails; ports below that range are never handed out that way.
+     */
+    private static int freePortBelowTheEphemeralRange() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket probe = new ServerSocket(candidate, 50, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (IOException taken) {
+                // try another one
+            }
+        }
+        throw new IOException("no free port between 20000 and 32000 on the loopback address");
     }
 
     /** The target's URI with the proxy's address. */

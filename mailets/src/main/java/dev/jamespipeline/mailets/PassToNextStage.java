@@ -21,7 +21,7 @@ import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
-import dev.jamespipeline.core.store.StorageKey;
+import dev.jamespipeline.core.store.StorageKeys;
 import dev.jamespipeline.core.store.StoredBlob;
 
 /**
@@ -58,7 +58,7 @@ public class PassToNextStage extends GenericMailet {
         }
         try {
             // A stable key: a retried stage overwrites its own output instead of leaving another copy.
-            StoredBlob blob = store.write(new StorageKey("stages/" + current.pipelineId() + "." + next + ".eml"),
+            StoredBlob blob = store.write(StorageKeys.stageHandoff(current.pipelineId(), next),
                 out -> MailParts.writeMessage(mail, out));
             ReceivedEnvelope handoff = new ReceivedEnvelope(ReceivedEnvelope.VERSION, current.pipelineId(),
                 current.domain(), ReceivedEnvelope.StorageRef.of(blob), current.sender(), MailParts.recipients(mail),

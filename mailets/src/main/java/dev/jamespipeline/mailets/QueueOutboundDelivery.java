@@ -23,7 +23,7 @@ import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.core.store.MessageStore;
-import dev.jamespipeline.core.store.StorageKey;
+import dev.jamespipeline.core.store.StorageKeys;
 import dev.jamespipeline.core.store.StoredBlob;
 
 /**
@@ -67,7 +67,7 @@ public class QueueOutboundDelivery extends GenericMailet {
                 }
             }
             if (!recipients.isEmpty()) {
-                StoredBlob blob = store.write(new StorageKey("outbound/" + pipelineId + ".eml"),
+                StoredBlob blob = store.write(StorageKeys.outbound(pipelineId),
                     out -> MailParts.writeMessage(mail, out));
                 String jobId = pipelineId + "-outbound";
                 OutboundJob job = new OutboundJob(ReceivedEnvelope.VERSION, jobId, pipelineId,

@@ -3,8 +3,6 @@ package dev.jamespipeline.core.ingest;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -21,6 +19,7 @@ import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKey;
+import dev.jamespipeline.core.store.StorageKeys;
 import dev.jamespipeline.core.store.StoredBlob;
 
 /**
@@ -30,8 +29,6 @@ import dev.jamespipeline.core.store.StoredBlob;
  */
 public final class MailIngestor {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailIngestor.class);
-    private static final DateTimeFormatter HOUR_DIRECTORY = DateTimeFormatter.ofPattern("yyyy-MM-dd/HH").withZone(ZoneOffset.UTC);
-
     private final MessageStore store;
     private final ConfirmedPublisher publisher;
     private final Topology topology;
@@ -55,8 +52,7 @@ public final class MailIngestor {
     public ReceivedEnvelope ingest(IngestRequest request) throws IngestException {
         String pipelineId = request.pipelineId().orElseGet(PipelineIds::next);
         Instant receivedAt = clock.instant();
-        // Each attempt gets its own blob, so cleaning up a failed attempt never touches another one's.
-        StorageKey key = new StorageKey(HOUR_DIRECTORY.format(receivedAt) + "/" + PipelineIds.next() + ".eml");
+        StorageKey key = StorageKeys.received(receivedAt);
         StoredBlob blob;
         try {
             blob = store.write(key, request.body());
