@@ -21,6 +21,7 @@ import com.google.inject.Provides;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
@@ -103,16 +104,19 @@ public class PipelineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MailIngestor mailIngestor(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                              PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer,
-                              Clock clock) {
-        return new MailIngestor(store, publisher, topology, configuration, codec, signer, clock);
+    EventPublisher eventPublisher(ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer) {
+        return new EventPublisher(publisher, topology, codec, signer);
     }
 
     @Provides
     @Singleton
-    DeliveryAnnouncer deliveryAnnouncer(DeliveryLedger ledger, ConfirmedPublisher publisher, Topology topology,
-                                        EnvelopeCodec codec, EnvelopeSigner signer) {
-        return new DeliveryAnnouncer(ledger, publisher, topology, codec, signer);
+    MailIngestor mailIngestor(MessageStore store, EventPublisher events, PipelineConfiguration configuration, Clock clock) {
+        return new MailIngestor(store, events, configuration, clock);
+    }
+
+    @Provides
+    @Singleton
+    DeliveryAnnouncer deliveryAnnouncer(DeliveryLedger ledger, EventPublisher events) {
+        return new DeliveryAnnouncer(ledger, events);
     }
 }

@@ -61,7 +61,7 @@ class DeadLetterIT {
     void anUnknownEnvelopeVersionIsDeadLetteredWithItsReason() throws Exception {
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "version-2", "{\"version\":2,\"pipelineId\":\"x\"}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(reason(deadLetterFor("version-2"))).contains("unsupported envelope version 2");
+        assertThat(reason(deadLetterFor("version-2"))).contains("unsupported ReceivedEnvelope version 2");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.it.mailets.PauseOnce;
+import dev.jamespipeline.core.envelope.DeliveredEvent;
 
 /**
  * The mailbox listener runs inside LocalDelivery's append, and James's event bus reports success to
@@ -84,7 +85,7 @@ class DeliveryAnnouncementFaultIT {
     }
 
     private static String tapMailDelivered() throws Exception {
-        return PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
+        return PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), DeliveredEvent.ROUTING_KEY);
     }
 
     /** Sends a message whose stage pauses {@code <fault>-before} and {@code <fault>-after} LocalDelivery; returns at the first. */

@@ -68,7 +68,7 @@ class DerivedMailIT {
     @Test
     void aBounceIsAnnouncedBeforeTheStageThatCreatedItAcks() throws Exception {
         PipelineJames james = PIPELINE.james();
-        String received = PIPELINE.tap().tap(james.topology().mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String received = PIPELINE.tap().tap(james.topology().mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
         // SMTP refuses unknown local users at RCPT (ValidRcptHandler), so this arrives as another node would send it.
         ReceivedEnvelope original = ReceivedEvents.publish(james, PIPELINE.tap(), "alice@" + DOMAIN, List.of("nobody@" + DOMAIN),
             ReceivedEvents.message("alice@" + DOMAIN, "nobody@" + DOMAIN, SUBJECT, "to a user who does not exist"));

@@ -23,6 +23,7 @@ import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.envelope.DeliveredEvent;
 
 /**
  * Access to the broker alone grants nothing: a mail.received published straight to RabbitMQ without
@@ -42,7 +43,7 @@ class ForgedEnvelopeIT {
     @Test
     void forgedEnvelopesAreDeadLetteredWithTheReasonAndDeliverNothing() throws Exception {
         PipelineJames james = PIPELINE.james();
-        String received = PIPELINE.tap().tap(james.topology().mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String received = PIPELINE.tap().tap(james.topology().mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
         // Bob's message, as another node publishes it: a genuine body and signature the attacker can read off the broker.
         ReceivedEnvelope bobs = ReceivedEvents.publish(james, PIPELINE.tap(), "alice@" + DOMAIN, List.of("bob@" + DOMAIN),
             ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "for bob only", "bob's secret"));
@@ -82,8 +83,8 @@ class ForgedEnvelopeIT {
             + "\"messageId\":\"1\",\"uid\":1,\"size\":10,\"pipelineId\":null,\"deliveredAt\":\"2026-01-01T00:00:00Z\"}")
             .getBytes(StandardCharsets.UTF_8);
 
-        PIPELINE.tap().publish(james.topology().mailEventsExchange(), Topology.MAIL_DELIVERED,
-            MessageProperties.persistentJson(messageId, Instant.now()).builder().type(Topology.MAIL_DELIVERED).build(), body);
+        PIPELINE.tap().publish(james.topology().mailEventsExchange(), DeliveredEvent.ROUTING_KEY,
+            MessageProperties.persistentJson(messageId, Instant.now()).builder().type(DeliveredEvent.ROUTING_KEY).build(), body);
 
         String deadLetters = james.topology().deadLetterQueue(james.topology().indexQueue());
         assertThat(deadLetterReasons(deadLetters, List.of(messageId)).get(messageId))
@@ -107,7 +108,7 @@ class ForgedEnvelopeIT {
 
     private static Forgery publish(ReceivedEnvelope envelope, Signing signing) throws Exception {
         Forgery forgery = new Forgery(envelope.pipelineId(), CODEC.encode(envelope));
-        PIPELINE.tap().publish(PIPELINE.james().topology().mailEventsExchange(), Topology.MAIL_RECEIVED,
+        PIPELINE.tap().publish(PIPELINE.james().topology().mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY,
             signing.propertiesFor(forgery), forgery.body());
         return forgery;
     }

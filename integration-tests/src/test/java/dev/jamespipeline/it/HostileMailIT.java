@@ -27,6 +27,7 @@ import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.it.mailets.FailOnSubject;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /**
  * Hostile and malformed mail over SMTP: each is delivered exactly as it came (what the client
@@ -126,7 +127,7 @@ class HostileMailIT {
     @Test
     void aMessageThatFailsEveryRetryEarnsItsSenderADsnButANullSenderGetsNone() throws Exception {
         Topology topology = PIPELINE.james().topology();
-        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
         String deadLetters = topology.deadLetterQueue(topology.stageQueue("route"));
         String unlucky = "unlucky@" + DOMAIN;
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /**
  * Every way the ingest can fail answers 451 and leaves nothing half done. James reaches RabbitMQ
@@ -95,7 +96,7 @@ class IngestFailuresIT {
             assertThat(PIPELINE.james().smtp().send("bob@" + DOMAIN, "warm up", "ok", "alice@" + DOMAIN).code()).isEqualTo(250);
             long storedBefore = PIPELINE.james().storedFileCount();
             long withdrawnBefore = PIPELINE.james().withdrawalMarkCount();
-            PIPELINE.tap().unbind(stageQueue, topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+            PIPELINE.tap().unbind(stageQueue, topology.mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
             try {
                 SmtpReply reply = PIPELINE.james().smtp().send("bob@" + DOMAIN, "nowhere to go", "unroutable", "alice@" + DOMAIN);
                 assertThat(reply.code()).as(reply.text()).isEqualTo(451);
@@ -103,7 +104,7 @@ class IngestFailuresIT {
                 // Withdrawn, not just deleted: an envelope that reached the broker all the same is then dropped by the stage.
                 assertThat(PIPELINE.james().withdrawalMarkCount()).isEqualTo(withdrawnBefore + 1);
             } finally {
-                PIPELINE.tap().bind(stageQueue, topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+                PIPELINE.tap().bind(stageQueue, topology.mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
             }
             assertThat(PIPELINE.james().smtp().send("bob@" + DOMAIN, "routable again", "ok", "alice@" + DOMAIN).code()).isEqualTo(250);
         }

@@ -48,7 +48,7 @@ class MultiStageIT {
     @Test
     void theFirstStageHandsItsMessageAndVerdictsToTheNextThroughRabbitMQ() throws Exception {
         Topology topology = PIPELINE.james().topology();
-        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
         String handoffs = PIPELINE.tap().tap(topology.stagesExchange(), "route");
 
         SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "two stages", "checked then routed", "bob@" + DOMAIN);

@@ -37,6 +37,7 @@ import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.StoredBlob;
+import dev.jamespipeline.core.envelope.OutboundJob;
 
 /** The WebAdmin queue routes against real James and RabbitMQ: status, dead-letter peek, replay and purge. */
 class PipelineQueueRoutesIT {
@@ -240,7 +241,7 @@ class PipelineQueueRoutesIT {
             outbound, "delivery failed: remote host unreachable");
         byte[] jobBody = job.getBytes(StandardCharsets.UTF_8);
         PIPELINE.tap().publish("", topology().deadLetterQueue(outbound),
-            PIPELINE.james().signer().sign(deadLettered.builder().type(Topology.OUTBOUND_DELIVER).build(), jobBody), jobBody);
+            PIPELINE.james().signer().sign(deadLettered.builder().type(OutboundJob.ROUTING_KEY).build(), jobBody), jobBody);
 
         QueueRoutesClient.Reply replay = routes.replay(outbound, "?action=replay");
 
@@ -253,7 +254,7 @@ class PipelineQueueRoutesIT {
         // Attempts are counted in a header: the body, and so its signature, come back unchanged.
         PIPELINE.james().signer().verify(replayed.getProps(), replayed.getBody());
         assertThat(replayed.getProps().getMessageId()).isEqualTo("job-replayed");
-        assertThat(replayed.getProps().getType()).isEqualTo(Topology.OUTBOUND_DELIVER);
+        assertThat(replayed.getProps().getType()).isEqualTo(OutboundJob.ROUTING_KEY);
         assertThat(replayed.getProps().getDeliveryMode()).isEqualTo(2);
         assertThat(replayed.getProps().getHeaders()).containsKey(MessageProperties.FIRST_RECEIVED_HEADER)
             .doesNotContainKeys("x-pipeline-attempt", MessageProperties.DEAD_LETTER_REASON_HEADER,

@@ -43,7 +43,7 @@ final class ReceivedEvents {
     }
 
     static void publishRaw(PipelineJames james, BrokerTap tap, String messageId, byte[] body) throws Exception {
-        tap.publish(james.topology().mailEventsExchange(), Topology.MAIL_RECEIVED,
+        tap.publish(james.topology().mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY,
             james.signer().sign(MessageProperties.persistentJson(messageId, Instant.now()), body), body);
     }
 

@@ -17,6 +17,7 @@ import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.it.mailets.PauseOnce;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /**
  * At-least-once delivery must not become at-least-twice in a mailbox or in outbound jobs:
@@ -62,7 +63,7 @@ class RedeliveryIT {
 
     @Test
     void aDuplicatePublishOfMailReceivedCreatesNoSecondCopy() throws Exception {
-        String received = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String received = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
         SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "once", "published twice", "carol@" + DOMAIN);
         GetResponse original = PIPELINE.tap().nextMatching(received,
             body -> new String(body, StandardCharsets.UTF_8).contains(reply.pipelineId()), WAIT);

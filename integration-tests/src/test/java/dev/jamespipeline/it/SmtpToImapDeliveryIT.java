@@ -56,7 +56,7 @@ class SmtpToImapDeliveryIT {
     @Test
     void mailReceivedEventReferencesTheStoredMessageAndCarriesNoBody() throws Exception {
         Topology topology = PIPELINE.james().topology();
-        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), Topology.MAIL_RECEIVED);
+        String received = PIPELINE.tap().tap(topology.mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
         String bodyMarker = "body-marker-that-must-not-ride-the-broker";
 
         SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "marker", bodyMarker, "carol@" + DOMAIN);
@@ -84,7 +84,7 @@ class SmtpToImapDeliveryIT {
 
     @Test
     void everyDeliveryIsAnnouncedAsMailDelivered() throws Exception {
-        String delivered = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), Topology.MAIL_DELIVERED);
+        String delivered = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), DeliveredEvent.ROUTING_KEY);
 
         SmtpReply reply = PIPELINE.james().smtp().send("bob@" + DOMAIN, "to alice", "announce me", "alice@" + DOMAIN);
 

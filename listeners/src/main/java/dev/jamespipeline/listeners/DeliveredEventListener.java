@@ -25,7 +25,6 @@ import dev.jamespipeline.core.PipelineHeaders;
 import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
-import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /**
  * For every message added to a mailbox: records pipeline deliveries in the ledger, then publishes
@@ -71,7 +70,7 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
             for (MessageUid uid : added.getUids()) {
                 MessageMetaData metaData = added.getMetaData(uid);
                 Optional<String> pipelineId = pipelineIdOf(mailbox, uid, session);
-                DeliveredEvent delivered = new DeliveredEvent(ReceivedEnvelope.VERSION, owner, added.getMailboxPath().getName(),
+                DeliveredEvent delivered = new DeliveredEvent(DeliveredEvent.VERSION, owner, added.getMailboxPath().getName(),
                     added.getMailboxId().serialize(), metaData.getMessageId().serialize(), uid.asLong(),
                     metaData.getSize(), pipelineId.orElse(null), clock.instant());
                 if (pipelineId.isPresent()) {

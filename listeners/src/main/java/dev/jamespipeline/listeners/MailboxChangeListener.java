@@ -17,14 +17,9 @@ import org.apache.james.mailbox.events.MailboxEvents.FlagsUpdated;
 import org.apache.james.mailbox.events.MailboxEvents.MailboxDeletion;
 import org.apache.james.mailbox.events.MailboxEvents.MailboxEvent;
 
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.MessageProperties;
-import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
-import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent.Kind;
-import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /**
  * Publishes {@code mailbox.flags}, {@code mailbox.expunged} and {@code mailbox.deleted} for the
@@ -35,19 +30,12 @@ import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 public class MailboxChangeListener implements EventListener.GroupEventListener {
     public static final Group GROUP = new GenericGroup("pipeline-mailbox-changes");
 
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
-    private final EnvelopeCodec codec;
-    private final EnvelopeSigner signer;
+    private final EventPublisher events;
     private final Clock clock;
 
     @Inject
-    public MailboxChangeListener(ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer,
-                                 Clock clock) {
-        this.publisher = publisher;
-        this.topology = topology;
-        this.codec = codec;
-        this.signer = signer;
+    public MailboxChangeListener(EventPublisher events, Clock clock) {
+        this.events = events;
         this.clock = clock;
     }
 
@@ -65,23 +53,18 @@ public class MailboxChangeListener implements EventListener.GroupEventListener {
     public void event(Event event) throws Exception {
         MailboxEvent change = (MailboxEvent) event;
         if (event instanceof FlagsUpdated flags) {
-            publish(Topology.MAILBOX_FLAGS, change, Kind.FLAGS_CHANGED, flags.getUids());
+            publish(change, Kind.FLAGS_CHANGED, flags.getUids());
         } else if (event instanceof Expunged expunged) {
-            publish(Topology.MAILBOX_EXPUNGED, change, Kind.EXPUNGED, expunged.getUids());
+            publish(change, Kind.EXPUNGED, expunged.getUids());
         } else {
-            publish(Topology.MAILBOX_DELETED, change, Kind.MAILBOX_DELETED, List.of());
+            publish(change, Kind.MAILBOX_DELETED, List.of());
         }
     }
 
-    private void publish(String routingKey, MailboxEvent change, Kind kind, Collection<MessageUid> uids) throws Exception {
-        MailboxChangeEvent published = new MailboxChangeEvent(ReceivedEnvelope.VERSION, kind,
+    private void publish(MailboxEvent change, Kind kind, Collection<MessageUid> uids) throws Exception {
+        MailboxChangeEvent published = new MailboxChangeEvent(MailboxChangeEvent.VERSION, kind,
             change.getMailboxPath().getUser().asString(), change.getMailboxId().serialize(),
             uids.stream().map(MessageUid::asLong).collect(Collectors.toList()), clock.instant());
-        // An event, not a job: without a search indexer nothing is bound, and that is fine.
-        byte[] body = codec.encode(published);
-        publisher.publish(topology.mailEventsExchange(), routingKey, false,
-            signer.sign(MessageProperties.persistentJson(change.getEventId().getId().toString(), published.changedAt())
-                .builder().type(routingKey).build(), body),
-            body);
+        events.mailboxChanged(change.getEventId().getId().toString(), published);
     }
 }

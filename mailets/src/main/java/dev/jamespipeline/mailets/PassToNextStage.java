@@ -11,13 +11,10 @@ import javax.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
+import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.PipelineConfiguration;
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.PublishException;
-import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
-import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
@@ -31,21 +28,17 @@ import dev.jamespipeline.core.store.StoredBlob;
  */
 public class PassToNextStage extends GenericMailet {
     private final MessageStore store;
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
+    private final EventPublisher events;
     private final PipelineConfiguration configuration;
     private final EnvelopeCodec codec;
-    private final EnvelopeSigner signer;
 
     @Inject
-    public PassToNextStage(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                           PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer) {
+    public PassToNextStage(MessageStore store, EventPublisher events, PipelineConfiguration configuration,
+                           EnvelopeCodec codec) {
         this.store = store;
-        this.publisher = publisher;
-        this.topology = topology;
+        this.events = events;
         this.configuration = configuration;
         this.codec = codec;
-        this.signer = signer;
     }
 
     @Override
@@ -64,9 +57,7 @@ public class PassToNextStage extends GenericMailet {
                 current.domain(), ReceivedEnvelope.StorageRef.of(blob), current.sender(), MailParts.recipients(mail),
                 current.clientIp(), current.helo(), current.authUser(), current.relayAllowed(), current.receivedAt(),
                 next, verdicts(mail, current));
-            byte[] body = codec.encode(handoff);
-            publisher.publish(topology.stagesExchange(), next, true,
-                signer.sign(MessageProperties.persistentJson(current.pipelineId(), current.receivedAt()), body), body);
+            events.handedOff(handoff);
         } catch (IOException | PublishException e) {
             throw new MessagingException("Hand-off of " + current.pipelineId() + " to stage " + next + " failed: "
                 + e.getMessage(), e);

@@ -12,12 +12,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.MessageProperties;
+import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.broker.PublishException;
-import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
-import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.OutboundJob;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
@@ -36,23 +32,15 @@ import dev.jamespipeline.core.store.StoredBlob;
  */
 public class QueueOutboundDelivery extends GenericMailet {
     private final MessageStore store;
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
+    private final EventPublisher events;
     private final DeliveryLedger ledger;
-    private final EnvelopeCodec codec;
-    private final EnvelopeSigner signer;
     private final Clock clock;
 
     @Inject
-    public QueueOutboundDelivery(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                                 DeliveryLedger ledger, EnvelopeCodec codec, EnvelopeSigner signer,
-                                 Clock clock) {
+    public QueueOutboundDelivery(MessageStore store, EventPublisher events, DeliveryLedger ledger, Clock clock) {
         this.store = store;
-        this.publisher = publisher;
-        this.topology = topology;
+        this.events = events;
         this.ledger = ledger;
-        this.codec = codec;
-        this.signer = signer;
         this.clock = clock;
     }
 
@@ -70,11 +58,9 @@ public class QueueOutboundDelivery extends GenericMailet {
                 StoredBlob blob = store.write(StorageKeys.outbound(pipelineId),
                     out -> MailParts.writeMessage(mail, out));
                 String jobId = pipelineId + "-outbound";
-                OutboundJob job = new OutboundJob(ReceivedEnvelope.VERSION, jobId, pipelineId,
+                OutboundJob job = new OutboundJob(OutboundJob.VERSION, jobId, pipelineId,
                     ReceivedEnvelope.StorageRef.of(blob), MailParts.sender(mail), recipients, clock.instant());
-                byte[] body = codec.encode(job);
-                publisher.publish(topology.outboundJobsExchange(), Topology.OUTBOUND_DELIVER, true,
-                    signer.sign(MessageProperties.persistentJson(jobId, clock.instant()), body), body);
+                events.outbound(job);
                 for (String recipient : recipients) {
                     ledger.record(pipelineId, LedgerEntry.outboundQueued(recipient));
                 }

@@ -10,6 +10,10 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.envelope.MailboxChangeEvent;
+import dev.jamespipeline.core.envelope.OutboundJob;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.runtime.QueuePolicy;
 
 /**
@@ -18,14 +22,6 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
  * the configured prefix, so several James clusters (or test runs) can share one broker.
  */
 public final class Topology {
-    public static final String MAIL_RECEIVED = "mail.received";
-    public static final String MAIL_DELIVERED = "mail.delivered";
-    public static final String OUTBOUND_DELIVER = "outbound.deliver";
-    /** Mailbox changes the search index follows: flags changed, messages expunged, mailbox deleted. */
-    public static final String MAILBOX_FLAGS = "mailbox.flags";
-    public static final String MAILBOX_EXPUNGED = "mailbox.expunged";
-    public static final String MAILBOX_DELETED = "mailbox.deleted";
-
     private final PipelineConfiguration configuration;
     private final String prefix;
 
@@ -120,10 +116,10 @@ public final class Topology {
             declareWorkQueue(channel, queue);
             channel.queueBind(queue, stagesExchange(), stage);
         }
-        channel.queueBind(stageQueue(configuration.firstStage()), mailEventsExchange(), MAIL_RECEIVED);
+        channel.queueBind(stageQueue(configuration.firstStage()), mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY);
 
         declareWorkQueue(channel, outboundQueue());
-        channel.queueBind(outboundQueue(), outboundJobsExchange(), OUTBOUND_DELIVER);
+        channel.queueBind(outboundQueue(), outboundJobsExchange(), OutboundJob.ROUTING_KEY);
     }
 
     /**
@@ -133,8 +129,9 @@ public final class Topology {
     public void declareIndexQueue(Channel channel) throws IOException {
         declare(channel);
         declareWorkQueue(channel, indexQueue());
-        for (String routingKey : List.of(MAIL_DELIVERED, MAILBOX_FLAGS, MAILBOX_EXPUNGED, MAILBOX_DELETED)) {
-            channel.queueBind(indexQueue(), mailEventsExchange(), routingKey);
+        channel.queueBind(indexQueue(), mailEventsExchange(), DeliveredEvent.ROUTING_KEY);
+        for (MailboxChangeEvent.Kind kind : MailboxChangeEvent.Kind.values()) {
+            channel.queueBind(indexQueue(), mailEventsExchange(), kind.routingKey());
         }
     }
 

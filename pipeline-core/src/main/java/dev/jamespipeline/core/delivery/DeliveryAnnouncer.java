@@ -8,13 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.MessageProperties;
+import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.broker.PublishException;
-import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
-import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 
@@ -30,19 +26,12 @@ public final class DeliveryAnnouncer {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryAnnouncer.class);
 
     private final DeliveryLedger ledger;
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
-    private final EnvelopeCodec codec;
-    private final EnvelopeSigner signer;
+    private final EventPublisher events;
     private final ConcurrentHashMap<String, List<DeliveredEvent>> unannounced = new ConcurrentHashMap<>();
 
-    public DeliveryAnnouncer(DeliveryLedger ledger, ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec,
-                             EnvelopeSigner signer) {
+    public DeliveryAnnouncer(DeliveryLedger ledger, EventPublisher events) {
         this.ledger = ledger;
-        this.publisher = publisher;
-        this.topology = topology;
-        this.codec = codec;
-        this.signer = signer;
+        this.events = events;
     }
 
     /** For mail that did not come through the pipeline: no stage to report to, so the failure is thrown. */
@@ -50,13 +39,7 @@ public final class DeliveryAnnouncer {
         if (delivered.pipelineId() != null) {
             ledger.record(delivered.pipelineId(), LedgerEntry.delivered(delivered.user()));
         }
-        // An event, not a job: consumers (indexer, harness) bind their own queues, so it is not mandatory.
-        // Its type survives retries and replays, which change the routing key.
-        byte[] body = codec.encode(delivered);
-        publisher.publish(topology.mailEventsExchange(), Topology.MAIL_DELIVERED, false,
-            signer.sign(MessageProperties.persistentJson(delivered.messageId(), delivered.deliveredAt())
-                .builder().type(Topology.MAIL_DELIVERED).build(), body),
-            body);
+        events.delivered(delivered);
     }
 
     /** For a pipeline delivery: a failure is kept for the stage runner of {@code delivered.pipelineId()}. */

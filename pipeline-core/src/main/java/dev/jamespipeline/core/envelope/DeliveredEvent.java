@@ -16,4 +16,7 @@ public record DeliveredEvent(
         long size,
         String pipelineId,
         Instant deliveredAt) implements Versioned {
+
+    public static final int VERSION = 1;
+    public static final String ROUTING_KEY = "mail.delivered";
 }

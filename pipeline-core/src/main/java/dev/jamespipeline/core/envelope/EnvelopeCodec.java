@@ -39,7 +39,7 @@ public final class EnvelopeCodec {
     }
 
     public ReceivedEnvelope decodeReceived(byte[] body) throws InvalidEnvelopeException {
-        ReceivedEnvelope envelope = bindVersioned(body, ReceivedEnvelope.class);
+        ReceivedEnvelope envelope = bindVersioned(body, ReceivedEnvelope.class, ReceivedEnvelope.VERSION);
         requireValidId(envelope.pipelineId());
         requireValidStorage(envelope.storage());
         if (envelope.sender() == null) {
@@ -64,7 +64,7 @@ public final class EnvelopeCodec {
     }
 
     public OutboundJob decodeOutbound(byte[] body) throws InvalidEnvelopeException {
-        OutboundJob job = bindVersioned(body, OutboundJob.class);
+        OutboundJob job = bindVersioned(body, OutboundJob.class, OutboundJob.VERSION);
         requireValidId(job.pipelineId());
         requireValidStorage(job.storage());
         for (String recipient : job.recipients()) {
@@ -74,7 +74,7 @@ public final class EnvelopeCodec {
     }
 
     public DeliveredEvent decodeDelivered(byte[] body) throws InvalidEnvelopeException {
-        DeliveredEvent event = bindVersioned(body, DeliveredEvent.class);
+        DeliveredEvent event = bindVersioned(body, DeliveredEvent.class, DeliveredEvent.VERSION);
         if (event.user() == null || event.mailboxId() == null || event.deliveredAt() == null) {
             throw new InvalidEnvelopeException("user, mailboxId and deliveredAt are required");
         }
@@ -82,7 +82,7 @@ public final class EnvelopeCodec {
     }
 
     public MailboxChangeEvent decodeMailboxChange(byte[] body) throws InvalidEnvelopeException {
-        MailboxChangeEvent event = bindVersioned(body, MailboxChangeEvent.class);
+        MailboxChangeEvent event = bindVersioned(body, MailboxChangeEvent.class, MailboxChangeEvent.VERSION);
         if (event.kind() == null || event.user() == null || event.mailboxId() == null) {
             throw new InvalidEnvelopeException("kind, user and mailboxId are required");
         }
@@ -90,22 +90,22 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * One pass for the common case (a well-formed version 1 body); anything else is parsed again as a
-     * tree, only to give the precise reason it cannot be processed.
+     * One pass for the common case (a well-formed body of the version this node reads); anything else
+     * is parsed again as a tree, only to give the precise reason it cannot be processed.
      */
-    private <T extends Versioned> T bindVersioned(byte[] body, Class<T> type) throws InvalidEnvelopeException {
+    private <T extends Versioned> T bindVersioned(byte[] body, Class<T> type, int readable) throws InvalidEnvelopeException {
         try {
             T value = mapper.readValue(body, type);
-            if (value.version() == ReceivedEnvelope.VERSION) {
+            if (value.version() == readable) {
                 return value;
             }
         } catch (IOException | IllegalArgumentException | NullPointerException fallThrough) {
             // explained below
         }
-        return bind(parseVersioned(body), type);
+        return bind(parseVersioned(body, type, readable), type);
     }
 
-    private JsonNode parseVersioned(byte[] body) throws InvalidEnvelopeException {
+    private JsonNode parseVersioned(byte[] body, Class<?> type, int readable) throws InvalidEnvelopeException {
         JsonNode tree;
         try {
             tree = mapper.readTree(body);
@@ -119,9 +119,9 @@ public final class EnvelopeCodec {
         if (version == null || !version.canConvertToInt()) {
             throw new InvalidEnvelopeException("version is missing");
         }
-        if (version.asInt() != ReceivedEnvelope.VERSION) {
-            throw new InvalidEnvelopeException("unsupported envelope version " + version.asInt()
-                + " (this node reads version " + ReceivedEnvelope.VERSION + ")");
+        if (version.asInt() != readable) {
+            throw new InvalidEnvelopeException("unsupported " + type.getSimpleName() + " version " + version.asInt()
+                + " (this node reads version " + readable + ")");
         }
         return tree;
     }

@@ -21,7 +21,22 @@ public record MailboxChangeEvent(
         List<Long> uids,
         Instant changedAt) implements Versioned {
 
-    public enum Kind { FLAGS_CHANGED, EXPUNGED, MAILBOX_DELETED }
+    public static final int VERSION = 1;
+
+    /** What changed, each kind with its routing key on the mail events exchange. */
+    public enum Kind {
+        FLAGS_CHANGED("mailbox.flags"), EXPUNGED("mailbox.expunged"), MAILBOX_DELETED("mailbox.deleted");
+
+        private final String routingKey;
+
+        Kind(String routingKey) {
+            this.routingKey = routingKey;
+        }
+
+        public String routingKey() {
+            return routingKey;
+        }
+    }
 
     public MailboxChangeEvent {
         uids = uids == null ? List.of() : List.copyOf(uids);

@@ -16,6 +16,9 @@ public record OutboundJob(
         List<String> recipients,
         Instant createdAt) implements Versioned {
 
+    public static final int VERSION = 1;
+    public static final String ROUTING_KEY = "outbound.deliver";
+
     public OutboundJob {
         recipients = List.copyOf(recipients);
     }

@@ -31,6 +31,8 @@ public record ReceivedEnvelope(
         Map<String, String> verdicts) implements Versioned {
 
     public static final int VERSION = 1;
+    /** On the mail events exchange; a stage hand-off is routed by the next stage's name instead. */
+    public static final String ROUTING_KEY = "mail.received";
 
     public record StorageRef(String key, String sha256, long size) {
         public static StorageRef of(StoredBlob blob) {

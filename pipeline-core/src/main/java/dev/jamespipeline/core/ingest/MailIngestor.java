@@ -8,14 +8,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.PipelineIds;
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.PublishException;
-import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.core.envelope.EnvelopeCodec;
-import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKey;
@@ -30,22 +26,14 @@ import dev.jamespipeline.core.store.StoredBlob;
 public final class MailIngestor {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailIngestor.class);
     private final MessageStore store;
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
+    private final EventPublisher events;
     private final PipelineConfiguration configuration;
-    private final EnvelopeCodec codec;
-    private final EnvelopeSigner signer;
     private final Clock clock;
 
-    public MailIngestor(MessageStore store, ConfirmedPublisher publisher, Topology topology,
-                        PipelineConfiguration configuration, EnvelopeCodec codec, EnvelopeSigner signer,
-                        Clock clock) {
+    public MailIngestor(MessageStore store, EventPublisher events, PipelineConfiguration configuration, Clock clock) {
         this.store = store;
-        this.publisher = publisher;
-        this.topology = topology;
+        this.events = events;
         this.configuration = configuration;
-        this.codec = codec;
-        this.signer = signer;
         this.clock = clock;
     }
 
@@ -64,10 +52,8 @@ public final class MailIngestor {
             ReceivedEnvelope.StorageRef.of(blob), request.sender(), request.recipients(),
             request.clientIp(), request.helo(), request.authUser(), request.relayAllowed(),
             receivedAt, configuration.firstStage(), Map.of());
-        byte[] body = codec.encode(envelope);
         try {
-            publisher.publish(topology.mailEventsExchange(), Topology.MAIL_RECEIVED, true,
-                signer.sign(MessageProperties.persistentJson(pipelineId, receivedAt), body), body);
+            events.received(envelope);
             return envelope;
         } catch (PublishException e) {
             withdraw(key);

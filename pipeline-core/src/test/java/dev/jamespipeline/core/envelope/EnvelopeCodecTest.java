@@ -46,7 +46,7 @@ class EnvelopeCodecTest {
         assertReason("{oops", "body is not JSON");
         assertReason("[1,2]", "body is not a JSON object");
         assertReason("{\"pipelineId\":\"x\"}", "version is missing");
-        assertReason("{\"version\":2}", "unsupported envelope version 2");
+        assertReason("{\"version\":2}", "unsupported ReceivedEnvelope version 2");
         assertReason(json(envelope("a@example.test", List.of(), "a.eml")), "recipients is empty");
         assertReason(json(envelope("not an address", List.of("b@example.test"), "a.eml")), "sender 'not an address'");
         assertReason(json(envelope("a@example.test", List.of("b@example.test"), "../x")), "storage.key is invalid");

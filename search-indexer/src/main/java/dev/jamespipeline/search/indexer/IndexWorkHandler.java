@@ -79,7 +79,7 @@ final class IndexWorkHandler implements WorkHandler {
     /** Events carry their kind as the AMQP type; retried and replayed ones no longer have their routing key. */
     private Object decode(Delivery delivery) throws InvalidEnvelopeException {
         String type = delivery.properties().getType() != null ? delivery.properties().getType() : delivery.routingKey();
-        if (Topology.MAIL_DELIVERED.equals(type)) {
+        if (DeliveredEvent.ROUTING_KEY.equals(type)) {
             return codec.decodeDelivered(delivery.body());
         }
         return codec.decodeMailboxChange(delivery.body());

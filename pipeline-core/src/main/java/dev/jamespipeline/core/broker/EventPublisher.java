@@ -1,0 +1,69 @@
+package dev.jamespipeline.core.broker;
+
+import java.time.Instant;
+
+import com.rabbitmq.client.AMQP;
+
+import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.envelope.MailboxChangeEvent;
+import dev.jamespipeline.core.envelope.OutboundJob;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+
+/**
+ * Where every pipeline event becomes an AMQP message: its exchange and routing key, whether a
+ * queue must take it, its persistent JSON properties, its kind as the AMQP type (which survives
+ * retries and replays, unlike the routing key) and its signature. Each method returns once the
+ * broker has confirmed the event.
+ */
+public final class EventPublisher {
+    private final ConfirmedPublisher publisher;
+    private final Topology topology;
+    private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
+
+    public EventPublisher(ConfirmedPublisher publisher, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer) {
+        this.publisher = publisher;
+        this.topology = topology;
+        this.codec = codec;
+        this.signer = signer;
+    }
+
+    /** {@code mail.received}: the pipeline took a message; the first stage's queue must hold it. */
+    public void received(ReceivedEnvelope envelope) throws PublishException {
+        publish(topology.mailEventsExchange(), ReceivedEnvelope.ROUTING_KEY, ReceivedEnvelope.ROUTING_KEY, true,
+            envelope.pipelineId(), envelope.receivedAt(), envelope);
+    }
+
+    /** A stage hands the message to {@code envelope.stage()}, whose queue must hold it. */
+    public void handedOff(ReceivedEnvelope envelope) throws PublishException {
+        publish(topology.stagesExchange(), envelope.stage(), ReceivedEnvelope.ROUTING_KEY, true,
+            envelope.pipelineId(), envelope.receivedAt(), envelope);
+    }
+
+    /** {@code outbound.deliver}: a job for the outbound queue, which must hold it. */
+    public void outbound(OutboundJob job) throws PublishException {
+        publish(topology.outboundJobsExchange(), OutboundJob.ROUTING_KEY, OutboundJob.ROUTING_KEY, true,
+            job.jobId(), job.createdAt(), job);
+    }
+
+    /** {@code mail.delivered}: an event, not a job; followers (indexer, harness) bind their own queues, or none. */
+    public void delivered(DeliveredEvent delivered) throws PublishException {
+        publish(topology.mailEventsExchange(), DeliveredEvent.ROUTING_KEY, DeliveredEvent.ROUTING_KEY, false,
+            delivered.messageId(), delivered.deliveredAt(), delivered);
+    }
+
+    /** {@code mailbox.*}: an event; without a search indexer nothing is bound, and that is fine. */
+    public void mailboxChanged(String eventId, MailboxChangeEvent change) throws PublishException {
+        String routingKey = change.kind().routingKey();
+        publish(topology.mailEventsExchange(), routingKey, routingKey, false, eventId, change.changedAt(), change);
+    }
+
+    private void publish(String exchange, String routingKey, String type, boolean mandatory, String messageId,
+                         Instant firstReceived, Object event) throws PublishException {
+        byte[] body = codec.encode(event);
+        AMQP.BasicProperties properties = MessageProperties.persistentJson(messageId, firstReceived).builder().type(type).build();
+        publisher.publish(exchange, routingKey, mandatory, signer.sign(properties, body), body);
+    }
+}
