@@ -120,7 +120,7 @@ inject() {
       private_rabbitmqctl stop_app >/dev/null; sleep 5; private_rabbitmqctl start_app >/dev/null ;;
     consumer-crash)
       local consumers
-      consumers=$(private_rabbitmqctl list_connections -q pid client_properties | grep 'james-pipeline-stage-consumers' | awk '{ print $1 }')
+      consumers=$(private_rabbitmqctl list_connections -q pid client_properties | grep 'james-pipeline-stages' | awk '{ print $1 }')
       [ -n "$consumers" ] || { echo "no stage consumer connection found"; exit 2; }
       for connection in $consumers; do private_rabbitmqctl close_connection "$connection" "fault harness: consumer crash" >/dev/null; done ;;
     opensearch-restart)
