@@ -47,7 +47,10 @@ start_private_opensearch() {
   done
   private_opensearch start || { echo "the private OpenSearch did not start (logs in $work/opensearch/logs)"; exit 2; }
 }
-trap 'stop_james; [ -d "$work/opensearch" ] && private_opensearch stop; bench_cleanup' EXIT
+# A load generator left running would keep retrying into the next run's James on the same port, and
+# its messages would count there as "delivered without a 250" (seen after a run that stopped early).
+loader=
+trap '[ -z "$loader" ] || kill "$loader" 2>/dev/null; stop_james; [ -d "$work/opensearch" ] && private_opensearch stop; bench_cleanup' EXIT
 
 # The pipeline's James on the private broker, taking every address of $domain whether or not the
 # user exists. The memory app forgets users and domains when it restarts, and the stage consumers
@@ -171,6 +174,7 @@ for scenario in $scenarios; do
   sleep "${FAULT_AFTER_S:-3}"
   inject "$scenario"
   wait "$loader"
+  loader=
   # Done when the ledger has every message answered 250 (the broker's counts alone are not to be trusted right
   # after a restart, see queued), then when the queues are empty too (a duplicate may still be on its way).
   java -cp "$load" dev.jamespipeline.bench.WitnessCount await "$dir/var/pipeline-store/ledger" "$dir/accepted.txt" 180 || true
