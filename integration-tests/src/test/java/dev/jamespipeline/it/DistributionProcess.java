@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.commons.configuration2.BaseConfiguration;
@@ -51,58 +52,87 @@ final class DistributionProcess implements AutoCloseable {
     }
 
     /**
+     * The assembled distribution with its own configuration.
+     *
      * @param mainClass  James's or ours
      * @param classPath  entries relative to the distribution's home, as the run script lists them
      */
     static DistributionProcess start(Path workDir, String mainClass, String... classPath) throws Exception {
-        Path home = Path.of(System.getProperty("pipeline.james.home")).toAbsolutePath().normalize();
+        Path home = distributionHome();
         copyTree(home.resolve("conf"), workDir.resolve("conf"));
         copyTree(home.resolve("extensions-jars"), workDir.resolve("extensions-jars"));
-        int smtp = freePort();
-        int imap = freePort();
-        int webAdmin = freePort();
+        edit(workDir.resolve("conf/pipeline.properties"), text -> text
+            + "\n" + PipelineConfiguration.SIGNING_KEYS + "=" + PipelineJames.TEST_SIGNING_KEYS + "\n");
         int submission = freePort();
         int jmx = freePort();
+        return launch(workDir, (conf, ports) -> {
+            edit(conf.resolve("smtpserver.xml"), text -> text
+                .replace("0.0.0.0:2525", "127.0.0.1:" + ports.smtp()).replace("0.0.0.0:5870", "127.0.0.1:" + submission));
+            edit(conf.resolve("imapserver.xml"), text -> PipelineJames.allowPlainImapLogin(
+                text.replace("0.0.0.0:1143", "127.0.0.1:" + ports.imap())));
+            edit(conf.resolve("webadmin.properties"), text -> text.replace("port=8000", "port=" + ports.webAdmin()));
+            edit(conf.resolve("jmx.properties"), text -> text.replace("jmx.port=9999", "jmx.port=" + jmx));
+            return WebAdminToken.create(conf);
+        }, mainClass, Stream.of(classPath).map(home::resolve).toArray(Path[]::new));
+    }
+
+    /** Where the distribution module assembled James: its jar, the libraries it names, our jars. */
+    static Path distributionHome() {
+        return Path.of(System.getProperty("pipeline.james.home")).toAbsolutePath().normalize();
+    }
+
+    /** The ports a started James answers on; the binding picks free ones for everything else. */
+    record Ports(int smtp, int imap, int webAdmin) {
+    }
+
+    /** Moves the configuration in conf/ onto the given ports (and any others it needs, on free ports). */
+    @FunctionalInterface
+    interface Binding {
+        /** @return the WebAdmin admin token, or null when WebAdmin asks for none */
+        String bind(Path conf, Ports ports) throws Exception;
+    }
+
+    /**
+     * Starts James in its own JVM with workDir (holding conf/ and extensions-jars/) as its working
+     * directory, on free ports, with a queue prefix and an index name of its own.
+     */
+    static DistributionProcess launch(Path workDir, Binding binding, String mainClass, Path... classPath) throws Exception {
+        Ports ports = new Ports(freePort(), freePort(), freePort());
         String testId = "dist-it-" + UUID.randomUUID().toString().substring(0, 8);
-        edit(workDir.resolve("conf/smtpserver.xml"), text -> text
-            .replace("0.0.0.0:2525", "127.0.0.1:" + smtp).replace("0.0.0.0:5870", "127.0.0.1:" + submission));
-        edit(workDir.resolve("conf/imapserver.xml"), text -> PipelineJames.allowPlainImapLogin(
-            text.replace("0.0.0.0:1143", "127.0.0.1:" + imap)));
-        edit(workDir.resolve("conf/webadmin.properties"), text -> text.replace("port=8000", "port=" + webAdmin));
-        edit(workDir.resolve("conf/jmx.properties"), text -> text.replace("jmx.port=9999", "jmx.port=" + jmx));
+        String webAdminToken = binding.bind(workDir.resolve("conf"), ports);
         edit(workDir.resolve("conf/pipeline.properties"), text -> text
             .replaceAll("(?m)^amqp\\.uri=.*$", "amqp.uri=" + RabbitMQEndpoint.amqpUri())
             .replaceAll("(?m)^topology\\.name\\.prefix=.*$", "topology.name.prefix=" + testId + ".")
             .replaceAll("(?m)^search\\.opensearch\\.url=.*$", "search.opensearch.url=" + OpenSearchEndpoint.uri())
-            .replaceAll("(?m)^search\\.index\\.name=.*$", "search.index.name=" + testId + "-mail")
-            + "\n" + PipelineConfiguration.SIGNING_KEYS + "=" + PipelineJames.TEST_SIGNING_KEYS + "\n");
+            .replaceAll("(?m)^search\\.index\\.name=.*$", "search.index.name=" + testId + "-mail"));
         PipelineJames.generateKeystore(workDir.resolve("conf/keystore"));
-        String webAdminToken = WebAdminToken.create(workDir.resolve("conf"));
 
         Path log = workDir.resolve("james.log");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        StringBuilder path = new StringBuilder();
-        for (String entry : classPath) {
-            path.append(path.length() == 0 ? "" : ":").append(home.resolve(entry));
-        }
+        String path = Stream.of(classPath).map(Path::toString).collect(Collectors.joining(":"));
         Process james = new ProcessBuilder(java.toString(),
             "-Dworking.directory=" + workDir,
             "-Dlogback.configurationFile=" + workDir.resolve("conf/logback.xml"),
             "-Dextra.props=" + workDir.resolve("conf/jvm.properties"),
-            "-cp", path.toString(), mainClass)
+            "-cp", path, mainClass)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-        DistributionProcess started = new DistributionProcess(james, log, testId + ".", testId + "-mail", smtp, imap, webAdmin,
-            webAdminToken);
+        DistributionProcess started = new DistributionProcess(james, log, testId + ".", testId + "-mail",
+            ports.smtp(), ports.imap(), ports.webAdmin(), webAdminToken);
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!james.isAlive()) {
                 throw new AssertionError("James exited during start-up:\n" + Files.readString(log));
             }
-            return started.log().contains("JAMES server started") && portOpen(smtp);
+            return started.log().contains("JAMES server started") && portOpen(ports.smtp());
         });
         return started;
+    }
+
+    /** The names of the queues and exchanges this James declared start with this. */
+    String queuePrefix() {
+        return prefix;
     }
 
     String log() throws IOException {
@@ -115,14 +145,22 @@ final class DistributionProcess implements AutoCloseable {
         webAdminPut("/users/" + user, "{\"password\":\"secret\"}");
     }
 
+    HttpResponse<String> webAdminGet(String path) throws Exception {
+        return HttpClient.newHttpClient().send(authorized(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + path)))
+            .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private void webAdminPut(String path, String json) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + webAdmin + path))
+        HttpResponse<String> response = HttpClient.newHttpClient().send(authorized(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + webAdmin + path)))
                 .header("Content-Type", "application/json")
-                .header("Authorization", WebAdminToken.bearer(webAdminToken))
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return webAdminToken == null ? request : request.header("Authorization", WebAdminToken.bearer(webAdminToken));
     }
 
     @Override
@@ -148,11 +186,11 @@ final class DistributionProcess implements AutoCloseable {
         }
     }
 
-    private static void edit(Path file, UnaryOperator<String> change) throws IOException {
+    static void edit(Path file, UnaryOperator<String> change) throws IOException {
         Files.writeString(file, change.apply(Files.readString(file)));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
