@@ -73,6 +73,7 @@ class StockJamesDropInIT {
                 "bob@stock.test");
 
             assertThat(reply.code()).isEqualTo(250);
+            assertThat(reply.text()).as("accepted by the pipeline's hook").contains("queued as ");
             ImapReader reader = new ImapReader(started.imap);
             await().atMost(WAIT).until(() -> reader.inboxCount("bob@stock.test", "secret") == 1);
             List<String> inbox = reader.inboxMessages("bob@stock.test", "secret");
