@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,8 @@ import dev.jamespipeline.core.envelope.EnvelopeSigner;
  * @param outboundPolicy how the outbound queue is consumed and retried ({@code outbound.*} keys)
  * @param indexPolicy    how the search index queue is consumed and retried ({@code search.indexer.*} keys), where the indexer runs
  * @param signingKeys    keys that sign and verify pipeline messages ({@code envelope.signing.keys}); the first signs
+ * @param managementUri  RabbitMQ's management HTTP API ({@code amqp.management.uri}); when present, queue limits are
+ *                       policies set through it (changeable), otherwise x-arguments (fixed for the queue's life)
  */
 public record PipelineConfiguration(
         URI amqpUri,
@@ -34,7 +37,8 @@ public record PipelineConfiguration(
         QueuePolicy stagePolicy,
         QueuePolicy outboundPolicy,
         QueuePolicy indexPolicy,
-        List<EnvelopeSigner.SigningKey> signingKeys) {
+        List<EnvelopeSigner.SigningKey> signingKeys,
+        Optional<URI> managementUri) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -55,6 +59,7 @@ public record PipelineConfiguration(
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
     public static final String SEARCH_KEYS = "search.";
     public static final String SIGNING_KEYS = "envelope.signing.keys";
+    public static final String MANAGEMENT_URI = "amqp.management.uri";
 
     public PipelineConfiguration {
         if (stages.isEmpty()) {
@@ -82,7 +87,8 @@ public record PipelineConfiguration(
             QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS),
             QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS),
             QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS),
-            EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")));
+            EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
+            settings.optionalHttpUri(MANAGEMENT_URI));
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
         return configuration;
     }

@@ -95,6 +95,18 @@ class PipelineConfigurationTest {
     }
 
     @Test
+    void theManagementUriIsOffUnlessSetAndMustBeAnHttpUrl() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty(PipelineConfiguration.MANAGEMENT_URI, "http://admin:secret@127.0.0.1:15672");
+
+        assertThat(PipelineConfiguration.from(new BaseConfiguration()).managementUri()).isEmpty();
+        assertThat(PipelineConfiguration.from(settings).managementUri()).hasValueSatisfying(
+            uri -> assertThat(uri.getPort()).isEqualTo(15672));
+        assertThat(errorFor(PipelineConfiguration.MANAGEMENT_URI, "amqp://127.0.0.1:15672"))
+            .contains("amqp.management.uri='amqp://127.0.0.1:15672' is invalid: expected an http:// or https:// URL");
+    }
+
+    @Test
     void searchKeysBelongToTheSearchSettings() {
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty("search.indexer.concurrency", "2");

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -88,9 +89,27 @@ public final class BrokerConnection implements AutoCloseable {
             topology.declare(channel);
         } catch (IOException | RuntimeException e) {
             closeQuietly(opened);
-            throw new IOException("Declaring the pipeline topology failed (an existing queue with other arguments, "
-                + "for example after changing queue.type, must be deleted or migrated first): " + describe(e), e);
+            if (isPreconditionFailed(e)) {
+                throw new IOException("Declaring the pipeline topology failed: " + describe(e) + ". A queue's type and "
+                    + "x-arguments never change: after changing " + PipelineConfiguration.QUEUE_TYPE + ", or switching "
+                    + PipelineConfiguration.MANAGEMENT_URI + " on (or off) for queues declared without (or with) it, "
+                    + "stop every node, drain and delete the queue (or move its messages with a shovel), then start "
+                    + "again. See README, \"Changing a queue policy\".", e);
+            }
+            throw new IOException("Declaring the pipeline topology failed: " + describe(e), e);
         }
+    }
+
+    /** The broker's answer to redeclaring an existing queue with another type or other x-arguments. */
+    private static boolean isPreconditionFailed(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof com.rabbitmq.client.ShutdownSignalException signal
+                    && signal.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == AMQP.PRECONDITION_FAILED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String endpoint() {

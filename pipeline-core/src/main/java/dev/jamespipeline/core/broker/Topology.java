@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
@@ -24,10 +25,13 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
 public final class Topology {
     private final PipelineConfiguration configuration;
     private final String prefix;
+    /** Present when amqp.management.uri is set: queue limits are then policies, not x-arguments. */
+    private final Optional<QueueLimitPolicies> limitPolicies;
 
     public Topology(PipelineConfiguration configuration) {
         this.configuration = configuration;
         this.prefix = configuration.namePrefix();
+        this.limitPolicies = configuration.managementUri().map(uri -> new QueueLimitPolicies(uri, configuration));
     }
 
     public String mailEventsExchange() {
@@ -146,15 +150,15 @@ public final class Topology {
         arguments.put("x-dead-letter-exchange", deadLetterExchange());
         arguments.put("x-dead-letter-routing-key", queue);
         if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
-            // Poison messages that crash consumers are dead-lettered by the broker after this many deliveries.
-            arguments.put("x-delivery-limit", policy.deliveryLimit());
             arguments.put("x-dead-letter-strategy", "at-least-once");
         }
-        if (policy.maxLength() > 0) {
-            arguments.put("x-max-length", policy.maxLength());
+        Map<String, Object> limits = limitsOf(policy);
+        if (limitPolicies.isPresent()) {
+            // Before the declaration, so a new queue is never without its limits.
+            limitPolicies.get().apply(queue, limits);
+        } else {
+            limits.forEach((key, value) -> arguments.put("x-" + key, value));
         }
-        // A full queue refuses (nacks) publishes, which the ingest hook turns into 451: backpressure, not loss.
-        arguments.put("x-overflow", "reject-publish");
         channel.queueDeclare(queue, true, false, false, arguments);
 
         for (int tier = 0; tier < policy.retryDelays().size(); tier++) {
@@ -170,6 +174,21 @@ public final class Topology {
             }
             channel.queueDeclare(retryQueue(queue, tier), true, false, false, retryArguments);
         }
+    }
+
+    /** A work queue's limits, by their policy keys (the x-argument of each is the same key after "x-"). */
+    private Map<String, Object> limitsOf(QueuePolicy policy) {
+        Map<String, Object> limits = new HashMap<>();
+        if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
+            // Poison messages that crash consumers are dead-lettered by the broker after this many deliveries.
+            limits.put("delivery-limit", policy.deliveryLimit());
+        }
+        if (policy.maxLength() > 0) {
+            limits.put("max-length", policy.maxLength());
+        }
+        // A full queue refuses (nacks) publishes, which the ingest hook turns into 451: backpressure, not loss.
+        limits.put("overflow", "reject-publish");
+        return limits;
     }
 
     private Map<String, Object> typeArguments() {

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -115,7 +116,23 @@ public final class SettingsReader {
     }
 
     public URI uri(String key, String defaultValue) {
-        String raw = string(key, defaultValue);
+        return parseUri(key, string(key, defaultValue));
+    }
+
+    /** An http or https URL with a host, or empty when the key is unset or blank (the feature is off). */
+    public Optional<URI> optionalHttpUri(String key) {
+        String raw = string(key, "");
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri = parseUri(key, raw);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw invalid(key, raw, "an http:// or https:// URL with a host (for example http://127.0.0.1:15672), or nothing");
+        }
+        return Optional.of(uri);
+    }
+
+    private static URI parseUri(String key, String raw) {
         try {
             return URI.create(raw);
         } catch (IllegalArgumentException e) {
