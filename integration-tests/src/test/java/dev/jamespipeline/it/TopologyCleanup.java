@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.QueueLimitPolicies;
 import dev.jamespipeline.core.broker.Topology;
 
 /** Pipeline queues are durable: each test removes its own so the shared broker does not collect them. */
@@ -22,6 +23,12 @@ final class TopologyCleanup {
                 tap.deleteQueue(topology.deadLetterQueue(queue));
                 for (int tier = 0; tier < topology.policyOf(queue).retryDelays().size(); tier++) {
                     tap.deleteQueue(topology.retryQueue(queue, tier));
+                }
+            }
+            if (configuration.managementUri().isPresent()) {
+                RabbitMQManagement management = new RabbitMQManagement(amqpUri, RabbitMQEndpoint.managementUri());
+                for (String queue : queues) {
+                    management.deletePolicy(QueueLimitPolicies.policyName(queue));
                 }
             }
             for (String exchange : List.of(topology.mailEventsExchange(), topology.outboundJobsExchange(),

@@ -35,7 +35,11 @@ public final class QueueLimitPolicies {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /** HTTP/1.1: the management plugin's server drops a request that offers an HTTP/2 upgrade with a body. */
+    private final HttpClient client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(TIMEOUT)
+        .build();
     private final URI api;
     private final String vhost;
     private final String authorization;
