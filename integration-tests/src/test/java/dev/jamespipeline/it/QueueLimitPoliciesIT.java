@@ -89,6 +89,23 @@ class QueueLimitPoliciesIT {
     }
 
     @Test
+    void switchingPoliciesOnForAQueueDeclaredWithXArgumentsSaysWhatToDo() throws Exception {
+        configuration = configuration("", 1);
+        try (BrokerConnection connection = new BrokerConnection(configuration, new Topology(configuration), "policies-it-xargs")) {
+            connection.get();
+        }
+        configuration = configuration(RabbitMQEndpoint.managementUri(), 1);
+        try (BrokerConnection connection = new BrokerConnection(configuration, new Topology(configuration), "policies-it-on")) {
+            assertThatThrownBy(connection::get)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("PRECONDITION_FAILED")
+                .hasMessageContaining(PipelineConfiguration.QUEUE_TYPE)
+                .hasMessageContaining(PipelineConfiguration.MANAGEMENT_URI)
+                .hasMessageContaining("drain and delete the queue");
+        }
+    }
+
+    @Test
     void anUnreachableManagementApiFailsTheDeclarationAndNamesTheKey() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
