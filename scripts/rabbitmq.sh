@@ -6,6 +6,12 @@ rabbitmq_reachable() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
 
+# The management HTTP API (port 15672), which sets queue limits as policies when amqp.management.uri is set.
+enable_rabbitmq_management() {
+  rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 \
+    || echo "Could not enable rabbitmq_management: queue limit policies (amqp.management.uri) need it."
+}
+
 ensure_rabbitmq() {
   local host=$1 port=$2 mode=${3:-}
   rabbitmq_reachable "$host" "$port" && return 0
@@ -21,7 +27,7 @@ ensure_rabbitmq() {
     echo "Starting the local RabbitMQ (rabbitmq-server -detached)..."
     rabbitmq-server -detached >/dev/null 2>&1 || true
     for _ in $(seq 1 90); do
-      rabbitmq_reachable "$host" "$port" && return 0
+      rabbitmq_reachable "$host" "$port" && { enable_rabbitmq_management; return 0; }
       sleep 1
     done
   fi
