@@ -3,7 +3,6 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,10 +86,7 @@ class ConfirmedPublisherIT {
 
     @Test
     void anUnreachableBrokerFailsFastWithAClearMessage() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePort.next();
         PipelineConfiguration unreachable = configuration("amqp://guest:guest@127.0.0.1:" + closedPort + "/%2F");
         try (BrokerConnection connection = new BrokerConnection(unreachable, new Topology(unreachable), "unreachable");
              ConfirmedPublisher failing = new ConfirmedPublisher(connection, Duration.ofSeconds(5))) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,10 +106,7 @@ class QueueLimitPoliciesIT {
 
     @Test
     void anUnreachableManagementApiFailsTheDeclarationAndNamesTheKey() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePort.next();
         configuration = configuration("http://127.0.0.1:" + closedPort, 1);
         try (BrokerConnection connection = new BrokerConnection(configuration, new Topology(configuration), "policies-it-down")) {
             assertThatThrownBy(connection::get)
