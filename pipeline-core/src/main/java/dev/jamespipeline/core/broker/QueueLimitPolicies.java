@@ -29,7 +29,7 @@ import dev.jamespipeline.core.PipelineConfiguration;
 public final class QueueLimitPolicies {
     /**
      * One policy applies to a queue, the one of highest priority: ours is above the usual 0 of a
-     * catch-all policy an operator may have, so it is not shadowed.
+     * catch-all policy an operator may have, so it is not shadowed (and shadows that one on these queues).
      */
     static final int PRIORITY = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -103,7 +103,7 @@ public final class QueueLimitPolicies {
         }
         if (response.statusCode() / 100 != 2) {
             throw failure(queue, "HTTP " + response.statusCode() + " " + response.body()
-                + (response.statusCode() == 401 ? " (the user needs the policymaker tag)" : ""), null);
+                + (response.statusCode() == 401 ? " (wrong credentials, or the user lacks the policymaker tag)" : ""), null);
         }
     }
 
