@@ -7,14 +7,25 @@ rabbitmq_reachable() {
 }
 
 # The management HTTP API (port 15672), which sets queue limits as policies when amqp.management.uri is set.
+# Idempotent, and works on a running node: also run when the broker was already up (CI's is).
 enable_rabbitmq_management() {
-  rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 \
-    || echo "Could not enable rabbitmq_management: queue limit policies (amqp.management.uri) need it."
+  if ! command -v rabbitmq-plugins >/dev/null || ! rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1; then
+    echo "Could not enable rabbitmq_management: queue limit policies (amqp.management.uri) need it."
+    return 0
+  fi
+  for _ in $(seq 1 30); do
+    (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "rabbitmq_management is enabled but 127.0.0.1:15672 did not open within 30 s."
 }
 
 ensure_rabbitmq() {
   local host=$1 port=$2 mode=${3:-}
-  rabbitmq_reachable "$host" "$port" && return 0
+  if rabbitmq_reachable "$host" "$port"; then
+    case "$host" in 127.0.0.1|localhost) enable_rabbitmq_management ;; esac
+    return 0
+  fi
   case "$host" in
     127.0.0.1|localhost) ;;
     *) echo "RabbitMQ is not reachable at $host:$port (a remote broker: start it there, or change amqp.uri)."; return 1 ;;
