@@ -26,14 +26,10 @@ public final class MailParts {
 
     /** The bytes as received while no mailet changed the message (see {@link MailMessageSource}). */
     public static void writeMessage(Mail mail, OutputStream out) throws IOException {
-        MailMessageSource source;
-        try {
-            source = new MailMessageSource(mail.getMessage(), mail.getName());
+        try (InputStream in = new MailMessageSource(mail.getMessage(), mail.getName()).getInputStream()) {
+            in.transferTo(out);
         } catch (MessagingException e) {
             throw new IOException("cannot read message " + mail.getName() + ": " + e.getMessage(), e);
-        }
-        try (InputStream in = source.getInputStream()) {
-            in.transferTo(out);
         }
     }
 }

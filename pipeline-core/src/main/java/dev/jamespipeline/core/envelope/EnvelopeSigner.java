@@ -21,8 +21,8 @@ import dev.jamespipeline.core.PipelineConfiguration;
 /**
  * Signs pipeline messages so that access to the broker alone grants nothing: an HMAC-SHA256 of the
  * exact body bytes rides in the {@value #SIGNATURE_HEADER} header as {@code <key id>:<base64>}.
- * Retry tiers and dead-letter queues keep body and headers, so the signature stays valid through
- * them; whoever rewrites a body re-signs it, and only after verifying what it rewrites.
+ * Retries, dead letters and replays never change a body (attempts are counted in a header), so a
+ * signature stays valid through all of them.
  * The first configured key signs, every configured key verifies (rotation: add the new key first,
  * drop the old one once no message signed with it is queued).
  */
@@ -82,13 +82,7 @@ public final class EnvelopeSigner {
     }
 
     private static byte[] mac(SigningKey key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(key.secret, ALGORITHM));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(ALGORITHM + " is part of every JDK", e);
-        }
+        return key.freshMac().doFinal(body);
     }
 
     /** Reads {@code id:base64, id:base64, ...} entries; every error names the setting, none shows a secret. */
@@ -109,11 +103,25 @@ public final class EnvelopeSigner {
         private static final int MIN_BYTES = 32;
 
         private final String id;
-        private final byte[] secret;
+        /** Initialised once; every use clones it, so no provider look-up or key set-up per message (signing is on the SMTP accept path). */
+        private final Mac prototype;
 
         private SigningKey(String id, byte[] secret) {
             this.id = id;
-            this.secret = secret;
+            try {
+                this.prototype = Mac.getInstance(ALGORITHM);
+                prototype.init(new SecretKeySpec(secret, ALGORITHM));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(ALGORITHM + " is part of every JDK", e);
+            }
+        }
+
+        Mac freshMac() {
+            try {
+                return (Mac) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("the JDK's " + ALGORITHM + " can be cloned", e);
+            }
         }
 
         static SigningKey parse(String entry) {
