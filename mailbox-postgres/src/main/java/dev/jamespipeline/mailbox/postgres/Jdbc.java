@@ -3,6 +3,7 @@ package dev.jamespipeline.mailbox.postgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -22,6 +23,12 @@ public final class Jdbc {
     @FunctionalInterface
     public interface Work<T> {
         T run() throws SQLException, MailboxException;
+    }
+
+    /** Work that fails only with SQL errors, for SPI methods that throw their own exception type. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run() throws SQLException;
     }
 
     @FunctionalInterface
@@ -47,6 +54,15 @@ public final class Jdbc {
             return work.run();
         } catch (SQLException e) {
             throw new MailboxException("PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls the work on the caller's thread, an SQL failure turned into the SPI method's exception. */
+    public static <T, E extends Exception> T call(SqlWork<T> work, Function<SQLException, E> failure) throws E {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw failure.apply(e);
         }
     }
 

@@ -155,7 +155,7 @@ public class PostgresMailboxMapper implements MailboxMapper {
         return Jdbc.flux(() -> {
             try (Connection connection = dataSource.getConnection();
                  PreparedStatement select = connection.prepareStatement(SELECT + "WHERE namespace = ? AND " + userCondition(query.getFixedUser())
-                     + (Wildcard.INSTANCE.equals(expression) ? "" : " AND name LIKE ?" + SqlLike.ESCAPE_CLAUSE))) {
+                     + (Wildcard.INSTANCE.equals(expression) ? "" : " AND name LIKE ?"))) {
                 int next = 1;
                 select.setString(next++, query.getFixedNamespace());
                 next = bindUser(select, next, query.getFixedUser());
@@ -172,7 +172,7 @@ public class PostgresMailboxMapper implements MailboxMapper {
         return Jdbc.mono(() -> {
             try (Connection connection = dataSource.getConnection();
                  PreparedStatement select = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM mailbox WHERE namespace = ? AND "
-                     + userCondition(mailbox.getUser()) + " AND name LIKE ?" + SqlLike.ESCAPE_CLAUSE + ")")) {
+                     + userCondition(mailbox.getUser()) + " AND name LIKE ?" + ")")) {
                 int next = 1;
                 select.setString(next++, mailbox.getNamespace());
                 next = bindUser(select, next, mailbox.getUser());

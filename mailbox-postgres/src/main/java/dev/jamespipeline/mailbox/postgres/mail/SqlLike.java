@@ -1,12 +1,11 @@
 package dev.jamespipeline.mailbox.postgres.mail;
 
 /**
- * Builds SQL LIKE patterns from user-controlled text. Every pattern built here is used with
- * {@code ESCAPE '\'}, so a mailbox named {@code 100%_done} matches itself, not {@code 100 done}.
+ * Builds SQL LIKE patterns from user-controlled text, so a mailbox named {@code 100%_done} matches
+ * itself, not {@code 100 done}. They escape with a backslash, PostgreSQL's default LIKE escape
+ * character (so they also work with {@code LIKE ANY (array)}, which takes no ESCAPE clause).
  */
 final class SqlLike {
-    static final String ESCAPE_CLAUSE = " ESCAPE '\\'";
-
     private SqlLike() {
     }
 
