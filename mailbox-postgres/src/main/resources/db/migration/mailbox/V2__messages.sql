@@ -22,7 +22,7 @@ CREATE TABLE message (
     attachments       JSONB       NOT NULL DEFAULT '[]'::jsonb
 );
 
-CREATE INDEX message_thread ON message (thread_id);
+CREATE INDEX message_thread_id ON message (thread_id);
 
 -- The body (content after body_start_octet), in fixed-size chunks: written and read a chunk at a
 -- time so that no message is ever whole in a James heap.
@@ -109,7 +109,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER message_mailbox_deleted
+CREATE TRIGGER message_mailbox_delete_unreferenced
     AFTER DELETE ON message_mailbox
     REFERENCING OLD TABLE AS removed_memberships
     FOR EACH STATEMENT EXECUTE FUNCTION message_delete_unreferenced();

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -45,6 +47,21 @@ enum MailboxCounter {
                 return single(update, id);
             }
         });
+    }
+
+    /**
+     * Adds one in the caller's transaction, which then holds the mailbox row until it ends: for a
+     * flags update, whose modseq must not be overtaken by a later one that commits first. Empty
+     * when the mailbox does not exist.
+     */
+    Optional<Long> advanceInTransaction(Connection transaction, UUID mailboxId) throws SQLException {
+        try (PreparedStatement update = transaction.prepareStatement(advance)) {
+            update.setLong(1, 1);
+            update.setObject(2, mailboxId);
+            try (ResultSet row = update.executeQuery()) {
+                return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+            }
+        }
     }
 
     long current(DataSource dataSource, MailboxId id) throws MailboxException {

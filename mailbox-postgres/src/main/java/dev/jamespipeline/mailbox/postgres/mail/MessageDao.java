@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.model.UpdatedFlags;
@@ -58,7 +59,15 @@ public final class MessageDao {
      * Stores the content of {@code message} (row and body chunks) unless its message id already
      * has it: a copy into another mailbox reuses the stored content.
      */
-    void insertContentIfAbsent(Connection transaction, MailboxMessage message) throws SQLException, IOException {
+    void insertContentIfAbsent(Connection transaction, MailboxMessage message) throws SQLException, MailboxException {
+        try {
+            insertContent(transaction, message);
+        } catch (IOException e) {
+            throw new MailboxException("Cannot store the content of message " + message.getMessageId().serialize() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void insertContent(Connection transaction, MailboxMessage message) throws SQLException, IOException {
         UUID messageId = uuid(message);
         byte[] header;
         try (InputStream headerContent = message.getHeaderContent()) {
@@ -183,13 +192,7 @@ public final class MessageDao {
 
     /** Allocates the next modseq of a mailbox in the caller's transaction, which holds the mailbox row until it ends. */
     Optional<ModSeq> nextModSeq(Connection transaction, UUID mailboxId) throws SQLException {
-        try (PreparedStatement update = transaction.prepareStatement(
-            "UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE mailbox_id = ? RETURNING highest_modseq")) {
-            update.setObject(1, mailboxId);
-            try (ResultSet row = update.executeQuery()) {
-                return row.next() ? Optional.of(ModSeq.of(row.getLong(1))) : Optional.empty();
-            }
-        }
+        return MailboxCounter.HIGHEST_MODSEQ.advanceInTransaction(transaction, mailboxId).map(ModSeq::of);
     }
 
     private Map<MessageUid, Flags> lockFlags(Connection transaction, Memberships memberships) throws SQLException {
