@@ -27,7 +27,8 @@ record Memberships(String condition, List<Object> parameters) {
     }
 
     static Memberships ofMessages(Collection<UUID> messageIds) {
-        return new Memberships("mm.message_id = ANY (?)", List.of(messageIds.toArray(UUID[]::new)));
+        Object ids = messageIds.toArray(UUID[]::new);
+        return new Memberships("mm.message_id = ANY (?)", List.of(ids));
     }
 
     static Memberships ofMessageIn(UUID messageId, Collection<UUID> mailboxIds) {

@@ -22,6 +22,8 @@ import javax.sql.DataSource;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
+import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.model.UpdatedFlags;
@@ -32,6 +34,8 @@ import org.apache.james.mailbox.store.mail.model.impl.Properties;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
+import dev.jamespipeline.mailbox.postgres.Jdbc.TransactionWork;
 import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
 import dev.jamespipeline.mailbox.postgres.PostgresMessageId;
 
@@ -53,6 +57,22 @@ public final class MessageDao {
     public MessageDao(DataSource dataSource, MessageBodyStore bodies) {
         this.dataSource = dataSource;
         this.bodies = bodies;
+    }
+
+    public <T> T inTransaction(TransactionWork<T> work) throws MailboxException {
+        return Jdbc.call(() -> Jdbc.inTransaction(dataSource, work));
+    }
+
+    /** As {@link #inTransaction}, a membership written for a mailbox that does not exist (any more) failing as such. */
+    public <T> T inTransactionOn(MailboxId mailboxId, TransactionWork<T> work) throws MailboxException {
+        try {
+            return Jdbc.inTransaction(dataSource, work);
+        } catch (SQLException e) {
+            if (isMissingMailbox(e)) {
+                throw new MailboxNotFoundException(mailboxId);
+            }
+            throw new MailboxException("PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -104,16 +124,31 @@ public final class MessageDao {
 
     /** Adds {@code message} to mailbox {@code mailboxId} under its uid and modseq. */
     void insertMembership(Connection transaction, UUID mailboxId, MailboxMessage message, Flags flags, Date saveDate) throws SQLException {
+        insertMembership(transaction, mailboxId, message, flags, saveDate, false);
+    }
+
+    /** As {@link #insertMembership}, unless the mailbox already holds the message; returns whether it added it. */
+    boolean insertMembershipIfAbsent(Connection transaction, UUID mailboxId, MailboxMessage message, Flags flags, Date saveDate) throws SQLException {
+        return insertMembership(transaction, mailboxId, message, flags, saveDate, true);
+    }
+
+    private boolean insertMembership(Connection transaction, UUID mailboxId, MailboxMessage message, Flags flags, Date saveDate,
+                                     boolean onlyIfAbsent) throws SQLException {
         try (PreparedStatement insert = transaction.prepareStatement(
             "INSERT INTO message_mailbox (mailbox_id, uid, message_id, modseq, " + FlagColumns.COLUMNS + ", save_date)"
-                + " VALUES (?, ?, ?, ?, " + FlagColumns.VALUES + ", ?)")) {
+                + " SELECT ?, ?, ?, ?, " + FlagColumns.VALUES + ", ?"
+                + (onlyIfAbsent ? " WHERE NOT EXISTS (SELECT 1 FROM message_mailbox WHERE mailbox_id = ? AND message_id = ?)" : ""))) {
             insert.setObject(1, mailboxId);
             insert.setLong(2, message.getUid().asLong());
             insert.setObject(3, uuid(message));
             insert.setLong(4, message.getModSeq().asLong());
             int next = FlagColumns.bind(insert, 5, flags);
-            insert.setObject(next, timestamp(saveDate));
-            insert.executeUpdate();
+            insert.setObject(next++, timestamp(saveDate));
+            if (onlyIfAbsent) {
+                insert.setObject(next++, mailboxId);
+                insert.setObject(next, uuid(message));
+            }
+            return insert.executeUpdate() > 0;
         }
     }
 
@@ -248,8 +283,7 @@ public final class MessageDao {
         }
     }
 
-    /** Whether {@code failure} says that a membership was written for a mailbox that does not exist (any more). */
-    static boolean isMissingMailbox(SQLException failure) {
+    private static boolean isMissingMailbox(SQLException failure) {
         return failure instanceof PSQLException psql
             && PSQLState.FOREIGN_KEY_VIOLATION.getState().equals(psql.getSQLState())
             && psql.getServerErrorMessage() != null

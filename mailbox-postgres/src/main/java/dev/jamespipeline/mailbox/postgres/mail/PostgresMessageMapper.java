@@ -56,23 +56,21 @@ import reactor.core.scheduler.Schedulers;
 public class PostgresMessageMapper extends AbstractMessageMapper {
     private final UidProvider uidProvider;
     private final ModSeqProvider modSeqProvider;
-    private final DataSource dataSource;
     private final MessageDao messages;
     private final MessageAppendHook appendHook;
 
     public PostgresMessageMapper(MailboxSession session, UidProvider uidProvider, ModSeqProvider modSeqProvider, Clock clock,
-                                 DataSource dataSource, MessageDao messages, MessageAppendHook appendHook) {
+                                 MessageDao messages, MessageAppendHook appendHook) {
         super(session, uidProvider, modSeqProvider, clock);
         this.uidProvider = uidProvider;
         this.modSeqProvider = modSeqProvider;
-        this.dataSource = dataSource;
         this.messages = messages;
         this.appendHook = appendHook;
     }
 
     @Override
     public Iterator<MailboxMessage> findInMailbox(Mailbox mailbox, MessageRange set, FetchType type, int limit) throws MailboxException {
-        return inTransaction(connection ->
+        return messages.inTransaction(connection ->
             messages.find(connection, Memberships.inRange(id(mailbox), set), type, limit)).iterator();
     }
 
@@ -88,7 +86,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
 
     @Override
     public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
-        return inTransaction(connection -> {
+        return messages.inTransaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                 "SELECT uid FROM message_mailbox WHERE mailbox_id = ? AND NOT is_seen ORDER BY uid LIMIT 1")) {
                 select.setObject(1, id(mailbox));
@@ -118,7 +116,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
 
     @Override
     public MailboxCounters getMailboxCounters(Mailbox mailbox) throws MailboxException {
-        return inTransaction(connection -> {
+        return messages.inTransaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                 "SELECT count(*), count(*) FILTER (WHERE NOT is_seen) FROM message_mailbox WHERE mailbox_id = ?")) {
                 select.setObject(1, id(mailbox));
@@ -136,7 +134,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
 
     @Override
     public Flags getApplicableFlag(Mailbox mailbox) throws MailboxException {
-        return inTransaction(connection -> {
+        return messages.inTransaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                 "SELECT DISTINCT unnest(user_flags) FROM message_mailbox WHERE mailbox_id = ?")) {
                 select.setObject(1, id(mailbox));
@@ -161,7 +159,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
         if (uids.isEmpty()) {
             return ImmutableMap.of();
         }
-        return inTransaction(connection -> messages.delete(connection, Memberships.withUids(id(mailbox), uids)))
+        return messages.inTransaction(connection -> messages.delete(connection, Memberships.withUids(id(mailbox), uids)))
             .stream()
             .collect(ImmutableMap.toImmutableMap(MessageMetaData::getUid, metaData -> metaData));
     }
@@ -170,7 +168,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) throws MailboxException {
         FlagsUpdate update = FlagsUpdate.of(calculator);
         UUID mailboxId = id(mailbox);
-        return inTransaction(connection -> {
+        return messages.inTransaction(connection -> {
             Optional<ModSeq> modSeq = messages.nextModSeq(connection, mailboxId);
             if (modSeq.isEmpty()) {
                 return List.<UpdatedFlags>of();
@@ -199,7 +197,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     @Override
     protected MessageMetaData save(Mailbox mailbox, MailboxMessage message) throws MailboxException {
         message.setSaveDate(Date.from(clock.instant()));
-        return inTransactionFindingMailbox(mailbox, connection -> {
+        return messages.inTransactionOn(mailbox.getMailboxId(), connection -> {
             messages.insertContentIfAbsent(connection, message);
             messages.insertMembership(connection, id(mailbox), message, message.createFlags(), message.getSaveDate().get());
             appendHook.added(connection, mailbox, message);
@@ -210,7 +208,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     /** Adds the membership of an already stored message (copy, move), then {@code andThen}, in one transaction. */
     private MessageMetaData addMembership(Mailbox mailbox, MailboxMessage message, TransactionWork<?> andThen) throws MailboxException {
         message.setSaveDate(Date.from(clock.instant()));
-        return inTransactionFindingMailbox(mailbox, connection -> {
+        return messages.inTransactionOn(mailbox.getMailboxId(), connection -> {
             messages.insertMembership(connection, id(mailbox), message, message.createFlags(), message.getSaveDate().get());
             andThen.run(connection);
             appendHook.added(connection, mailbox, message);
@@ -232,24 +230,8 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
         return flags;
     }
 
-    private <T> T inTransaction(TransactionWork<T> work) throws MailboxException {
-        return Jdbc.call(() -> Jdbc.inTransaction(dataSource, work));
-    }
-
-    /** As {@link #inTransaction}, a membership written for a mailbox that does not exist (any more) failing as such. */
-    private <T> T inTransactionFindingMailbox(Mailbox mailbox, TransactionWork<T> work) throws MailboxException {
-        try {
-            return Jdbc.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            if (MessageDao.isMissingMailbox(e)) {
-                throw new MailboxNotFoundException(mailbox.getMailboxId());
-            }
-            throw new MailboxException("PostgreSQL: " + e.getMessage(), e);
-        }
-    }
-
     private List<MessageUid> uids(Memberships memberships, String condition) throws MailboxException {
-        return inTransaction(connection -> {
+        return messages.inTransaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                 "SELECT mm.uid FROM message_mailbox mm WHERE " + memberships.condition() + " AND " + condition + " ORDER BY mm.uid")) {
                 memberships.bind(select, 1);

@@ -11,6 +11,7 @@ import org.apache.james.mailbox.MailboxSessionUtil;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
@@ -59,12 +60,12 @@ class PostgresMapperProvider implements MapperProvider {
     @Override
     public PostgresMessageMapper createMessageMapper() {
         return new PostgresMessageMapper(MailboxSessionUtil.create(Username.of("benwa")), uidProvider, modSeqProvider, clock,
-            dataSource, messages, MessageAppendHook.NONE);
+            messages, MessageAppendHook.NONE);
     }
 
     @Override
     public MessageIdMapper createMessageIdMapper() {
-        throw new UnsupportedOperationException("not yet");
+        return new PostgresMessageIdMapper(createMailboxMapper(), messages, clock, MessageAppendHook.NONE);
     }
 
     @Override
@@ -77,15 +78,23 @@ class PostgresMapperProvider implements MapperProvider {
         return PostgresMailboxId.generate();
     }
 
-    /** The contract asks for a UID without naming the mailbox: unique across mailboxes then. */
+    /**
+     * The contract asks for a UID without naming the mailbox, and mixes these UIDs with the ones
+     * the mapper allocates from 1 in the same mailboxes: these start far above them.
+     */
     @Override
     public MessageUid generateMessageUid() {
-        return MessageUid.of(uids.incrementAndGet());
+        return MessageUid.of(1_000_000 + uids.incrementAndGet());
     }
 
+    /** A modseq from the mailbox's counter; any modseq for a mailbox that does not exist, whose save must then fail. */
     @Override
     public ModSeq generateModSeq(Mailbox mailbox) throws MailboxException {
-        return modSeqProvider.nextModSeq(mailbox);
+        try {
+            return modSeqProvider.nextModSeq(mailbox);
+        } catch (MailboxNotFoundException e) {
+            return ModSeq.first();
+        }
     }
 
     @Override
