@@ -49,7 +49,7 @@ class PostgresMapperProvider implements MapperProvider {
     @Override
     public List<Capabilities> getSupportedCapabilities() {
         return List.of(Capabilities.MESSAGE, Capabilities.MAILBOX, Capabilities.MOVE, Capabilities.UNIQUE_MESSAGE_ID,
-            Capabilities.THREAD_SAFE_FLAGS_UPDATE);
+            Capabilities.THREAD_SAFE_FLAGS_UPDATE, Capabilities.ATTACHMENT);
     }
 
     @Override
@@ -70,7 +70,7 @@ class PostgresMapperProvider implements MapperProvider {
 
     @Override
     public AttachmentMapper createAttachmentMapper() {
-        throw new UnsupportedOperationException("not yet");
+        return new PostgresAttachmentMapper(dataSource);
     }
 
     @Override
