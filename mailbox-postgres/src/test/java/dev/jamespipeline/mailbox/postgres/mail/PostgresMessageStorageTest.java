@@ -255,6 +255,19 @@ class PostgresMessageStorageTest {
         assertThat(mapper.getLastUid(inbox)).contains(MessageUid.of(200));
     }
 
+    @Test
+    void aMessageMovedAwayMeanwhileIsNotMovedAgain() throws Exception {
+        MessageMetaData added = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MailboxMessage seenBySecondSession = findOne(inbox, added, FetchType.METADATA);
+        mapper.move(archive, findOne(inbox, added, FetchType.METADATA));
+
+        Mailbox trash = createMailbox("Trash");
+        assertThatThrownBy(() -> mapper.move(trash, seenBySecondSession)).isInstanceOf(MailboxException.class);
+
+        assertThat(mapper.countMessagesInMailbox(trash)).isZero();
+        assertThat(mapper.countMessagesInMailbox(archive)).isEqualTo(1);
+    }
+
     private Mailbox createMailbox(String name) {
         return provider.createMailboxMapper().create(MailboxPath.forUser(Username.of("bob"), name), UidValidity.of(1)).block();
     }
