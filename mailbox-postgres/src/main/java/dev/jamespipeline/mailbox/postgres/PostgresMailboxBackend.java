@@ -19,13 +19,13 @@ import org.apache.james.mailbox.store.StoreMessageIdManager;
 import org.apache.james.mailbox.store.StoreRightManager;
 import org.apache.james.mailbox.store.StoreSubscriptionManager;
 import org.apache.james.mailbox.store.extractor.DefaultTextExtractor;
-import org.apache.james.mailbox.store.mail.NaiveThreadIdGuessingAlgorithm;
 import org.apache.james.mailbox.store.mail.model.impl.MessageParser;
 import org.apache.james.mailbox.store.quota.QuotaComponents;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 
 import dev.jamespipeline.mailbox.postgres.mail.PostgresModSeqProvider;
 import dev.jamespipeline.mailbox.postgres.mail.PostgresUidProvider;
+import dev.jamespipeline.mailbox.postgres.thread.PostgresThreadIdGuessingAlgorithm;
 
 /**
  * The whole PostgreSQL mailbox backend built from a {@link DataSource}, without Guice: for tests
@@ -63,7 +63,7 @@ public final class PostgresMailboxBackend {
             quotaComponents,
             new SimpleMessageSearchIndex(mapperFactory, mapperFactory, new DefaultTextExtractor(), attachmentManager),
             builder.preDeletionHooks,
-            new NaiveThreadIdGuessingAlgorithm(),
+            new PostgresThreadIdGuessingAlgorithm(builder.dataSource),
             builder.clock);
     }
 

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import org.apache.james.events.EventBus;
 import org.apache.james.events.EventBusTestFixture;
 import org.apache.james.events.InVMEventBus;
 import org.apache.james.events.MemoryEventDeadLetters;
@@ -27,9 +28,16 @@ final class PostgresBackendFixture {
     }
 
     static PostgresMailboxBackend backend(DataSource dataSource, Set<PreDeletionHook> preDeletionHooks) {
-        RecordingMetricFactory metrics = new RecordingMetricFactory();
-        InVMEventBus eventBus = new InVMEventBus(new InVmEventDelivery(metrics), EventBusTestFixture.RETRY_BACKOFF_CONFIGURATION,
+        return backend(dataSource, preDeletionHooks, eventBus());
+    }
+
+    static InVMEventBus eventBus() {
+        return new InVMEventBus(new InVmEventDelivery(new RecordingMetricFactory()), EventBusTestFixture.RETRY_BACKOFF_CONFIGURATION,
             new MemoryEventDeadLetters());
+    }
+
+    static PostgresMailboxBackend backend(DataSource dataSource, Set<PreDeletionHook> preDeletionHooks, EventBus eventBus) {
+        RecordingMetricFactory metrics = new RecordingMetricFactory();
         return PostgresMailboxBackend.builder(dataSource, eventBus,
                 (user, password) -> false,
                 (user, otherUser) -> Authorizator.AuthorizationState.FORBIDDEN)

@@ -33,13 +33,19 @@ class PostgresMapperProvider implements MapperProvider {
     private final PostgresModSeqProvider modSeqProvider;
     private final PostgresUidProvider uidProvider;
     private final MessageDao messages;
+    private final MessageAppendHook appendHook;
     private final AtomicLong uids = new AtomicLong();
 
     PostgresMapperProvider(DataSource dataSource) {
+        this(dataSource, MessageBodyStore.DEFAULT_CHUNK_SIZE, MessageAppendHook.NONE);
+    }
+
+    PostgresMapperProvider(DataSource dataSource, int chunkSize, MessageAppendHook appendHook) {
         this.dataSource = dataSource;
         this.modSeqProvider = new PostgresModSeqProvider(dataSource);
         this.uidProvider = new PostgresUidProvider(dataSource);
-        this.messages = new MessageDao(dataSource, new MessageBodyStore(dataSource));
+        this.messages = new MessageDao(dataSource, new MessageBodyStore(dataSource, chunkSize));
+        this.appendHook = appendHook;
     }
 
     UpdatableTickingClock clock() {
@@ -60,12 +66,12 @@ class PostgresMapperProvider implements MapperProvider {
     @Override
     public PostgresMessageMapper createMessageMapper() {
         return new PostgresMessageMapper(MailboxSessionUtil.create(Username.of("benwa")), uidProvider, modSeqProvider, clock,
-            messages, MessageAppendHook.NONE);
+            messages, appendHook);
     }
 
     @Override
     public MessageIdMapper createMessageIdMapper() {
-        return new PostgresMessageIdMapper(createMailboxMapper(), messages, clock, MessageAppendHook.NONE);
+        return new PostgresMessageIdMapper(createMailboxMapper(), messages, clock, appendHook);
     }
 
     @Override
