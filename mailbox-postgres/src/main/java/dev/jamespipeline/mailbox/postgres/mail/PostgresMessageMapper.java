@@ -70,6 +70,14 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
             messages.find(connection, Memberships.inRange(id(mailbox), set), type, limit)).iterator();
     }
 
+    /** James's default runs the query on the subscribing thread, which may be a non-blocking one. */
+    @Override
+    public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
+        return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
+            .subscribeOn(Schedulers.boundedElastic())
+            .flatMapIterable(found -> () -> found);
+    }
+
     @Override
     public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
         return uids(Memberships.inRange(id(mailbox), range), "mm.is_deleted", "");
