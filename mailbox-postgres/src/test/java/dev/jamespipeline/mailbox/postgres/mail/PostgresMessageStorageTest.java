@@ -183,6 +183,17 @@ class PostgresMessageStorageTest {
     }
 
     @Test
+    void aCopyOfAMessageExpungedMeanwhileFailsInsteadOfAddingAnEmptyMembership() throws Exception {
+        MessageMetaData added = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MailboxMessage seenBeforeExpunge = findOne(inbox, added, FetchType.METADATA);
+        mapper.deleteMessages(inbox, List.of(added.getUid()));
+
+        assertThatThrownBy(() -> mapper.copy(archive, seenBeforeExpunge)).isInstanceOf(MailboxException.class);
+
+        assertThat(rowCount("message_mailbox")).isZero();
+    }
+
+    @Test
     void deletingAMailboxDeletesTheContentOfItsMessages() throws Exception {
         mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
 
