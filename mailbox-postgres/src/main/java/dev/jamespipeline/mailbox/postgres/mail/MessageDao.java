@@ -79,6 +79,11 @@ public final class MessageDao {
         }
     }
 
+    /** The UID and modseq for a message about to be added to {@code mailboxId}, in a short transaction of their own. */
+    public NewMessagePosition newPosition(MailboxId mailboxId) throws MailboxException {
+        return NewMessagePosition.allocate(dataSource, mailboxId);
+    }
+
     /**
      * Stores the content of {@code message} (row and body chunks) unless its message id already
      * has it: a copy into another mailbox reuses the stored content.

@@ -43,23 +43,19 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * James's {@link org.apache.james.mailbox.store.mail.MessageMapper} over PostgreSQL. Each call is
- * one transaction. UIDs and modseqs of added, copied and moved messages come from the providers
- * (atomic {@code UPDATE … RETURNING} on the mailbox row); a flags update allocates its modseq in
- * its own transaction, with the mailbox row locked until it commits, so that modseqs of a
- * mailbox's flag changes grow in commit order. {@link MessageAppendHook} runs inside the
- * transaction that adds a message to a mailbox.
+ * one transaction. An added, copied or moved message takes its UID and modseq in one short
+ * transaction of its own ({@link NewMessagePosition}), then is written in another; a flags update
+ * allocates its modseq inside its transaction, with the mailbox row locked until it commits, so
+ * that modseqs of a mailbox's flag changes grow in commit order. The providers serve the last UID
+ * and highest modseq. {@link MessageAppendHook} runs inside the transaction that adds a message.
  */
 public class PostgresMessageMapper extends AbstractMessageMapper {
-    private final UidProvider uidProvider;
-    private final ModSeqProvider modSeqProvider;
     private final MessageDao messages;
     private final MessageAppendHook appendHook;
 
     public PostgresMessageMapper(MailboxSession session, UidProvider uidProvider, ModSeqProvider modSeqProvider, Clock clock,
                                  MessageDao messages, MessageAppendHook appendHook) {
         super(session, uidProvider, modSeqProvider, clock);
-        this.uidProvider = uidProvider;
-        this.modSeqProvider = modSeqProvider;
         this.messages = messages;
         this.appendHook = appendHook;
     }
@@ -162,6 +158,20 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     }
 
     @Override
+    public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+        NewMessagePosition position = messages.newPosition(mailbox.getMailboxId());
+        message.setUid(position.uid());
+        message.setModSeq(position.modSeq());
+        return save(mailbox, message);
+    }
+
+    @Override
+    public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        NewMessagePosition position = messages.newPosition(mailbox.getMailboxId());
+        return copy(mailbox, position.uid(), position.modSeq(), original);
+    }
+
+    @Override
     public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
         MailboxMessage moved = inDestination(mailbox, original);
         UUID from = id(original.getMailboxId());
@@ -206,9 +216,10 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     }
 
     private MailboxMessage inDestination(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        NewMessagePosition position = messages.newPosition(mailbox.getMailboxId());
         MailboxMessage moved = StoredMailboxMessage.copyOf(original, mailbox.getMailboxId(), withRecent(original), Optional.empty());
-        moved.setUid(uidProvider.nextUid(mailbox));
-        moved.setModSeq(modSeqProvider.nextModSeq(mailbox));
+        moved.setUid(position.uid());
+        moved.setModSeq(position.modSeq());
         return moved;
     }
 
