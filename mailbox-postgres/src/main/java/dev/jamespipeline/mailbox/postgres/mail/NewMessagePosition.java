@@ -2,7 +2,6 @@ package dev.jamespipeline.mailbox.postgres.mail;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 
 import javax.sql.DataSource;
 
@@ -31,9 +30,7 @@ import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
 public record NewMessagePosition(MessageUid uid, ModSeq modSeq) {
     static NewMessagePosition allocate(DataSource dataSource, MailboxId mailboxId) throws MailboxException {
         return Jdbc.call(() -> Jdbc.inTransaction(dataSource, connection -> {
-            try (Statement noFlushWait = connection.createStatement()) {
-                noFlushWait.execute("SET LOCAL synchronous_commit TO OFF");
-            }
+            Jdbc.commitWithoutFlushWait(connection);
             try (PreparedStatement advance = connection.prepareStatement(
                 "UPDATE mailbox SET last_uid = last_uid + 1, highest_modseq = highest_modseq + 1 WHERE mailbox_id = ?"
                     + " RETURNING last_uid, highest_modseq")) {

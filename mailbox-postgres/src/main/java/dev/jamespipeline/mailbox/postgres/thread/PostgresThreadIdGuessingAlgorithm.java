@@ -66,6 +66,8 @@ public class PostgresThreadIdGuessingAlgorithm implements ThreadIdGuessingAlgori
         references.ifPresent(related::addAll);
         Optional<Subject> baseSubject = subject.map(value -> new Subject(SearchUtil.getBaseSubject(value.getValue())));
         return Jdbc.mono(() -> Jdbc.inTransaction(dataSource, connection -> {
+            // Guessed before the message is stored, whose synchronous commit then makes these rows durable.
+            Jdbc.commitWithoutFlushWait(connection);
             ThreadId threadId = find(connection, session.getUser(), related, baseSubject)
                 .orElseGet(() -> ThreadId.fromBaseMessageId(messageId));
             remember(connection, session.getUser(), related, messageId, threadId, baseSubject);
