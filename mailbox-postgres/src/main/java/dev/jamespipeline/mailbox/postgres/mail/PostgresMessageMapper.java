@@ -1,6 +1,5 @@
 package dev.jamespipeline.mailbox.postgres.mail;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,14 +14,12 @@ import java.util.UUID;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
-import javax.sql.DataSource;
 
 import org.apache.james.mailbox.ApplicableFlagBuilder;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxCounters;
 import org.apache.james.mailbox.model.MessageMetaData;
@@ -36,7 +33,6 @@ import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 
 import com.google.common.collect.ImmutableMap;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.mailbox.postgres.Jdbc.TransactionWork;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
 import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
@@ -76,30 +72,22 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
 
     @Override
     public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
-        return uids(Memberships.inRange(id(mailbox), range), "mm.is_deleted");
+        return uids(Memberships.inRange(id(mailbox), range), "mm.is_deleted", "");
     }
 
     @Override
     public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
-        return uids(Memberships.inRange(id(mailbox), MessageRange.all()), "mm.is_recent");
+        return uids(all(mailbox), "mm.is_recent", "");
     }
 
     @Override
     public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
-        return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT uid FROM message_mailbox WHERE mailbox_id = ? AND NOT is_seen ORDER BY uid LIMIT 1")) {
-                select.setObject(1, id(mailbox));
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? MessageUid.of(row.getLong(1)) : null;
-                }
-            }
-        });
+        return uids(all(mailbox), "NOT mm.is_seen", " LIMIT 1").stream().findFirst().orElse(null);
     }
 
     @Override
     public Flux<MessageUid> listAllMessageUids(Mailbox mailbox) {
-        return Mono.fromCallable(() -> uids(Memberships.inRange(id(mailbox), MessageRange.all()), "true"))
+        return Mono.fromCallable(() -> uids(all(mailbox), "true", ""))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(uids -> uids);
     }
@@ -116,36 +104,24 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
 
     @Override
     public MailboxCounters getMailboxCounters(Mailbox mailbox) throws MailboxException {
-        return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT count(*), count(*) FILTER (WHERE NOT is_seen) FROM message_mailbox WHERE mailbox_id = ?")) {
-                select.setObject(1, id(mailbox));
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                    return MailboxCounters.builder()
-                        .mailboxId(mailbox.getMailboxId())
-                        .count(row.getLong(1))
-                        .unseen(row.getLong(2))
-                        .build();
-                }
-            }
+        return query(all(mailbox), "SELECT count(*), count(*) FILTER (WHERE NOT mm.is_seen) FROM message_mailbox mm WHERE ", "", row -> {
+            row.next();
+            return MailboxCounters.builder()
+                .mailboxId(mailbox.getMailboxId())
+                .count(row.getLong(1))
+                .unseen(row.getLong(2))
+                .build();
         });
     }
 
     @Override
     public Flags getApplicableFlag(Mailbox mailbox) throws MailboxException {
-        return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT DISTINCT unnest(user_flags) FROM message_mailbox WHERE mailbox_id = ?")) {
-                select.setObject(1, id(mailbox));
-                try (ResultSet rows = select.executeQuery()) {
-                    Flags userFlags = new Flags();
-                    while (rows.next()) {
-                        userFlags.add(rows.getString(1));
-                    }
-                    return ApplicableFlagBuilder.builder().add(userFlags).build();
-                }
+        return query(all(mailbox), "SELECT DISTINCT unnest(mm.user_flags) FROM message_mailbox mm WHERE ", "", rows -> {
+            Flags userFlags = new Flags();
+            while (rows.next()) {
+                userFlags.add(rows.getString(1));
             }
+            return ApplicableFlagBuilder.builder().add(userFlags).build();
         });
     }
 
@@ -182,8 +158,13 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
         MailboxMessage moved = inDestination(mailbox, original);
         UUID from = id(original.getMailboxId());
         MessageUid originalUid = original.getUid();
-        return addMembership(mailbox, moved, connection ->
-            messages.delete(connection, Memberships.withUids(from, List.of(originalUid))));
+        // Two sessions moving one message at once: the second finds it gone and adds no copy.
+        return addMembership(mailbox, moved, connection -> {
+            if (messages.delete(connection, Memberships.withUids(from, List.of(originalUid))).isEmpty()) {
+                throw new MailboxException("Message " + originalUid.asLong() + " of mailbox " + from + " is gone: not moved");
+            }
+            return null;
+        });
     }
 
     @Override
@@ -230,20 +211,36 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
         return flags;
     }
 
-    private List<MessageUid> uids(Memberships memberships, String condition) throws MailboxException {
+    /** The uids of the selected memberships that meet {@code condition}, in order. */
+    private List<MessageUid> uids(Memberships memberships, String condition, String limit) throws MailboxException {
+        return query(memberships, "SELECT mm.uid FROM message_mailbox mm WHERE " + condition + " AND ", " ORDER BY mm.uid" + limit, rows -> {
+            List<MessageUid> uids = new ArrayList<>();
+            while (rows.next()) {
+                uids.add(MessageUid.of(rows.getLong(1)));
+            }
+            return uids;
+        });
+    }
+
+    @FunctionalInterface
+    private interface RowsReader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs {@code before + the memberships' condition + after} and reads its rows. */
+    private <T> T query(Memberships memberships, String before, String after, RowsReader<T> reader) throws MailboxException {
         return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT mm.uid FROM message_mailbox mm WHERE " + memberships.condition() + " AND " + condition + " ORDER BY mm.uid")) {
+            try (PreparedStatement select = connection.prepareStatement(before + memberships.condition() + after)) {
                 memberships.bind(select, 1);
                 try (ResultSet rows = select.executeQuery()) {
-                    List<MessageUid> uids = new ArrayList<>();
-                    while (rows.next()) {
-                        uids.add(MessageUid.of(rows.getLong(1)));
-                    }
-                    return uids;
+                    return reader.read(rows);
                 }
             }
         });
+    }
+
+    private static Memberships all(Mailbox mailbox) {
+        return Memberships.inRange(id(mailbox), MessageRange.all());
     }
 
     private static UUID id(Mailbox mailbox) {

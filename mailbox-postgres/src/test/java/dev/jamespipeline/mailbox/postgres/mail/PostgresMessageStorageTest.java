@@ -20,6 +20,7 @@ import javax.mail.Flags;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MessageManager.FlagsUpdateMode;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.ByteContent;
 import org.apache.james.mailbox.model.Cid;
@@ -239,6 +240,32 @@ class PostgresMessageStorageTest {
         assertThat(membershipsSeenByHook).containsExactly(1, 2);
         assertThat(rowCount("message_mailbox")).isEqualTo(1);
         assertThat(rowCount("message")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentAppendsThroughSeparateMappersGetDistinctUidsAndModSeqs() throws Exception {
+        byte[] content = "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII);
+
+        List<MessageMetaData> added = Concurrently.run(8, 25,
+            () -> provider.createMessageMapper().add(inbox, message(inbox, content, 14)));
+
+        assertThat(added).extracting(MessageMetaData::getUid).doesNotHaveDuplicates().hasSize(200);
+        assertThat(added).extracting(MessageMetaData::getModSeq).doesNotHaveDuplicates();
+        assertThat(mapper.countMessagesInMailbox(inbox)).isEqualTo(200);
+        assertThat(mapper.getLastUid(inbox)).contains(MessageUid.of(200));
+    }
+
+    @Test
+    void aMessageMovedAwayMeanwhileIsNotMovedAgain() throws Exception {
+        MessageMetaData added = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MailboxMessage seenBySecondSession = findOne(inbox, added, FetchType.METADATA);
+        mapper.move(archive, findOne(inbox, added, FetchType.METADATA));
+
+        Mailbox trash = createMailbox("Trash");
+        assertThatThrownBy(() -> mapper.move(trash, seenBySecondSession)).isInstanceOf(MailboxException.class);
+
+        assertThat(mapper.countMessagesInMailbox(trash)).isZero();
+        assertThat(mapper.countMessagesInMailbox(archive)).isEqualTo(1);
     }
 
     private Mailbox createMailbox(String name) {
