@@ -10,11 +10,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 import javax.mail.Flags;
 
@@ -36,6 +40,7 @@ import org.apache.james.mailbox.model.UidValidity;
 import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.mailbox.store.mail.model.MimeMessageId;
 import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
 import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
 
@@ -47,6 +52,7 @@ import com.google.common.io.ByteSource;
 
 import dev.jamespipeline.mailbox.postgres.MailboxDatabaseExtension;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
+import dev.jamespipeline.mailbox.postgres.thread.PostgresThreadIdGuessingAlgorithm;
 
 /** What James's contracts do not check: bodies in chunks, content shared by copies and deleted with them, hostile input, the append hook. */
 class PostgresMessageStorageTest {
@@ -82,7 +88,7 @@ class PostgresMessageStorageTest {
         assertThat(chunkQueries.count()).as("finding the message reads no chunk").isEqualTo(before);
 
         try (InputStream full = stored.getFullContent()) {
-            assertThat(full.readNBytes(header.length + 10)).isEqualTo(java.util.Arrays.copyOf(concat(header, body), header.length + 10));
+            assertThat(full.readNBytes(header.length + 10)).isEqualTo(Arrays.copyOf(concat(header, body), header.length + 10));
             assertThat(chunkQueries.count() - before).as("chunks fetched after reading 10 body bytes").isEqualTo(1);
             full.readNBytes(CHUNK_SIZE);
             assertThat(chunkQueries.count() - before).as("chunks fetched after reading into the second").isEqualTo(2);
@@ -234,6 +240,29 @@ class PostgresMessageStorageTest {
     }
 
     @Test
+    void attachmentsAndThreadRowsOfAMessageNeverStoredAreSweptAfterTheGracePeriodOnly() throws Exception {
+        MessageId stored = provider.generateMessageId();
+        MessageId neverStored = provider.generateMessageId();
+        for (MessageId messageId : List.of(stored, neverStored)) {
+            provider.createAttachmentMapper().storeAttachments(List.of(ParsedAttachment.builder().contentType("text/plain")
+                .content(ByteSource.wrap("attached".getBytes(StandardCharsets.UTF_8))).noName().noCid().inline(false)), messageId);
+            new PostgresThreadIdGuessingAlgorithm(database.dataSource())
+                .remember(Username.of("bob"), Set.of(new MimeMessageId("<" + messageId.serialize() + ">")),
+                    messageId, ThreadId.fromBaseMessageId(messageId), Optional.empty());
+        }
+        byte[] content = "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII);
+        mapper.add(inbox, new SimpleMailboxMessage(stored, threadOf(stored), new Date(), content.length, 14,
+            new ByteContent(content), new Flags(), new PropertyBuilder().build(), inbox.getMailboxId()));
+        OrphanSweeper sweeper = new OrphanSweeper(database.dataSource());
+
+        assertThat(sweeper.sweep(Duration.ofHours(1))).isZero();
+        assertThat(sweeper.sweep(Duration.ZERO)).isEqualTo(2);
+
+        assertThat(rowCount("attachment")).isEqualTo(1);
+        assertThat(rowCount("message_thread")).isEqualTo(1);
+    }
+
+    @Test
     void theAppendHookSeesTheRowsInItsTransactionAndRollsTheAppendBackWhenItFails() throws Exception {
         List<Integer> membershipsSeenByHook = new ArrayList<>();
         PostgresMapperProvider hooked = new PostgresMapperProvider(database.dataSource(), CHUNK_SIZE, (transaction, mailbox, message) -> {
@@ -302,7 +331,7 @@ class PostgresMessageStorageTest {
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
-        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
     }
