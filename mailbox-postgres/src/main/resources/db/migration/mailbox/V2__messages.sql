@@ -97,14 +97,23 @@ CREATE INDEX attachment_message ON attachment (message_id);
 CREATE INDEX attachment_stored_at ON attachment (stored_at);
 
 -- When the last membership of a message goes (expunge, move, mailbox deletion by cascade), the
--- message goes with its body chunks, attachments and thread rows. A concurrent copy of the same
--- message cannot lose it: the copy's foreign key check and this delete lock the same message
--- row, and whichever comes second fails instead of leaving a membership without content.
+-- message goes with its body chunks, attachments and thread rows.
+-- Two transactions removing the last two memberships of one message at once would each still see
+-- the other's membership: the message rows are locked first, so the second waits for the first
+-- and then, its next statement seeing what the first committed, deletes the message.
+-- A concurrent copy of the message cannot lose it: the copy's foreign key check and the delete
+-- lock the same message row, and whichever comes second fails instead of leaving a membership
+-- without content.
 CREATE FUNCTION message_delete_unreferenced() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM 1 FROM message
+    WHERE message_id IN (SELECT message_id FROM removed_memberships)
+    ORDER BY message_id
+    FOR NO KEY UPDATE;
+
     WITH gone AS (
         DELETE FROM message m
-        WHERE m.message_id IN (SELECT DISTINCT message_id FROM removed_memberships)
+        WHERE m.message_id IN (SELECT message_id FROM removed_memberships)
           AND NOT EXISTS (SELECT 1 FROM message_mailbox mm WHERE mm.message_id = m.message_id)
         RETURNING m.message_id
     ), attachments_gone AS (

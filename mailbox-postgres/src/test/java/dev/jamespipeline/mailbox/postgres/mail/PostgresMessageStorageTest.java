@@ -52,6 +52,7 @@ import com.google.common.io.ByteSource;
 
 import dev.jamespipeline.mailbox.postgres.MailboxDatabaseExtension;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
+import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
 import dev.jamespipeline.mailbox.postgres.thread.PostgresThreadIdGuessingAlgorithm;
 
 /** What James's contracts do not check: bodies in chunks, content shared by copies and deleted with them, hostile input, the append hook. */
@@ -200,6 +201,34 @@ class PostgresMessageStorageTest {
     }
 
     @Test
+    void theLastTwoMembershipsExpungedAtOnceStillDeleteTheContent() throws Exception {
+        MessageMetaData original = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MessageMetaData copy = mapper.copy(archive, findOne(inbox, original, FetchType.METADATA));
+
+        try (Connection first = database.dataSource().getConnection(); Connection second = database.dataSource().getConnection()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            expunge(first, inbox, original);
+            int secondBackend = backendPid(second);
+            Thread secondExpunge = new Thread(() -> {
+                try {
+                    expunge(second, archive, copy);
+                    second.commit();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            secondExpunge.start();
+            awaitWaitingOrDone(secondBackend, secondExpunge);
+            first.commit();
+            secondExpunge.join();
+        }
+
+        assertThat(rowCount("message_mailbox")).isZero();
+        assertThat(rowCount("message")).isZero();
+    }
+
+    @Test
     void deletingAMailboxDeletesTheContentOfItsMessages() throws Exception {
         mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
 
@@ -334,6 +363,37 @@ class PostgresMessageStorageTest {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
+    }
+
+    private static void expunge(Connection transaction, Mailbox mailbox, MessageMetaData message) throws SQLException {
+        try (PreparedStatement delete = transaction.prepareStatement("DELETE FROM message_mailbox WHERE mailbox_id = ? AND uid = ?")) {
+            delete.setObject(1, ((PostgresMailboxId) mailbox.getMailboxId()).asUuid());
+            delete.setLong(2, message.getUid().asLong());
+            delete.executeUpdate();
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (ResultSet row = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    /** Until the backend waits for a lock (the second expunge queued behind the first) or its thread is done. */
+    private static void awaitWaitingOrDone(int backendPid, Thread thread) throws Exception {
+        try (Connection observer = database.dataSource().getConnection();
+             PreparedStatement waiting = observer.prepareStatement("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
+            waiting.setInt(1, backendPid);
+            while (thread.isAlive()) {
+                try (ResultSet row = waiting.executeQuery()) {
+                    if (row.next() && row.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private static int rowCount(String table) throws SQLException {
