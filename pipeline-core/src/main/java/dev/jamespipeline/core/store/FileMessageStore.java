@@ -100,6 +100,15 @@ public final class FileMessageStore implements MessageStore {
         directorySync.fsync(target.getParent());
     }
 
+    /**
+     * Keeps the file: this store has no retention (its files stay until an operator removes them).
+     * Retention needs {@code store.backend=postgres}, whose sweeper deletes released messages.
+     */
+    @Override
+    public void release(StorageKey key) {
+        // nothing to mark: the file stays
+    }
+
     private static Path withdrawalMark(Path message) {
         return message.resolveSibling("." + message.getFileName() + ".withdrawn");
     }
