@@ -136,7 +136,7 @@ class OutboxRelayTest {
         }
         awaitReceived(messageIds);
 
-        vhost.closeConnections();
+        vhost.closeConnection("outbox-relay-test-node-a");
         for (int uid = 51; uid <= 100; uid++) {
             messageIds.add(addDelivery(inbox, uid));
         }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * A RabbitMQ virtual host of its own on the test broker ({@code PIPELINE_TEST_AMQP_URI}, else the local
  * one as guest), made and removed through the management API: the pipeline declares its whole durable
- * topology on connect, and deleting the vhost removes all of it. It can also close every client
+ * topology on connect, and deleting the vhost removes all of it. It can also close a client's
  * connection, as a broker restart or a network cut would.
  */
 final class PrivateVhost implements AutoCloseable {
@@ -49,12 +50,22 @@ final class PrivateVhost implements AutoCloseable {
             + encoded(name);
     }
 
-    /** Closes every client connection to this vhost, from the broker's side. */
-    void closeConnections() throws IOException, InterruptedException {
-        JsonNode connections = JSON.readTree(send("GET", "/api/vhosts/" + encoded(name) + "/connections", null));
-        for (JsonNode connection : connections) {
-            send("DELETE", "/api/connections/" + encoded(connection.get("name").asText()), null);
+    /**
+     * Closes, from the broker's side, the client connection named {@code connectionName} (the name a client
+     * gives it), once the management API lists it (its listing lags the broker by up to a few seconds).
+     */
+    void closeConnection(String connectionName) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (JsonNode connection : JSON.readTree(send("GET", "/api/vhosts/" + encoded(name) + "/connections", null))) {
+                if (connectionName.equals(connection.path("client_properties").path("connection_name").asText())) {
+                    send("DELETE", "/api/connections/" + encoded(connection.get("name").asText()), null);
+                    return;
+                }
+            }
+            Thread.sleep(200);
         }
+        throw new IOException("the management API never listed connection '" + connectionName + "'");
     }
 
     @Override
