@@ -25,7 +25,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.jamespipeline.core.PipelineConfiguration;
@@ -159,10 +158,7 @@ class OutboxRelayTest {
     }
 
     private HikariDataSource secondPool() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl());
-        config.setMaximumPoolSize(4);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = OtherNode.pool(database, 4);
         closeLast.add(0, pool);
         return pool;
     }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.jamespipeline.core.envelope.DeliveredEvent;
@@ -54,11 +53,7 @@ class PipelineAppendHookTest {
         database = PostgresTestDatabase.create(20);
         PipelineStateSchema.migrate(database.dataSource());
         Rows.execute(database.dataSource(), "CREATE TABLE added_message (mailbox_id TEXT NOT NULL, uid BIGINT NOT NULL)");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl());
-        config.setMaximumPoolSize(20);
-        config.setPoolName("second-node");
-        secondNode = new HikariDataSource(config);
+        secondNode = OtherNode.pool(database, 20);
     }
 
     @AfterAll

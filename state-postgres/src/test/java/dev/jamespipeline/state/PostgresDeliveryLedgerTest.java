@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.jamespipeline.core.ledger.LedgerEntry;
@@ -28,10 +27,7 @@ class PostgresDeliveryLedgerTest {
     static void createDatabase() {
         database = PostgresTestDatabase.create(10);
         PipelineStateSchema.migrate(database.dataSource());
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl());
-        config.setMaximumPoolSize(10);
-        secondNode = new HikariDataSource(config);
+        secondNode = OtherNode.pool(database, 10);
     }
 
     @AfterAll
