@@ -41,7 +41,16 @@ public final class PipelineAppendHook implements MessageAppendHook {
     private final EnvelopeCodec codec;
     private final Clock clock;
 
+    /**
+     * For the server main's injector, which binds the mailbox (and so this hook) in James's own injector:
+     * the codec is made here, not asked of Guice, because the pipeline's child injector binds
+     * {@link EnvelopeCodec} itself and a just-in-time binding of it in the parent would conflict.
+     */
     @Inject
+    public PipelineAppendHook(Clock clock) {
+        this(new EnvelopeCodec(), clock);
+    }
+
     public PipelineAppendHook(EnvelopeCodec codec, Clock clock) {
         this.codec = codec;
         this.clock = clock;

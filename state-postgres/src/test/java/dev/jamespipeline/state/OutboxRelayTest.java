@@ -36,6 +36,7 @@ import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.testing.PostgresTestDatabase;
+import dev.jamespipeline.testing.RabbitMQTestVhost;
 
 /**
  * The relay between a real PostgreSQL and a real RabbitMQ (a vhost of its own): deliveries committed by
@@ -51,7 +52,7 @@ class OutboxRelayTest {
     private final Map<String, Integer> receipts = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeLast = new ArrayList<>();
     private PostgresTestDatabase database;
-    private PrivateVhost vhost;
+    private RabbitMQTestVhost vhost;
     private PipelineConfiguration configuration;
     private Connection consumer;
 
@@ -59,7 +60,7 @@ class OutboxRelayTest {
     void setUp() throws Exception {
         database = PostgresTestDatabase.create(8);
         PipelineStateSchema.migrate(database.dataSource());
-        vhost = new PrivateVhost();
+        vhost = new RabbitMQTestVhost();
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty(PipelineConfiguration.AMQP_URI, vhost.amqpUri());
         settings.addProperty(PipelineConfiguration.QUEUE_TYPE, "classic");

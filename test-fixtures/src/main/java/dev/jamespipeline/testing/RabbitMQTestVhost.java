@@ -1,4 +1,4 @@
-package dev.jamespipeline.state;
+package dev.jamespipeline.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * topology on connect, and deleting the vhost removes all of it. It can also close a client's
  * connection, as a broker restart or a network cut would.
  */
-final class PrivateVhost implements AutoCloseable {
+public final class RabbitMQTestVhost implements AutoCloseable {
     private static final String AMQP_VARIABLE = "PIPELINE_TEST_AMQP_URI";
     private static final String MANAGEMENT_VARIABLE = "PIPELINE_TEST_MANAGEMENT_URI";
 
@@ -33,7 +33,7 @@ final class PrivateVhost implements AutoCloseable {
     private final String authorization;
     private final String name = "state-it-" + UUID.randomUUID();
 
-    PrivateVhost() throws IOException, InterruptedException {
+    public RabbitMQTestVhost() throws IOException, InterruptedException {
         String amqp = System.getenv().getOrDefault(AMQP_VARIABLE, "amqp://guest:guest@127.0.0.1:5672/%2F");
         this.broker = URI.create(amqp);
         String configured = System.getenv(MANAGEMENT_VARIABLE);
@@ -45,7 +45,8 @@ final class PrivateVhost implements AutoCloseable {
             "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
     }
 
-    String amqpUri() {
+    /** The broker's AMQP URI with this vhost. */
+    public String amqpUri() {
         return broker.getScheme() + "://" + broker.getRawUserInfo() + "@" + broker.getHost() + ":" + broker.getPort() + "/"
             + encoded(name);
     }
@@ -54,7 +55,7 @@ final class PrivateVhost implements AutoCloseable {
      * Closes, from the broker's side, the client connection named {@code connectionName} (the name a client
      * gives it), once the management API lists it (its listing lags the broker by up to a few seconds).
      */
-    void closeConnection(String connectionName) throws IOException, InterruptedException {
+    public void closeConnection(String connectionName) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (JsonNode connection : JSON.readTree(send("GET", "/api/vhosts/" + encoded(name) + "/connections", null))) {
