@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 import javax.inject.Named;
 import javax.inject.Provider;
@@ -38,6 +39,8 @@ import dev.jamespipeline.core.ingest.MailIngestor;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.store.FileMessageStore;
+import dev.jamespipeline.core.store.FileRetentionSweeper;
+import dev.jamespipeline.core.retention.RetentionSchedule;
 import dev.jamespipeline.core.runtime.BackgroundTasks;
 import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.core.store.MessageStore;
@@ -120,7 +123,7 @@ public class PipelineModule extends AbstractModule {
         if (configuration.state().storeBackend() == StateSettings.Backend.POSTGRES) {
             return new PostgresMessageStore(database.get());
         }
-        return new FileMessageStore(root.resolve("messages"));
+        return new FileMessageStore(messagesDirectory(root));
     }
 
     @Provides
@@ -132,7 +135,7 @@ public class PipelineModule extends AbstractModule {
         if (postgres) {
             return new PostgresDeliveryLedger(database.get());
         }
-        return new FileDeliveryLedger(root.resolve("ledger"));
+        return new FileDeliveryLedger(ledgerDirectory(root));
     }
 
     /**
@@ -155,14 +158,31 @@ public class PipelineModule extends AbstractModule {
         }
     }
 
+    private static Path messagesDirectory(Path storeRoot) {
+        return storeRoot.resolve("messages");
+    }
+
+    private static Path ledgerDirectory(Path storeRoot) {
+        return storeRoot.resolve("ledger");
+    }
+
+    /** The retention sweeper of each backend in use, and the outbox relay with the PostgreSQL ledger. */
     @Provides
     @Singleton
-    BackgroundTasks backgroundTasks(PipelineConfiguration configuration, @Named(STATE_DATABASE) Provider<DataSource> database,
-                                    EventPublisher events, EnvelopeCodec codec) {
-        if (!configuration.state().usesPostgres()) {
-            return BackgroundTasks.NONE;
-        }
-        return new PostgresStateTasks(database.get(), events, codec, configuration.state());
+    BackgroundTasks backgroundTasks(PipelineConfiguration configuration, @Named("pipeline.store.root") Path root,
+                                    @Named(STATE_DATABASE) Provider<DataSource> database, EventPublisher events,
+                                    EnvelopeCodec codec, Clock clock) {
+        StateSettings state = configuration.state();
+        Optional<Path> fileStore = state.storeBackend() == StateSettings.Backend.FILE
+            ? Optional.of(messagesDirectory(root)) : Optional.empty();
+        Optional<Path> fileLedger = state.ledgerBackend() == StateSettings.Backend.FILE
+            ? Optional.of(ledgerDirectory(root)) : Optional.empty();
+        BackgroundTasks files = fileStore.isEmpty() && fileLedger.isEmpty() ? BackgroundTasks.NONE
+            : new RetentionSchedule("file state", new FileRetentionSweeper(fileStore, fileLedger, state.storeGrace(),
+                state.ledgerRetention(), clock), state.sweepInterval());
+        BackgroundTasks postgres = state.usesPostgres() ? new PostgresStateTasks(database.get(), events, codec, state)
+            : BackgroundTasks.NONE;
+        return BackgroundTasks.all(files, postgres);
     }
 
     @Provides

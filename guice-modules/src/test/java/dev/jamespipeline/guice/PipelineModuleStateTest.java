@@ -28,6 +28,7 @@ import com.google.inject.ProvisionException;
 
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.retention.RetentionSchedule;
 import dev.jamespipeline.core.runtime.BackgroundTasks;
 import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.MessageStore;
@@ -71,12 +72,12 @@ class PipelineModuleStateTest {
     }
 
     @Test
-    void fileBackendsStayAsTheyWereWithoutADatabase() throws Exception {
+    void fileBackendsNeedNoDatabaseAndHaveTheirOwnSweeper() throws Exception {
         Injector pipeline = pipelineInjector("", false);
 
         assertThat(pipeline.getInstance(DeliveryLedger.class)).isInstanceOf(FileDeliveryLedger.class);
         assertThat(pipeline.getInstance(MessageStore.class)).isInstanceOf(FileMessageStore.class);
-        assertThat(pipeline.getInstance(BackgroundTasks.class)).isSameAs(BackgroundTasks.NONE);
+        assertThat(pipeline.getInstance(BackgroundTasks.class)).isInstanceOf(RetentionSchedule.class);
     }
 
     @Test

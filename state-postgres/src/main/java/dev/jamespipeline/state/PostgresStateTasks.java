@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.retention.RetentionSchedule;
 import dev.jamespipeline.core.runtime.BackgroundTasks;
 import dev.jamespipeline.core.state.StateSettings;
 
@@ -15,21 +16,20 @@ import dev.jamespipeline.core.state.StateSettings;
  */
 public final class PostgresStateTasks implements BackgroundTasks {
     private final Optional<OutboxRelay> relay;
-    private final RetentionSweeper sweeper;
-    private final StateSettings settings;
+    private final RetentionSchedule sweeper;
 
     public PostgresStateTasks(DataSource dataSource, EventPublisher events, EnvelopeCodec codec, StateSettings settings) {
         this.relay = settings.ledgerBackend() == StateSettings.Backend.POSTGRES
             ? Optional.of(new OutboxRelay(dataSource, events, codec, settings.outboxPoll()))
             : Optional.empty();
-        this.sweeper = new RetentionSweeper(dataSource, settings.storeGrace(), settings.ledgerRetention());
-        this.settings = settings;
+        this.sweeper = new RetentionSchedule("PostgreSQL state",
+            new RetentionSweeper(dataSource, settings.storeGrace(), settings.ledgerRetention()), settings.sweepInterval());
     }
 
     @Override
     public void start() {
         relay.ifPresent(OutboxRelay::start);
-        sweeper.start(settings.sweepInterval());
+        sweeper.start();
     }
 
     @Override

@@ -4,14 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.jamespipeline.core.retention.RetentionSchedule;
 
 /**
  * Deletes what the pipeline no longer needs, in batches so no delete holds locks for long:
@@ -21,20 +17,15 @@ import org.slf4j.LoggerFactory;
  *   <li>ledger entries, per-mailbox delivery claims and withdrawal marks older than {@code retention}.</li>
  * </ul>
  * Times are the database's, one clock for every node. Sweepers of several nodes may run at once:
- * they delete the same rows, which costs a little waiting and nothing else.
+ * they delete the same rows, which costs a little waiting and nothing else. {@link RetentionSchedule}
+ * runs it.
  */
-public final class RetentionSweeper implements AutoCloseable {
-    private static final Logger LOGGER = LoggerFactory.getLogger(RetentionSweeper.class);
+public final class RetentionSweeper implements RetentionSchedule.Sweep {
     private static final int BATCH = 1000;
 
     private final DataSource dataSource;
     private final Duration grace;
     private final Duration retention;
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "pipeline-retention-sweeper");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public RetentionSweeper(DataSource dataSource, Duration grace, Duration retention) {
         this.dataSource = dataSource;
@@ -42,28 +33,16 @@ public final class RetentionSweeper implements AutoCloseable {
         this.retention = retention;
     }
 
-    public void start(Duration interval) {
-        schedule.scheduleWithFixedDelay(this::sweepAndLog, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void sweepAndLog() {
-        try {
-            Swept swept = sweep();
-            if (swept.total() > 0) {
-                LOGGER.info("Retention: deleted {}", swept);
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOGGER.warn("Retention sweep failed, trying again at the next one: {}", e.getMessage());
-        }
-    }
-
     /** What one sweep deleted. */
-    public record Swept(long messages, long ledgerEntries, long deliveryClaims, long withdrawalMarks) {
-        long total() {
+    public record Swept(long messages, long ledgerEntries, long deliveryClaims, long withdrawalMarks)
+            implements RetentionSchedule.Swept {
+        @Override
+        public long total() {
             return messages + ledgerEntries + deliveryClaims + withdrawalMarks;
         }
     }
 
+    @Override
     public Swept sweep() throws SQLException {
         return new Swept(
             deleteOlderThan("pipeline_message", "released_at", grace),
@@ -85,10 +64,5 @@ public final class RetentionSweeper implements AutoCloseable {
             }
         }
         return total;
-    }
-
-    @Override
-    public void close() {
-        schedule.shutdownNow();
     }
 }

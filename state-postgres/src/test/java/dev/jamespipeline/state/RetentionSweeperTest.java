@@ -38,7 +38,6 @@ class RetentionSweeperTest {
 
     @AfterEach
     void dropDatabase() {
-        sweeper.close();
         database.close();
     }
 

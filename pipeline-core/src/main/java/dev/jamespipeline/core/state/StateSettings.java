@@ -13,12 +13,12 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
  *                        listener announces deliveries) or {@code postgres} (shared by every node;
  *                        needs the PostgreSQL mailbox, whose append hook writes the ledger and the
  *                        {@code mail.delivered} outbox in the delivery's transaction)
- * @param storeBackend    {@code store.backend}: {@code file} (fsync'd files, no retention) or
- *                        {@code postgres} (bytea rows, deleted a grace period after release)
+ * @param storeBackend    {@code store.backend}: {@code file} (fsync'd files) or {@code postgres}
+ *                        (bytea rows); either deletes a message a grace period after its release
  * @param storeGrace      {@code store.retention.grace.ms}: how long a released message stays (a
  *                        redelivered copy of its last step may still be reading it)
  * @param ledgerRetention {@code ledger.retention.ms}: how long ledger entries, per-mailbox claims and
- *                        withdrawal marks are kept; more than {@code stage.max.age.ms}, since an
+ *                        withdrawal marks are kept (rows or files); more than {@code stage.max.age.ms}, since an
  *                        envelope can be redelivered until then and its repeat must find them
  * @param sweepInterval   {@code retention.sweep.interval.ms}: how often expired rows are deleted
  * @param outboxPoll      {@code outbox.poll.interval.ms}: how often the outbox relay looks without
@@ -57,7 +57,7 @@ public record StateSettings(
         return state;
     }
 
-    /** Whether any of the pipeline's state is in PostgreSQL, so the retention sweeper has work. */
+    /** Whether any of the pipeline's state is in PostgreSQL, so its outbox relay or retention sweeper has work. */
     public boolean usesPostgres() {
         return ledgerBackend == Backend.POSTGRES || storeBackend == Backend.POSTGRES;
     }

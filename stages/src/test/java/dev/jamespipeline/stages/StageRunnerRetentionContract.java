@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -22,7 +18,6 @@ import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.james.mailetcontainer.api.MailProcessor;
 import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.core.PipelineConfiguration;
@@ -34,36 +29,37 @@ import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKeys;
 import dev.jamespipeline.core.store.StoredBlob;
-import dev.jamespipeline.state.PipelineStateSchema;
-import dev.jamespipeline.state.PostgresDeliveryLedger;
-import dev.jamespipeline.state.PostgresMessageStore;
-import dev.jamespipeline.state.RetentionSweeper;
-import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
- * The stage runner with the PostgreSQL store and ledger: what a completed stage read is released and
- * swept, what a failing stage read stays. The processor stands in for a stage's James processor that
- * ends the mail (as {@code DeliverAsReceived} or {@code PassToNextStage} do), after reading it whole.
+ * The stage runner with a store and ledger that have retention: what a completed stage read is
+ * released and swept, what a failing stage read stays (for its retry or the dead-letter queue). The
+ * processor stands in for a stage's James processor that ends the mail (as {@code DeliverAsReceived}
+ * or {@code PassToNextStage} do), after reading it whole.
  */
-class StageRunnerRetentionTest {
+abstract class StageRunnerRetentionContract {
     private final EnvelopeCodec codec = new EnvelopeCodec();
-    private PostgresTestDatabase database;
-    private PostgresMessageStore store;
     private BrokerConnection unusedBroker;
 
-    @BeforeEach
-    void createDatabase() {
-        database = PostgresTestDatabase.create(4);
-        PipelineStateSchema.migrate(database.dataSource());
-        store = new PostgresMessageStore(database.dataSource());
-    }
+    abstract MessageStore store();
+
+    abstract DeliveryLedger ledger();
+
+    /** Messages in the store, released or not. */
+    abstract long storedMessages() throws Exception;
+
+    /** Everything the store holds: messages and whatever it keeps beside them (marks, temp files). */
+    abstract long storeEntries() throws Exception;
+
+    /** Runs the backend's sweeper as if the grace period of every release so far were over. */
+    abstract void sweepAfterTheGracePeriod() throws Exception;
 
     @AfterEach
-    void dropDatabase() {
+    void closeBroker() {
         unusedBroker.close();
-        database.close();
     }
 
     @Test
@@ -84,13 +80,11 @@ class StageRunnerRetentionTest {
                 runner.run(envelope, json(envelope));
             }
         }
-        assertThat(count("pipeline_message")).isEqualTo(200);
-        assertThat(count("pipeline_message WHERE released_at IS NULL")).isZero();
+        assertThat(storedMessages()).isEqualTo(200);
 
-        backdateReleases();
-        new RetentionSweeper(database.dataSource(), Duration.ofMinutes(10), Duration.ofDays(7)).sweep();
+        sweepAfterTheGracePeriod();
 
-        assertThat(count("pipeline_message")).isZero();
+        assertThat(storeEntries()).isZero();
     }
 
     @Test
@@ -101,10 +95,9 @@ class StageRunnerRetentionTest {
         ReceivedEnvelope envelope = received();
 
         assertThatThrownBy(() -> runner.run(envelope, json(envelope))).isInstanceOf(MessagingException.class);
-        backdateReleases();
-        new RetentionSweeper(database.dataSource(), Duration.ofMinutes(10), Duration.ofDays(7)).sweep();
+        sweepAfterTheGracePeriod();
 
-        assertThat(count("pipeline_message WHERE released_at IS NULL")).isEqualTo(1);
+        assertThat(storedMessages()).isEqualTo(1);
     }
 
     private StageRunner runner(MailProcessor processor) {
@@ -116,13 +109,12 @@ class StageRunnerRetentionTest {
         unusedBroker = new BrokerConnection(configuration, topology, "unused");
         EventPublisher events = new EventPublisher(new ConfirmedPublisher(unusedBroker, Duration.ofSeconds(1)), topology, codec,
             new EnvelopeSigner(configuration.signingKeys()));
-        PostgresDeliveryLedger ledger = new PostgresDeliveryLedger(database.dataSource());
-        return new StageRunner(processor, new StageMailFactory(store), ledger, new DeliveryAnnouncer(ledger, events), store);
+        return new StageRunner(processor, new StageMailFactory(store()), ledger(), new DeliveryAnnouncer(ledger(), events), store());
     }
 
     private ReceivedEnvelope received() throws Exception {
         Instant now = Instant.now();
-        StoredBlob blob = store.write(StorageKeys.received(now), out -> out.write(
+        StoredBlob blob = store().write(StorageKeys.received(now), out -> out.write(
             "From: alice@example.com\r\nTo: bob@example.com\r\nSubject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)));
         return new ReceivedEnvelope(ReceivedEnvelope.VERSION, UUID.randomUUID().toString(), "example.com",
             ReceivedEnvelope.StorageRef.of(blob), "alice@example.com", List.of("bob@example.com"), "127.0.0.1", "client",
@@ -131,19 +123,5 @@ class StageRunnerRetentionTest {
 
     private String json(ReceivedEnvelope envelope) {
         return new String(codec.encode(envelope), StandardCharsets.UTF_8);
-    }
-
-    private void backdateReleases() throws SQLException {
-        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("UPDATE pipeline_message SET released_at = released_at - interval '11 minutes'");
-        }
-    }
-
-    private long count(String fromWhere) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT count(*) FROM " + fromWhere)) {
-            result.next();
-            return result.getLong(1);
-        }
     }
 }
