@@ -12,11 +12,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.FileRetentionSweeper;
-import dev.jamespipeline.core.store.MessageStore;
 
 /** {@code store.backend=file}, {@code ledger.backend=file}: the stock-James drop-in, on the real filesystem. */
 class FileStageRunnerRetentionTest extends StageRunnerRetentionContract {
@@ -24,23 +22,15 @@ class FileStageRunnerRetentionTest extends StageRunnerRetentionContract {
 
     @TempDir
     Path storeRoot;
-    private FileMessageStore store;
-    private FileDeliveryLedger ledger;
+    private Path messages;
+    private Path ledgerMarkers;
 
     @BeforeEach
     void createStore() throws IOException {
-        store = new FileMessageStore(storeRoot.resolve("messages"));
-        ledger = new FileDeliveryLedger(storeRoot.resolve("ledger"));
-    }
-
-    @Override
-    MessageStore store() {
-        return store;
-    }
-
-    @Override
-    DeliveryLedger ledger() {
-        return ledger;
+        messages = storeRoot.resolve("messages");
+        ledgerMarkers = storeRoot.resolve("ledger");
+        store = new FileMessageStore(messages);
+        ledger = new FileDeliveryLedger(ledgerMarkers);
     }
 
     /** The store's marks and temp files start with '.'; messages never do. */
@@ -55,7 +45,7 @@ class FileStageRunnerRetentionTest extends StageRunnerRetentionContract {
     }
 
     private long regularFiles(Predicate<String> name) throws IOException {
-        try (Stream<Path> files = Files.walk(storeRoot.resolve("messages"))) {
+        try (Stream<Path> files = Files.walk(messages)) {
             return files.filter(Files::isRegularFile).filter(file -> name.test(file.getFileName().toString())).count();
         }
     }
@@ -64,7 +54,6 @@ class FileStageRunnerRetentionTest extends StageRunnerRetentionContract {
     @Override
     void sweepAfterTheGracePeriod() throws IOException {
         Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
-        new FileRetentionSweeper(Optional.of(storeRoot.resolve("messages")), Optional.of(storeRoot.resolve("ledger")), GRACE,
-            Duration.ofDays(7), later).sweep();
+        new FileRetentionSweeper(Optional.of(messages), Optional.of(ledgerMarkers), GRACE, Duration.ofDays(7), later).sweep();
     }
 }

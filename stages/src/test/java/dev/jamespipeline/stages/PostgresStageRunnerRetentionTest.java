@@ -9,8 +9,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import dev.jamespipeline.core.ledger.DeliveryLedger;
-import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.state.PipelineStateSchema;
 import dev.jamespipeline.state.PostgresDeliveryLedger;
 import dev.jamespipeline.state.PostgresMessageStore;
@@ -20,8 +18,6 @@ import dev.jamespipeline.testing.PostgresTestDatabase;
 /** {@code store.backend=postgres}, {@code ledger.backend=postgres}. */
 class PostgresStageRunnerRetentionTest extends StageRunnerRetentionContract {
     private PostgresTestDatabase database;
-    private PostgresMessageStore store;
-    private PostgresDeliveryLedger ledger;
 
     @BeforeEach
     void createDatabase() {
@@ -34,16 +30,6 @@ class PostgresStageRunnerRetentionTest extends StageRunnerRetentionContract {
     @AfterEach
     void dropDatabase() {
         database.close();
-    }
-
-    @Override
-    MessageStore store() {
-        return store;
-    }
-
-    @Override
-    DeliveryLedger ledger() {
-        return ledger;
     }
 
     @Override

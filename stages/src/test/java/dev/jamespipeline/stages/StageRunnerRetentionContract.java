@@ -43,10 +43,9 @@ import dev.jamespipeline.core.store.StoredBlob;
 abstract class StageRunnerRetentionContract {
     private final EnvelopeCodec codec = new EnvelopeCodec();
     private BrokerConnection unusedBroker;
-
-    abstract MessageStore store();
-
-    abstract DeliveryLedger ledger();
+    /** Set by the backend's test before each test. */
+    MessageStore store;
+    DeliveryLedger ledger;
 
     /** Messages in the store, released or not. */
     abstract long storedMessages() throws Exception;
@@ -109,12 +108,12 @@ abstract class StageRunnerRetentionContract {
         unusedBroker = new BrokerConnection(configuration, topology, "unused");
         EventPublisher events = new EventPublisher(new ConfirmedPublisher(unusedBroker, Duration.ofSeconds(1)), topology, codec,
             new EnvelopeSigner(configuration.signingKeys()));
-        return new StageRunner(processor, new StageMailFactory(store()), ledger(), new DeliveryAnnouncer(ledger(), events), store());
+        return new StageRunner(processor, new StageMailFactory(store), ledger, new DeliveryAnnouncer(ledger, events), store);
     }
 
     private ReceivedEnvelope received() throws Exception {
         Instant now = Instant.now();
-        StoredBlob blob = store().write(StorageKeys.received(now), out -> out.write(
+        StoredBlob blob = store.write(StorageKeys.received(now), out -> out.write(
             "From: alice@example.com\r\nTo: bob@example.com\r\nSubject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)));
         return new ReceivedEnvelope(ReceivedEnvelope.VERSION, UUID.randomUUID().toString(), "example.com",
             ReceivedEnvelope.StorageRef.of(blob), "alice@example.com", List.of("bob@example.com"), "127.0.0.1", "client",

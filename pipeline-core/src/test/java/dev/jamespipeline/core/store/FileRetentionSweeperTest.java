@@ -77,9 +77,7 @@ class FileRetentionSweeperTest {
 
     @Test
     void directoriesEmptiedBySweepGoAtALaterSweepButTheRootStays() throws Exception {
-        StorageKey key = StorageKeys.received(Instant.now());
-        store.write(key, out -> out.write('x'));
-        store.release(key);
+        StorageKey key = writtenAndReleased(StorageKeys.received(Instant.now()));
         sweepAfter(AFTER_THE_GRACE);
 
         // The emptied hour directory was modified by the sweep; the next sweep after the grace period removes it and its day.
@@ -89,15 +87,13 @@ class FileRetentionSweeperTest {
         try (Stream<Path> left = Files.walk(storeRoot)) {
             assertThat(left).containsExactly(storeRoot);
         }
-        store.write(key, out -> out.write('y'));
-        assertThat(storeRoot.resolve(key.value())).hasContent("y");
+        store.write(key, out -> out.write('2'));
+        assertThat(storeRoot.resolve(key.value())).hasContent("2");
     }
 
     @Test
     void aMessageWrittenAgainAfterItsReleaseIsKept() throws Exception {
-        StorageKey key = new StorageKey("stages/again.deliver.eml");
-        store.write(key, out -> out.write('1'));
-        store.release(key);
+        StorageKey key = writtenAndReleased(new StorageKey("stages/again.deliver.eml"));
         store.write(key, out -> out.write('2'));
 
         sweepAfter(AFTER_THE_GRACE);
@@ -108,9 +104,7 @@ class FileRetentionSweeperTest {
     /** The sweeper read an old mark while a writer was replacing the message: newer bytes than the mark stay. */
     @Test
     void aMessageNewerThanItsReleaseMarkIsKept() throws Exception {
-        StorageKey key = new StorageKey("stages/raced.deliver.eml");
-        store.write(key, out -> out.write('1'));
-        store.release(key);
+        StorageKey key = writtenAndReleased(new StorageKey("stages/raced.deliver.eml"));
         Path mark = storeRoot.resolve("stages/.raced.deliver.eml.released");
         Files.setLastModifiedTime(mark, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
@@ -186,6 +180,12 @@ class FileRetentionSweeperTest {
         assertThat(notAKey).as("no key names it, so the store never wrote it").hasContent("keep");
         assertThat(storeRoot.resolve("e/unreleased.eml")).as("a directory is not a message").exists();
         assertThat(directory).isDirectory();
+    }
+
+    private StorageKey writtenAndReleased(StorageKey key) throws IOException {
+        store.write(key, out -> out.write('1'));
+        store.release(key);
+        return key;
     }
 
     private FileRetentionSweeper.Swept sweepAfter(Duration later) throws IOException {
