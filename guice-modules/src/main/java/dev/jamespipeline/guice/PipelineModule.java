@@ -4,9 +4,12 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 import javax.inject.Named;
+import javax.inject.Provider;
 import javax.inject.Singleton;
+import javax.sql.DataSource;
 
 import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -16,6 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Binding;
+import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Provides;
 
 import dev.jamespipeline.core.PipelineConfiguration;
@@ -24,6 +30,8 @@ import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.config.InvalidSettingException;
+import dev.jamespipeline.core.config.SettingsReader;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
@@ -31,7 +39,17 @@ import dev.jamespipeline.core.ingest.MailIngestor;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.store.FileMessageStore;
+import dev.jamespipeline.core.store.FileRetentionSweeper;
+import dev.jamespipeline.core.retention.RetentionSchedule;
+import dev.jamespipeline.core.runtime.BackgroundTasks;
+import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.core.store.MessageStore;
+import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
+import dev.jamespipeline.state.PipelineAppendHook;
+import dev.jamespipeline.state.PipelineStateSchema;
+import dev.jamespipeline.state.PostgresDeliveryLedger;
+import dev.jamespipeline.state.PostgresMessageStore;
+import dev.jamespipeline.state.PostgresStateTasks;
 
 /**
  * The pipeline's shared objects, one of each for all mailets, hooks, listeners and stage
@@ -39,6 +57,7 @@ import dev.jamespipeline.core.store.MessageStore;
  */
 public class PipelineModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(PipelineModule.class);
+    private static final String STATE_DATABASE = "pipeline.state.database";
 
     @Provides
     @Singleton
@@ -77,16 +96,93 @@ public class PipelineModule extends AbstractModule {
         return fileSystem.getBasedir().toPath().resolve(configuration.storeRoot()).normalize();
     }
 
+    /**
+     * The DataSource the server main binds from {@code james-database.properties} (the parent injector's),
+     * with the pipeline's tables migrated. Only asked for when a backend is {@code postgres}, so the
+     * stock-James drop-in, with files, needs none.
+     */
     @Provides
     @Singleton
-    MessageStore messageStore(@Named("pipeline.store.root") Path root) throws IOException {
-        return new FileMessageStore(root.resolve("messages"));
+    @Named(STATE_DATABASE)
+    DataSource stateDatabase(Injector injector) {
+        Binding<DataSource> bound = injector.getExistingBinding(Key.get(DataSource.class));
+        if (bound == null) {
+            throw new InvalidSettingException("pipeline.properties: " + StateSettings.LEDGER_BACKEND + " or "
+                + StateSettings.STORE_BACKEND + " is postgres, but James has no PostgreSQL DataSource: run the pipeline's "
+                + "server main with database.url in james-database.properties");
+        }
+        DataSource dataSource = bound.getProvider().get();
+        PipelineStateSchema.migrate(dataSource);
+        return dataSource;
     }
 
     @Provides
     @Singleton
-    DeliveryLedger deliveryLedger(@Named("pipeline.store.root") Path root) throws IOException {
-        return new FileDeliveryLedger(root.resolve("ledger"));
+    MessageStore messageStore(PipelineConfiguration configuration, @Named("pipeline.store.root") Path root,
+                              @Named(STATE_DATABASE) Provider<DataSource> database) throws IOException {
+        if (configuration.state().storeBackend() == StateSettings.Backend.POSTGRES) {
+            return new PostgresMessageStore(database.get());
+        }
+        return new FileMessageStore(messagesDirectory(root));
+    }
+
+    @Provides
+    @Singleton
+    DeliveryLedger deliveryLedger(PipelineConfiguration configuration, @Named("pipeline.store.root") Path root,
+                                  @Named(STATE_DATABASE) Provider<DataSource> database, Injector injector) throws IOException {
+        boolean postgres = configuration.state().ledgerBackend() == StateSettings.Backend.POSTGRES;
+        requireMatchingAppendHook(postgres, injector);
+        if (postgres) {
+            return new PostgresDeliveryLedger(database.get());
+        }
+        return new FileDeliveryLedger(ledgerDirectory(root));
+    }
+
+    /**
+     * The PostgreSQL mailbox announces every delivery through the pipeline's outbox when
+     * {@link PipelineAppendHook} is its hook; only the PostgreSQL ledger has a relay for that outbox, and
+     * only that hook tells the PostgreSQL ledger about deliveries. The two go together or not at all.
+     */
+    private static void requireMatchingAppendHook(boolean postgresLedger, Injector injector) {
+        Binding<MessageAppendHook> hook = injector.getExistingBinding(Key.get(MessageAppendHook.class));
+        boolean pipelineHook = hook != null && hook.getProvider().get() instanceof PipelineAppendHook;
+        if (postgresLedger && !pipelineHook) {
+            throw SettingsReader.invalid(StateSettings.LEDGER_BACKEND, "postgres",
+                "file: the postgres ledger is written by the PostgreSQL mailbox's append hook, and this James has no "
+                    + "PostgreSQL mailbox with " + PipelineAppendHook.class.getSimpleName() + " bound");
+        }
+        if (!postgresLedger && pipelineHook) {
+            throw SettingsReader.invalid(StateSettings.LEDGER_BACKEND, "file",
+                "postgres: the PostgreSQL mailbox writes mail.delivered to the pipeline's outbox, which only the postgres "
+                    + "ledger's relay publishes");
+        }
+    }
+
+    private static Path messagesDirectory(Path storeRoot) {
+        return storeRoot.resolve("messages");
+    }
+
+    private static Path ledgerDirectory(Path storeRoot) {
+        return storeRoot.resolve("ledger");
+    }
+
+    /** The retention sweeper of each backend in use, and the outbox relay with the PostgreSQL ledger. */
+    @Provides
+    @Singleton
+    BackgroundTasks backgroundTasks(PipelineConfiguration configuration, @Named("pipeline.store.root") Path root,
+                                    @Named(STATE_DATABASE) Provider<DataSource> database, EventPublisher events,
+                                    EnvelopeCodec codec, Clock clock) {
+        StateSettings state = configuration.state();
+        Optional<Path> fileStore = state.storeBackend() == StateSettings.Backend.FILE
+            ? Optional.of(messagesDirectory(root)) : Optional.empty();
+        Optional<Path> fileLedger = state.ledgerBackend() == StateSettings.Backend.FILE
+            ? Optional.of(ledgerDirectory(root)) : Optional.empty();
+        BackgroundTasks files = fileStore.isEmpty() && fileLedger.isEmpty() ? BackgroundTasks.NONE
+            : new RetentionSchedule("file state", new FileRetentionSweeper(fileStore, fileLedger, state.storeGrace(),
+                state.ledgerRetention(), clock), state.sweepInterval());
+        BackgroundTasks postgres = state.usesPostgres() ? new PostgresStateTasks(database.get(), events, codec, state)
+            : BackgroundTasks.NONE;
+        return BackgroundTasks.all(files, postgres);
     }
 
     @Provides

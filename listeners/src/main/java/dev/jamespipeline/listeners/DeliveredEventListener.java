@@ -21,10 +21,12 @@ import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.MessageUid;
 
+import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.PipelineHeaders;
 import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.state.StateSettings;
 
 /**
  * For every message added to a mailbox: records pipeline deliveries in the ledger, then publishes
@@ -35,6 +37,9 @@ import dev.jamespipeline.core.envelope.DeliveredEvent;
  * <p>James's event bus swallows a listener's failure (it retries, dead-letters the event in memory
  * and lets the append succeed), so a pipeline delivery's failure is not thrown but handed to the
  * {@link DeliveryAnnouncer}, where the stage runner of that pipeline id finds it.
+ *
+ * <p>With {@code ledger.backend=postgres} it does nothing: the PostgreSQL mailbox's append hook writes
+ * DELIVERED and {@code mail.delivered} in the delivery's own transaction.
  */
 public class DeliveredEventListener implements EventListener.GroupEventListener {
     public static final Group GROUP = new GenericGroup("pipeline-mail-delivered");
@@ -42,12 +47,15 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
     private final MailboxManager mailboxManager;
     private final DeliveryAnnouncer announcer;
     private final Clock clock;
+    private final boolean announcedByTheMailbox;
 
     @Inject
-    public DeliveredEventListener(MailboxManager mailboxManager, DeliveryAnnouncer announcer, Clock clock) {
+    public DeliveredEventListener(MailboxManager mailboxManager, DeliveryAnnouncer announcer, Clock clock,
+                                  PipelineConfiguration configuration) {
         this.mailboxManager = mailboxManager;
         this.announcer = announcer;
         this.clock = clock;
+        this.announcedByTheMailbox = configuration.state().ledgerBackend() == StateSettings.Backend.POSTGRES;
     }
 
     @Override
@@ -57,7 +65,7 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
 
     @Override
     public boolean isHandling(Event event) {
-        return event instanceof Added;
+        return event instanceof Added && !announcedByTheMailbox;
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.apache.commons.configuration2.Configuration;
 
 import dev.jamespipeline.core.config.SettingsReader;
 import dev.jamespipeline.core.runtime.QueuePolicy;
+import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 
 /**
@@ -25,6 +26,7 @@ import dev.jamespipeline.core.envelope.EnvelopeSigner;
  * @param signingKeys    keys that sign and verify pipeline messages ({@code envelope.signing.keys}); the first signs
  * @param managementUri  RabbitMQ's management HTTP API ({@code amqp.management.uri}); when present, queue limits are
  *                       policies set through it (changeable), otherwise x-arguments (fixed for the queue's life)
+ * @param state          where the ledger and the message store live, and how long what they keep is kept
  */
 public record PipelineConfiguration(
         URI amqpUri,
@@ -38,7 +40,8 @@ public record PipelineConfiguration(
         QueuePolicy outboundPolicy,
         QueuePolicy indexPolicy,
         List<EnvelopeSigner.SigningKey> signingKeys,
-        Optional<URI> managementUri) {
+        Optional<URI> managementUri,
+        StateSettings state) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -76,6 +79,7 @@ public record PipelineConfiguration(
 
     public static PipelineConfiguration from(Configuration conf) {
         SettingsReader settings = new SettingsReader(conf);
+        QueuePolicy stagePolicy = QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS);
         PipelineConfiguration configuration = new PipelineConfiguration(
             settings.uri(AMQP_URI, "amqp://james-pipeline@127.0.0.1:5672/james-pipeline"),
             settings.string(NAME_PREFIX, ""),
@@ -84,11 +88,12 @@ public record PipelineConfiguration(
             settings.millis(RECOVERY_INTERVAL, Duration.ofSeconds(2), Duration.ofMillis(100)),
             Path.of(settings.string(STORE_ROOT, "var/pipeline-store")),
             settings.list(STAGES, "route"),
-            QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS),
+            stagePolicy,
             QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS),
             QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS),
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
-            settings.optionalHttpUri(MANAGEMENT_URI));
+            settings.optionalHttpUri(MANAGEMENT_URI),
+            StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy));
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
         return configuration;
     }

@@ -10,7 +10,9 @@ import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.convert.DefaultListDelimiterHandler;
 import org.junit.jupiter.api.Test;
 
+import dev.jamespipeline.core.config.InvalidSettingException;
 import dev.jamespipeline.core.runtime.QueuePolicy;
+import dev.jamespipeline.core.state.StateSettings;
 
 class PipelineConfigurationTest {
     @Test
@@ -29,6 +31,44 @@ class PipelineConfigurationTest {
             .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60));
         assertThat(configuration.outboundPolicy()).isEqualTo(QueuePolicy.OUTBOUND_DEFAULTS);
         assertThat(configuration.publishConfirmTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(configuration.state()).isEqualTo(new StateSettings(StateSettings.Backend.FILE, StateSettings.Backend.FILE,
+            Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void readsTheStateSettings() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty(StateSettings.LEDGER_BACKEND, "postgres");
+        settings.addProperty(StateSettings.STORE_BACKEND, "Postgres");
+        settings.addProperty(StateSettings.STORE_GRACE, "0");
+        settings.addProperty(StateSettings.LEDGER_RETENTION, "86400000");
+        settings.addProperty(StateSettings.SWEEP_INTERVAL, "5000");
+        settings.addProperty(StateSettings.OUTBOX_POLL, "250");
+
+        assertThat(PipelineConfiguration.from(settings).state()).isEqualTo(new StateSettings(StateSettings.Backend.POSTGRES,
+            StateSettings.Backend.POSTGRES, Duration.ZERO, Duration.ofDays(1), Duration.ofSeconds(5), Duration.ofMillis(250)));
+    }
+
+    @Test
+    void aLedgerRetentionNotLongerThanTheStageMaxAgeIsRefusedNamingBothKeys() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty("stage.max.age.ms", "7200000");
+        settings.addProperty(StateSettings.LEDGER_RETENTION, "7200000");
+
+        assertThatThrownBy(() -> PipelineConfiguration.from(settings))
+            .isInstanceOf(InvalidSettingException.class)
+            .hasMessageContaining("ledger.retention.ms='7200000' is invalid")
+            .hasMessageContaining("stage.max.age.ms (7200000 ms)");
+    }
+
+    @Test
+    void anUnknownBackendIsRefusedNamingTheKey() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty(StateSettings.STORE_BACKEND, "s3");
+
+        assertThatThrownBy(() -> PipelineConfiguration.from(settings))
+            .isInstanceOf(InvalidSettingException.class)
+            .hasMessage("pipeline.properties: store.backend='s3' is invalid: expected file or postgres");
     }
 
     @Test

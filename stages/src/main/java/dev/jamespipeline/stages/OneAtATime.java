@@ -9,6 +9,11 @@ import java.util.concurrent.Semaphore;
  * while the broker redelivers the same messages to the recovered consumer: without this, both
  * copies could pass the ledger check before either delivery is recorded, and deliver twice. With
  * it, the second waits and then finds the first one's ledger entries.
+ *
+ * <p>With the PostgreSQL ledger and mailbox the correctness mechanism is the per-mailbox delivery
+ * claim, a unique key that holds across nodes (a second delivery's append is rolled back). This guard
+ * is kept there because it still saves work on one node: without it the second copy would run the whole
+ * stage, fail its append, and wait out a retry delay before the ledger drops it.
  */
 final class OneAtATime {
     private final ConcurrentHashMap<String, Semaphore> running = new ConcurrentHashMap<>();

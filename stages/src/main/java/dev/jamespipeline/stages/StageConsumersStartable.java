@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.runtime.BackgroundTasks;
 
 /**
- * Starts this node's stage consumers once James is up. Listed in {@code extensions.properties}
+ * Starts this node's stage consumers, and the background tasks that go with them (the outbox relay
+ * and the retention sweeper when the state is in PostgreSQL), once James is up. Listed in {@code extensions.properties}
  * as {@code guice.extension.startable}.
  */
 public class StageConsumersStartable implements UserDefinedStartable {
@@ -24,20 +26,23 @@ public class StageConsumersStartable implements UserDefinedStartable {
     private final StageWorkers workers;
     private final ConfirmedPublisher publisher;
     private final CompositeProcessorImpl processors;
+    private final BackgroundTasks backgroundTasks;
 
     @Inject
     public StageConsumersStartable(PipelineConfiguration configuration, StageWorkers workers, ConfirmedPublisher publisher,
-                                   CompositeProcessorImpl processors) {
+                                   CompositeProcessorImpl processors, BackgroundTasks backgroundTasks) {
         this.configuration = configuration;
         this.workers = workers;
         this.publisher = publisher;
         this.processors = processors;
+        this.backgroundTasks = backgroundTasks;
     }
 
     @Override
     public void start() {
         requireStageProcessors();
         workers.start();
+        backgroundTasks.start();
         try {
             // Opened now so the first SMTP client does not wait for it.
             publisher.connect();
@@ -62,5 +67,6 @@ public class StageConsumersStartable implements UserDefinedStartable {
     @PreDestroy
     public void stop() {
         workers.close();
+        backgroundTasks.close();
     }
 }

@@ -12,12 +12,19 @@ import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
+import dev.jamespipeline.core.store.MessageStore;
+import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.WithdrawnMessageException;
 
 /**
  * Runs one stage for one envelope: the James processor named like the stage, on this thread,
  * synchronously. When it returns without an exception every effect of the stage is durable
  * (mailets record their effects in the ledger as they have them), so the caller may ack.
+ *
+ * <p>Then the stored message the envelope names is released: this stage was the last step to read
+ * it (what it passed on, to the next stage or to outbound delivery, was stored under another key),
+ * and a repeat of the envelope finds STAGE_DONE and never reads it. An envelope that fails every
+ * retry is dead-lettered without a release, so its message stays until it is replayed.
  */
 public final class StageRunner {
     private static final Logger LOGGER = LoggerFactory.getLogger(StageRunner.class);
@@ -26,15 +33,17 @@ public final class StageRunner {
     private final StageMailFactory mailFactory;
     private final DeliveryLedger ledger;
     private final DeliveryAnnouncer deliveries;
+    private final MessageStore store;
     private final OneAtATime oneAtATime = new OneAtATime();
 
     @Inject
     public StageRunner(MailProcessor mailProcessor, StageMailFactory mailFactory, DeliveryLedger ledger,
-                       DeliveryAnnouncer deliveries) {
+                       DeliveryAnnouncer deliveries, MessageStore store) {
         this.mailProcessor = mailProcessor;
         this.mailFactory = mailFactory;
         this.ledger = ledger;
         this.deliveries = deliveries;
+        this.store = store;
     }
 
     /** @param envelopeJson the envelope as it arrived, which later stages build their own from */
@@ -42,6 +51,7 @@ public final class StageRunner {
         try (OneAtATime.Turn turn = oneAtATime.enter(envelope.pipelineId() + "/" + envelope.stage())) {
             runAlone(envelope, envelopeJson);
         }
+        store.release(new StorageKey(envelope.storage().key()));
     }
 
     private void runAlone(ReceivedEnvelope envelope, String envelopeJson) throws Exception {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.inject.Inject;
 
@@ -16,6 +17,14 @@ import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
+import dev.jamespipeline.core.envelope.OutboundJob;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.store.InvalidStorageKeyException;
+import dev.jamespipeline.core.store.MessageStore;
+import dev.jamespipeline.core.store.StorageKey;
 
 /** Reading and purging a work queue's dead-letter queue. */
 final class DeadLetters {
@@ -23,11 +32,17 @@ final class DeadLetters {
 
     private final AdminChannels channels;
     private final Topology topology;
+    private final EnvelopeCodec codec;
+    private final EnvelopeSigner signer;
+    private final MessageStore store;
 
     @Inject
-    DeadLetters(AdminChannels channels, Topology topology) {
+    DeadLetters(AdminChannels channels, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer, MessageStore store) {
         this.channels = channels;
         this.topology = topology;
+        this.codec = codec;
+        this.signer = signer;
+        this.store = store;
     }
 
     /**
@@ -54,17 +69,52 @@ final class DeadLetters {
         }
     }
 
-    /** @return how many messages were deleted */
+    /**
+     * Deletes the dead letters one by one, each after releasing the stored message it names (a stage
+     * envelope's or an outbound job's), which nothing else would ever release: the store's retention
+     * then deletes it. A release that fails stops the purge there; what is left stays dead-lettered.
+     *
+     * @return how many messages were deleted
+     */
     long purge(String workQueue) throws IOException {
         String queue = topology.deadLetterQueue(workQueue);
         Channel channel = channels.open();
         try {
-            long purged = channel.queuePurge(queue).getMessageCount();
+            long purged = 0;
+            for (GetResponse message = channel.basicGet(queue, false); message != null; message = channel.basicGet(queue, false)) {
+                Optional<StorageKey> stored = storedMessageOf(message);
+                if (stored.isPresent()) {
+                    store.release(stored.get());
+                }
+                channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+                purged++;
+            }
             LOGGER.warn("Purged {} dead-lettered messages from {} on an operator's request", purged, queue);
             return purged;
         } finally {
             AdminChannels.close(channel);
         }
+    }
+
+    /**
+     * By the AMQP type every pipeline event carries. Only a dead letter the pipeline signed names a message
+     * to release: a forged envelope (dead-lettered for its signature) could name another message in flight.
+     */
+    private Optional<StorageKey> storedMessageOf(GetResponse message) {
+        try {
+            signer.verify(message.getProps(), message.getBody());
+            String type = message.getProps().getType();
+            if (ReceivedEnvelope.ROUTING_KEY.equals(type)) {
+                return Optional.of(new StorageKey(codec.decodeReceived(message.getBody()).storage().key()));
+            }
+            if (OutboundJob.ROUTING_KEY.equals(type)) {
+                return Optional.of(new StorageKey(codec.decodeOutbound(message.getBody()).storage().key()));
+            }
+        } catch (InvalidEnvelopeException | InvalidStorageKeyException e) {
+            LOGGER.info("Dead letter {} names no stored message we could release: {}", message.getProps().getMessageId(),
+                e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private static DeadLetterSummary summary(GetResponse message) {

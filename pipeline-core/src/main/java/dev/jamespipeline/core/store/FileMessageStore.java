@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,12 +17,12 @@ import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.UUID;
 
 /**
  * Filesystem message store: write to a temp file, fsync it, rename it into place, fsync the
  * directory. A crash leaves either no file or the whole file under its key, never a partial one.
- * Temp files and withdrawal marks start with '.', a name no {@link StorageKey} can have.
+ * Temp files, withdrawal and release marks start with '.', a name no {@link StorageKey} can have
+ * ({@link StoreFileNames}); {@link FileRetentionSweeper} deletes released messages and expired marks.
  */
 public final class FileMessageStore implements MessageStore {
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -38,11 +40,11 @@ public final class FileMessageStore implements MessageStore {
         Path target = resolve(key);
         Path directory = target.getParent();
         DurableDirectories.create(root, directory);
-        Path temp = directory.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = StoreFileNames.temp(target);
         try {
             MessageDigest digest = Digests.sha256();
             long size;
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = createTemp(temp)) {
                 CountingOutputStream counting = new CountingOutputStream(
                     new DigestOutputStream(Channels.newOutputStream(channel), digest));
                 OutputStream out = new BufferedOutputStream(counting, BUFFER_SIZE);
@@ -51,11 +53,32 @@ public final class FileMessageStore implements MessageStore {
                 channel.force(true);
                 size = counting.count();
             }
+            keepAgainIfReleased(target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             directorySync.fsync(directory);
             return new StoredBlob(key, HexFormat.of().formatHex(digest.digest()), size);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A sweeper may have removed the empty directory between its creation and this file's. */
+    private FileChannel createTemp(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException directorySwept) {
+            DurableDirectories.create(root, temp.getParent());
+            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    /**
+     * A repeated step writes a released key again: its mark goes, durably, before the new bytes take
+     * the name, so no crash leaves the new message with the old mark (the sweeper would delete it).
+     */
+    private void keepAgainIfReleased(Path target) throws IOException {
+        if (Files.deleteIfExists(StoreFileNames.releaseMark(target))) {
+            directorySync.fsync(target.getParent());
         }
     }
 
@@ -74,7 +97,7 @@ public final class FileMessageStore implements MessageStore {
                 size += read;
             }
         } catch (NoSuchFileException e) {
-            if (Files.exists(withdrawalMark(resolve(expected.key())))) {
+            if (Files.exists(StoreFileNames.withdrawalMark(resolve(expected.key())))) {
                 throw new WithdrawnMessageException("stored message " + expected.key()
                     + " was withdrawn at ingest: the client was answered 451 and sends it again");
             }
@@ -95,13 +118,28 @@ public final class FileMessageStore implements MessageStore {
     @Override
     public void withdraw(StorageKey key) throws IOException {
         Path target = resolve(key);
-        Files.write(withdrawalMark(target), new byte[0]);
+        Files.write(StoreFileNames.withdrawalMark(target), new byte[0]);
         Files.deleteIfExists(target);
         directorySync.fsync(target.getParent());
     }
 
-    private static Path withdrawalMark(Path message) {
-        return message.resolveSibling("." + message.getFileName() + ".withdrawn");
+    /**
+     * An empty mark beside the message, whose mtime is the release time: created atomically (the first
+     * release's time stays), visible to every node sharing the volume, and durable by the directory
+     * fsync (a lost mark would keep the message forever). A message already gone leaves no mark.
+     */
+    @Override
+    public void release(StorageKey key) throws IOException {
+        Path message = resolve(key);
+        if (!Files.isRegularFile(message, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.createFile(StoreFileNames.releaseMark(message));
+        } catch (FileAlreadyExistsException alreadyReleased) {
+            return;
+        }
+        directorySync.fsync(message.getParent());
     }
 
     /** The key is already validated; the prefix check guards against a future change to that validation. */

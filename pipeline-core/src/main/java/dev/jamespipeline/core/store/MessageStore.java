@@ -23,4 +23,11 @@ public interface MessageStore {
      * the stage can tell that envelope from one whose message was lost.
      */
     void withdraw(StorageKey key) throws IOException;
+
+    /**
+     * The last step that reads this message finished with it (its stage completed, or found it had
+     * completed before). A store with retention deletes it once its grace period is over; a
+     * released message written again under the same key (a repeated step) is kept again. Idempotent.
+     */
+    void release(StorageKey key) throws IOException;
 }

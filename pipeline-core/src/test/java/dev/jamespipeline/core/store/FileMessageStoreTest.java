@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.stream.Stream;
@@ -90,5 +91,49 @@ class FileMessageStoreTest {
                 "a\\b", "a/./b", "x".repeat(600)}) {
             assertThatThrownBy(() -> new StorageKey(hostile)).as(hostile).isInstanceOf(InvalidStorageKeyException.class);
         }
+    }
+
+    @Test
+    void releaseLeavesAMarkOnceAndKeepsTheFirstReleaseTime() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+        StorageKey key = new StorageKey("d/released.eml");
+        store.write(key, out -> out.write(MESSAGE));
+
+        store.release(key);
+        Path mark = root.resolve("d/.released.eml.released");
+        FileTime firstRelease = FileTime.fromMillis(1_000_000);
+        Files.setLastModifiedTime(mark, firstRelease);
+        store.release(key);
+
+        assertThat(Files.getLastModifiedTime(mark)).isEqualTo(firstRelease);
+        assertThat(root.resolve("d/released.eml")).exists();
+        assertThatThrownBy(() -> new StorageKey("d/.released.eml.released")).as("no key can name the mark")
+            .isInstanceOf(InvalidStorageKeyException.class);
+    }
+
+    @Test
+    void writingAReleasedKeyAgainKeepsItAgain() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+        StorageKey key = new StorageKey("d/again.eml");
+        store.write(key, out -> out.write('1'));
+        store.release(key);
+
+        store.write(key, out -> out.write('2'));
+
+        assertThat(root.resolve("d/.again.eml.released")).doesNotExist();
+        assertThat(root.resolve("d/again.eml")).hasContent("2");
+    }
+
+    @Test
+    void releasingAMessageThatIsGoneLeavesNoMark() throws Exception {
+        FileMessageStore store = new FileMessageStore(root);
+        StoredBlob blob = store.write(new StorageKey("d/withdrawn.eml"), out -> out.write(MESSAGE));
+        store.withdraw(blob.key());
+
+        store.release(blob.key());
+        store.release(new StorageKey("d/never-written.eml"));
+
+        assertThat(root.resolve("d/.withdrawn.eml.released")).doesNotExist();
+        assertThat(root.resolve("d/.never-written.eml.released")).doesNotExist();
     }
 }
