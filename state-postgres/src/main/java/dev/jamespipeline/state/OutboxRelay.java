@@ -1,5 +1,6 @@
 package dev.jamespipeline.state;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,7 +95,7 @@ public final class OutboxRelay implements AutoCloseable {
     int relayBatch() throws SQLException, UnpublishedException {
         List<Long> failed = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
-        int claimed = Transactions.inTransaction(dataSource, transaction -> {
+        int claimed = Jdbc.inTransaction(dataSource, transaction -> {
             List<Long> ids = new ArrayList<>();
             List<CompletableFuture<Void>> publishes = new ArrayList<>();
             try (PreparedStatement select = transaction.prepareStatement(

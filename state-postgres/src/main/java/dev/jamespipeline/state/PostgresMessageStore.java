@@ -1,5 +1,6 @@
 package dev.jamespipeline.state;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class PostgresMessageStore implements MessageStore {
     @Override
     public void withdraw(StorageKey key) throws IOException {
         try {
-            Transactions.inTransaction(dataSource, transaction -> {
+            Jdbc.inTransaction(dataSource, transaction -> {
                 try (PreparedStatement mark = transaction.prepareStatement(
                          "INSERT INTO pipeline_withdrawn_message (storage_key) VALUES (?) ON CONFLICT DO NOTHING");
                      PreparedStatement delete = transaction.prepareStatement("DELETE FROM pipeline_message WHERE storage_key = ?")) {

@@ -1,5 +1,6 @@
 package dev.jamespipeline.state;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -172,7 +173,7 @@ class OutboxRelayTest {
 
     /** @return when the addition committed, in {@link System#nanoTime()} */
     private long add(Mailbox mailbox, MailboxMessage message) throws Exception {
-        Transactions.inTransaction(database.dataSource(), transaction -> {
+        Jdbc.inTransaction(database.dataSource(), transaction -> {
             hook.added(transaction, mailbox, message);
             return null;
         });

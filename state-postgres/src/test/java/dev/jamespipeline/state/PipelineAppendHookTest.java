@@ -1,5 +1,6 @@
 package dev.jamespipeline.state;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -205,7 +206,7 @@ class PipelineAppendHookTest {
 
     /** What the PostgreSQL mailbox does around the hook: its rows, the hook, commit; or rollback on a throw. */
     private void add(DataSource node, Mailbox mailbox, MailboxMessage message) throws SQLException {
-        Transactions.inTransaction(node, transaction -> {
+        Jdbc.inTransaction(node, transaction -> {
             try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO added_message VALUES (?, ?)")) {
                 insert.setString(1, mailbox.getMailboxId().serialize());
                 insert.setLong(2, message.getUid().asLong());

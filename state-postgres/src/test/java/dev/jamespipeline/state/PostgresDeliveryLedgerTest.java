@@ -1,5 +1,6 @@
 package dev.jamespipeline.state;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class PostgresDeliveryLedgerTest {
             HikariDataSource node = i % 2 == 0 ? (HikariDataSource) database.dataSource() : secondNode;
             claims.add(threads.submit(() -> {
                 start.await();
-                return Transactions.inTransaction(node, transaction ->
+                return Jdbc.inTransaction(node, transaction ->
                     PostgresDeliveryLedger.record(transaction, pipelineId, LedgerEntry.stageDone("route")));
             }));
         }

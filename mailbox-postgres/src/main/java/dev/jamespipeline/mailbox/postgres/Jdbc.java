@@ -32,9 +32,10 @@ public final class Jdbc {
         T run() throws SQLException;
     }
 
+    /** Work in a transaction; {@code E} is the caller's own checked failure (MailboxException for mappers). */
     @FunctionalInterface
-    public interface TransactionWork<T> {
-        T run(Connection transaction) throws SQLException, MailboxException;
+    public interface TransactionWork<T, E extends Exception> {
+        T run(Connection transaction) throws SQLException, E;
     }
 
     private Jdbc() {
@@ -67,19 +68,25 @@ public final class Jdbc {
         }
     }
 
-    /** Runs the work in one transaction: committed if it returns, rolled back if it throws. */
-    public static <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException, MailboxException {
+    /**
+     * Runs the work in one transaction: committed if it returns, rolled back if it throws. A failed
+     * rollback (a broken connection) is attached to the work's failure, never hides it; the pool
+     * restores auto-commit when the connection goes back.
+     */
+    public static <T, E extends Exception> T inTransaction(DataSource dataSource, TransactionWork<T, E> work) throws SQLException, E {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
-            } catch (SQLException | MailboxException | RuntimeException e) {
-                connection.rollback();
+            } catch (Throwable e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
         }
     }

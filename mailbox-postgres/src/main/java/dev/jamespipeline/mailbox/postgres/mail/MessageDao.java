@@ -63,12 +63,12 @@ public final class MessageDao {
         this.bodies = bodies;
     }
 
-    public <T> T inTransaction(TransactionWork<T> work) throws MailboxException {
+    public <T> T inTransaction(TransactionWork<T, MailboxException> work) throws MailboxException {
         return Jdbc.call(() -> Jdbc.inTransaction(dataSource, work));
     }
 
     /** As {@link #inTransaction}, a membership written for a mailbox that does not exist (any more) failing as such. */
-    public <T> T inTransactionOn(MailboxId mailboxId, TransactionWork<T> work) throws MailboxException {
+    public <T> T inTransactionOn(MailboxId mailboxId, TransactionWork<T, MailboxException> work) throws MailboxException {
         try {
             return Jdbc.inTransaction(dataSource, work);
         } catch (SQLException e) {

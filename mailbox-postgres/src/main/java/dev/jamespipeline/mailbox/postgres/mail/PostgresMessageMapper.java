@@ -205,7 +205,7 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     }
 
     /** Adds the membership of an already stored message (copy, move), then {@code andThen}, in one transaction. */
-    private MessageMetaData addMembership(Mailbox mailbox, MailboxMessage message, TransactionWork<?> andThen) throws MailboxException {
+    private MessageMetaData addMembership(Mailbox mailbox, MailboxMessage message, TransactionWork<?, MailboxException> andThen) throws MailboxException {
         message.setSaveDate(Date.from(clock.instant()));
         return messages.inTransactionOn(mailbox.getMailboxId(), connection -> {
             messages.insertMembership(connection, id(mailbox), message, message.createFlags(), message.getSaveDate().get());
