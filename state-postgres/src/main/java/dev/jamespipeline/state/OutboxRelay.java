@@ -1,6 +1,5 @@
 package dev.jamespipeline.state;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +19,7 @@ import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;

@@ -1,6 +1,5 @@
 package dev.jamespipeline.state;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.util.HexFormat;
 
 import javax.sql.DataSource;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.core.store.BodyWriter;
 import dev.jamespipeline.core.store.CorruptBlobException;
 import dev.jamespipeline.core.store.Digests;

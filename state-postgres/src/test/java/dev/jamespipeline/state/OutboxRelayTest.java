@@ -1,6 +1,5 @@
 package dev.jamespipeline.state;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -28,6 +27,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;

@@ -1,6 +1,5 @@
 package dev.jamespipeline.state;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.ledger.LedgerEntry;

@@ -1,6 +1,5 @@
 package dev.jamespipeline.state;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.testing.PostgresTestDatabase;
 
