@@ -41,17 +41,21 @@ final class PostgresHostSystem extends JamesImapHostSystem {
 
     @Override
     public void beforeTest() throws Exception {
+        start(PostgresBackendFixture.eventBus(), PostgresBackendFixture::memoryQuotas);
+    }
+
+    /** A new node over the database: its own users, manager and IMAP processor, on the given event bus. */
+    void start(InVMEventBus eventBus, PostgresMailboxBackend.QuotaWiring quotas) throws Exception {
         // Builds the users repository the authenticator and authorizator below check logins against.
         super.beforeTest();
-        InVMEventBus eventBus = PostgresBackendFixture.eventBus();
         PostgresMailboxBackend backend = PostgresMailboxBackend.builder(dataSource, eventBus, authenticator, authorizator)
-            .quotas(PostgresBackendFixture::memoryQuotas)
+            .quotas(quotas)
             .build();
         mailboxManager = backend.mailboxManager();
-        QuotaComponents quotas = mailboxManager.getQuotaComponents();
-        maxQuotaManager = quotas.getMaxQuotaManager();
+        QuotaComponents quotaComponents = mailboxManager.getQuotaComponents();
+        maxQuotaManager = quotaComponents.getMaxQuotaManager();
         ImapProcessor processor = DefaultImapProcessorFactory.createDefaultProcessor(mailboxManager, eventBus,
-            backend.subscriptionManager(), quotas.getQuotaManager(), quotas.getQuotaRootResolver(), new RecordingMetricFactory());
+            backend.subscriptionManager(), quotaComponents.getQuotaManager(), quotaComponents.getQuotaRootResolver(), new RecordingMetricFactory());
         configure(new DefaultImapDecoderFactory().buildImapDecoder(), new DefaultImapEncoderFactory().buildImapEncoder(), processor);
     }
 
@@ -73,6 +77,6 @@ final class PostgresHostSystem extends JamesImapHostSystem {
 
     @Override
     protected void await() {
-        // Nothing to wait for: the in-VM event bus delivers before a command returns.
+        // Nothing to wait for: the in-VM event bus has delivered an event when the command that raised it answers.
     }
 }
