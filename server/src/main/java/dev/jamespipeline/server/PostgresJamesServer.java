@@ -22,6 +22,7 @@ import com.google.inject.util.Modules;
 import dev.jamespipeline.server.data.PostgresDataModule;
 import dev.jamespipeline.server.data.PostgresUsersRepositoryModule;
 import dev.jamespipeline.server.database.DatabaseModule;
+import dev.jamespipeline.server.mailbox.PipelineAppendHookModule;
 import dev.jamespipeline.server.mailbox.PostgresMailboxModule;
 
 /**
@@ -44,6 +45,7 @@ final class PostgresJamesServer {
         new PostgresDataModule(),
         new MemoryEventStoreModule(),
         new PostgresMailboxModule(),
+        new PipelineAppendHookModule(),
         new MemoryMailQueueModule(),
         new TaskManagerModule());
 
