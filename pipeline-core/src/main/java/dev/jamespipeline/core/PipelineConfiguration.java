@@ -58,6 +58,8 @@ public record PipelineConfiguration(
     public static final String INDEX_POLICY = "search.indexer.";
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
     public static final String SEARCH_KEYS = "search.";
+    /** Keys the server main owns in the same file (the mailbox event bus). */
+    public static final String MAILBOX_KEYS = "mailbox.";
     public static final String SIGNING_KEYS = "envelope.signing.keys";
     public static final String MANAGEMENT_URI = "amqp.management.uri";
 
@@ -89,7 +91,7 @@ public record PipelineConfiguration(
             QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS),
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
             settings.optionalHttpUri(MANAGEMENT_URI));
-        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
+        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS));
         return configuration;
     }
 

@@ -9,6 +9,8 @@ import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.server.JMXServerModule;
 
+import dev.jamespipeline.server.events.DistributedEventBusModule;
+import dev.jamespipeline.server.events.MailboxEventBusChoice;
 import dev.jamespipeline.server.mailbox.MailboxParsingModule;
 import dev.jamespipeline.server.spool.SynchronousSpoolModule;
 
@@ -36,10 +38,17 @@ public final class PipelineJamesServerMain implements JamesServerMain {
         JamesServerMain.main(server);
     }
 
-    /** The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search, MIME parsing and spool bound. */
+    /**
+     * The memory app as {@code MemoryJamesServerMain.createServer} builds it, with our search, MIME parsing and
+     * spool bound, and the mailbox event bus {@code mailbox.event.bus} names: in-VM, or RabbitMQ for several nodes.
+     */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
-        return MemoryJamesServerMain.createServer(configuration)
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration)
             .combineWith(new SearchModule())
             .overrideWith(new SearchBindingsModule(), new MailboxParsingModule(), new SynchronousSpoolModule());
+        return switch (MailboxEventBusChoice.of(configuration.configurationPath(), configuration.directories())) {
+            case LOCAL -> server;
+            case RABBITMQ -> server.overrideWith(new DistributedEventBusModule());
+        };
     }
 }
