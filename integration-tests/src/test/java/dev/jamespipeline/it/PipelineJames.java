@@ -25,6 +25,8 @@ import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 
+import com.google.inject.Module;
+
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
@@ -66,9 +68,13 @@ final class PipelineJames implements AutoCloseable {
             "<plainAuthDisallowed>false</plainAuthDisallowed>");
     }
 
-    /** @param confEdits changes to the shipped files, by file name, applied after the port and bind changes */
+    /**
+     * @param confEdits changes to the shipped files, by file name, applied after the port and bind changes;
+     *                  a file James does not ship is edited from empty
+     * @param overrides Guice modules over the server main's (probes a test needs)
+     */
     static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
-                               Map<String, UnaryOperator<String>> confEdits) throws Exception {
+                               Map<String, UnaryOperator<String>> confEdits, Module... overrides) throws Exception {
         Path conf = workDir.resolve("conf");
         Files.createDirectories(conf);
         Path shipped = Path.of(System.getProperty("pipeline.james.conf.dir"));
@@ -102,14 +108,15 @@ final class PipelineJames implements AutoCloseable {
 
         GuiceJamesServer server = PipelineJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workDir.toFile())
-            .build());
+            .build())
+            .overrideWith(overrides);
         server.start();
         return new PipelineJames(server, PipelineConfiguration.from(properties), storeRoot, amqpUri,
             properties.getString(SearchConfiguration.INDEX_NAME), webAdminToken);
     }
 
     private static void rewrite(Path file, UnaryOperator<String> edit) throws IOException {
-        String before = Files.readString(file);
+        String before = Files.exists(file) ? Files.readString(file) : "";
         String after = edit.apply(before);
         Files.writeString(file, after);
     }

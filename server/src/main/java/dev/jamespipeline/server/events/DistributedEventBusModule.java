@@ -12,7 +12,6 @@ import org.apache.james.events.EventSerializer;
 import org.apache.james.events.KeyReconnectionHandler;
 import org.apache.james.events.NamingStrategy;
 import org.apache.james.events.RabbitMQEventBus;
-import org.apache.james.events.RabbitMQEventBusDeadLetterQueueHealthCheck;
 import org.apache.james.events.RegistrationKey;
 import org.apache.james.events.RetryBackoffConfiguration;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
@@ -28,7 +27,8 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * Mailbox events across nodes through James 3.8.1's {@code event-bus-distributed}: the bindings of
  * upstream's {@code RabbitMQEventBusModule} (guice-distributed, not published for 3.8.1), installed as an
  * override of the memory app's {@code DefaultEventModule} as upstream's distributed app does, with the
- * bus wrapped so that synchronous group listeners stay on their node ({@link NodeLocalSynchronousGroupsEventBus}).
+ * bus wrapped so that synchronous group listeners stay on their node ({@link NodeLocalSynchronousGroupsEventBus}),
+ * and a dead-letter health check of the mailbox bus alone ({@link MailboxEventDeadLetterQueueHealthCheck}).
  * Event dead letters stay James's in-memory ones, per node: 3.8.1 has no other implementation but Cassandra's.
  */
 public class DistributedEventBusModule extends AbstractModule {
@@ -58,7 +58,7 @@ public class DistributedEventBusModule extends AbstractModule {
         reconnectionHandlers.addBinding().to(EventBusReconnectionHandler.class);
 
         Multibinder.newSetBinder(binder(), HealthCheck.class)
-            .addBinding().to(RabbitMQEventBusDeadLetterQueueHealthCheck.class);
+            .addBinding().to(MailboxEventDeadLetterQueueHealthCheck.class);
     }
 
     @ProvidesIntoSet
