@@ -39,8 +39,8 @@ import reactor.core.publisher.Mono;
 /**
  * Mailbox events cross nodes through James's RabbitMQ event bus ({@code mailbox.event.bus=rabbitmq}): a key
  * listener (what IMAP IDLE registers) hears changes made on another node, an asynchronous group listener
- * runs once per event across nodes, and the pipeline's synchronous listener announces a delivery once,
- * on the node that delivered it. The mailboxes are the memory app's here, one set per node, so each
+ * runs once per event on whichever node takes it from RabbitMQ, a synchronous one (James's default, and the
+ * pipeline's) once on the node that made the change, and SMTP mail is delivered once. The mailboxes are the memory app's here, one set per node, so each
  * node appends to its own; the events are what is shared.
  */
 class TwoNodesEventBusIT {
@@ -72,25 +72,44 @@ class TwoNodesEventBusIT {
     }
 
     @Test
-    void anAsynchronousGroupListenerRunsOncePerEventAcrossBothNodes() throws Exception {
+    void anAsynchronousGroupListenerRunsOncePerEventOnWhicheverNodeTakesIt() throws Exception {
+        Map<String, List<Integer>> handledBy = appendWhileListening(EventListener.ExecutionMode.ASYNCHRONOUS, 40);
+
+        assertThat(handledBy).hasSize(40);
+        assertThat(NODES.management().queuesOf(NODES.eventBusVhost())).extracting(queue -> queue.get("name").asText())
+            .anyMatch(name -> name.startsWith("mailboxEvent-workQueue-"));
+    }
+
+    @Test
+    void aSynchronousGroupListenerRunsOncePerEventOnTheNodeThatMadeTheChange() throws Exception {
+        Map<String, List<Integer>> handledBy = appendWhileListening(EventListener.ExecutionMode.SYNCHRONOUS, 10);
+
+        assertThat(handledBy).hasSize(10);
+        assertThat(handledBy.values()).allSatisfy(nodes -> assertThat(nodes).containsExactly(1));
+    }
+
+    /**
+     * Registers a listener of one new group on both nodes, appends {@code appends} messages on node A, and
+     * returns, by event id, the nodes that handled each Added event, once every event was handled exactly
+     * once and stayed so for three seconds.
+     */
+    private static Map<String, List<Integer>> appendWhileListening(EventListener.ExecutionMode mode, int appends) throws Exception {
         Group group = new GenericGroup("it-once-" + UUID.randomUUID());
         Map<String, List<Integer>> handledBy = new ConcurrentHashMap<>();
         MailboxPath folder = MailboxPath.forUser(BOB, "group-" + UUID.randomUUID());
         List<Registration> registrations = new ArrayList<>();
         for (int node = 1; node <= 2; node++) {
-            registrations.add(eventBus(node).register(counter(node, group, folder, handledBy)));
+            registrations.add(eventBus(node).register(counter(node, mode, group, folder, handledBy)));
         }
         try {
             NODES.node(1).mailboxes().createMailbox(folder);
-            int appends = 40;
             for (int i = 0; i < appends; i++) {
                 NODES.node(1).mailboxes().appendMessage(BOB.asString(), folder,
                     new ByteArrayInputStream(message("once " + i).getBytes(StandardCharsets.UTF_8)), new Date(), false, new Flags());
             }
-
-            // Each event once: the count reaches the number of appends and stays there.
             await().atMost(WAIT).during(Duration.ofSeconds(3)).until(() -> handledBy.size() == appends
                 && handledBy.values().stream().allMatch(nodes -> nodes.size() == 1));
+            return Map.copyOf(handledBy);
         } finally {
             registrations.forEach(registration -> Mono.from(registration.unregister()).block());
         }
@@ -142,12 +161,17 @@ class TwoNodesEventBusIT {
     }
 
     /** Records which node handled each Added event of {@code folder}, by event id. */
-    private static EventListener.GroupEventListener counter(int node, Group group, MailboxPath folder,
-                                                            Map<String, List<Integer>> handledBy) {
+    private static EventListener.GroupEventListener counter(int node, EventListener.ExecutionMode mode, Group group,
+                                                            MailboxPath folder, Map<String, List<Integer>> handledBy) {
         return new EventListener.GroupEventListener() {
             @Override
             public Group getDefaultGroup() {
                 return group;
+            }
+
+            @Override
+            public ExecutionMode getExecutionMode() {
+                return mode;
             }
 
             @Override

@@ -23,11 +23,13 @@ import reactor.core.publisher.Mono;
 /**
  * The mailbox event bus of a node among several. Every event goes to James's RabbitMQ bus: key listeners
  * (IMAP IDLE, the selected mailbox) hear it on every node, and each asynchronous group listener runs once,
- * on whichever node takes it from the group's work queue. A group listener configured synchronous
- * ({@code <async>false</async>} in listeners.xml) stays on James's in-VM bus instead: it runs on the node
- * that made the change, inside the change, as on a single node. RabbitMQ's bus has no such mode (it hands
- * every group to a work queue), and the pipeline's listeners rely on it: the ledger knows of a delivery
- * before the stage acks, and a failed announcement is kept for the stage runner on the same node.
+ * on whichever node takes the event from the group work queue. A synchronous group listener stays on James's
+ * in-VM bus instead: it runs on the node that made the change, inside the change, once, as on a single node.
+ * RabbitMQ's bus has no synchronous groups (it hands every group to the work queue), and the pipeline's
+ * listeners rely on them: the ledger knows of a delivery before the stage acks, and a failed announcement
+ * is kept for the stage runner on the same node. Synchronous is James 3.8.1's default
+ * ({@code EventListener.getExecutionMode}), so James's own group listeners stay local too; listeners.xml's
+ * {@code <async>true</async>} sends one through RabbitMQ.
  */
 public class NodeLocalSynchronousGroupsEventBus implements EventBus {
     private final InVMEventBus local;
