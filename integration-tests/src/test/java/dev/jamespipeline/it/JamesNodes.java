@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -20,11 +21,12 @@ import com.google.inject.Module;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
  * Several James nodes in this JVM, as {@code ./run.sh --node N} runs them on one machine: they share the
- * broker, the pipeline's topology (one name prefix), its message store and the search index; each has its
- * own ports, working directory and mailbox event bus id. Their mailbox event bus is James's RabbitMQ one
+ * broker, the pipeline's topology (one name prefix), its message store, the search index and one PostgreSQL
+ * database; each has its own ports, working directory and mailbox event bus id. Their mailbox event bus is James's RabbitMQ one
  * ({@code mailbox.event.bus=rabbitmq}) in a vhost of the test's own, deleted afterwards with everything
  * James declared there. Started before the class's {@code @BeforeAll} methods, stopped after its {@code @AfterAll}.
  */
@@ -37,6 +39,7 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
     private final List<Module> overrides = new ArrayList<>(List.of(EventBusProbe.MODULE));
     private final List<PipelineJames> nodes = new ArrayList<>();
     private Path root;
+    private PostgresTestDatabase database;
     private String eventBusVhost;
     private RabbitMQManagement management;
 
@@ -68,6 +71,8 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
         eventBusVhost = "pipeline-" + testId + "-events";
         management = new RabbitMQManagement(RabbitMQEndpoint.amqpUri(), RabbitMQEndpoint.managementUri());
         management.createVhost(eventBusVhost);
+        database = PostgresTestDatabase.create();
+        String sharedDatabase = "database.url=" + database.jdbcUrl();
 
         Map<String, String> shared = new HashMap<>(settings);
         shared.put(PipelineConfiguration.NAME_PREFIX, testId + ".");
@@ -81,11 +86,13 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
                 "imapserver.xml", text -> jmxNames.apply(PipelineJames.allowPlainImapLogin(text)),
                 "smtpserver.xml", jmxNames,
                 "mailetcontainer.xml", node == 1 ? UnaryOperator.identity() : JamesNodes::withoutMailetJmx,
-                "rabbitmq.properties", ignored -> rabbitmqProperties);
+                "rabbitmq.properties", ignored -> rabbitmqProperties,
+                "james-database.properties", text -> text.replaceAll("(?m)^database\\.url=.*$", Matcher.quoteReplacement(sharedDatabase)));
             nodes.add(PipelineJames.start(root.resolve("node-" + node), RabbitMQEndpoint.amqpUri(), shared, confEdits,
-                    overrides.toArray(Module[]::new))
-                .withUsers(DOMAIN, users.toArray(String[]::new)));
+                overrides.toArray(Module[]::new)));
         }
+        // Users and domains are in the shared database.
+        nodes.get(0).withUsers(DOMAIN, users.toArray(String[]::new));
     }
 
     /** Nodes in one JVM share its MBean server: the servers' MBeans need names of their own. */
@@ -124,6 +131,7 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
             nodes.get(nodes.size() - 1).close();
         }
         management.deleteVhost(eventBusVhost);
+        database.close();
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
