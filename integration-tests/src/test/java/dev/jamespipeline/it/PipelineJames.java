@@ -250,6 +250,11 @@ final class PipelineJames implements AutoCloseable {
         return server;
     }
 
+    /** The PostgreSQL database of this James's users, domains and mailboxes. */
+    PostgresTestDatabase database() {
+        return database;
+    }
+
     /**
      * Regular files in the message store (temp files included, the empty marks a withdrawn message
      * leaves not): what a failed ingest must not leave behind.
