@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.function.UnaryOperator;
@@ -38,6 +40,7 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> settings = new HashMap<>();
     private final List<Module> overrides = new ArrayList<>(List.of(EventBusProbe.MODULE));
     private final List<PipelineJames> nodes = new ArrayList<>();
+    private final Set<Integer> stopped = new HashSet<>();
     private Path root;
     private PostgresTestDatabase database;
     private String eventBusVhost;
@@ -125,7 +128,9 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
         }
         // The shared topology and index are removed once, with the last node.
         for (int node = 0; node < nodes.size() - 1; node++) {
-            nodes.get(node).server().stop();
+            if (!stopped.contains(node + 1)) {
+                nodes.get(node).server().stop();
+            }
         }
         if (!nodes.isEmpty()) {
             nodes.get(nodes.size() - 1).close();
@@ -135,6 +140,18 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
+    }
+
+    /**
+     * Stops node {@code number} while the others run (James's own stop: consumers first, unacknowledged
+     * messages back to their queues). Not the last node, which removes the shared topology when the class ends.
+     */
+    void stop(int number) {
+        if (number == nodes.size()) {
+            throw new IllegalArgumentException("the last node stays up: it cleans up after the class");
+        }
+        stopped.add(number);
+        nodes.get(number - 1).server().stop();
     }
 
     /** Node 1, 2, ... */

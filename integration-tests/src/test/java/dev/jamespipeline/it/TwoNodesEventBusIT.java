@@ -40,15 +40,14 @@ import reactor.core.publisher.Mono;
  * Mailbox events cross nodes through James's RabbitMQ event bus ({@code mailbox.event.bus=rabbitmq}): a key
  * listener (what IMAP IDLE registers) hears changes made on another node, an asynchronous group listener
  * runs once per event on whichever node takes it from RabbitMQ, a synchronous one (James's default, and the
- * pipeline's) once on the node that made the change, and SMTP mail is delivered once. The mailboxes are the memory app's here, one set per node, so each
- * node appends to its own; the events are what is shared.
+ * pipeline's) once on the node that made the change. IMAP and SMTP across the nodes: {@link TwoNodesMailboxesIT}.
  */
 class TwoNodesEventBusIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Username BOB = Username.of("bob@" + JamesNodes.DOMAIN);
 
     @RegisterExtension
-    static final JamesNodes NODES = JamesNodes.of(2, "bob", "carol");
+    static final JamesNodes NODES = JamesNodes.of(2, "bob");
 
     @Test
     void aKeyListenerOnNodeBHearsAMessageAppendedOnNodeA() throws Exception {
@@ -112,21 +111,6 @@ class TwoNodesEventBusIT {
             return Map.copyOf(handledBy);
         } finally {
             registrations.forEach(registration -> Mono.from(registration.unregister()).block());
-        }
-    }
-
-    @Test
-    void mailSentToNodeAIsDeliveredOnceWhicheverNodeRunsTheStage() throws Exception {
-        String carol = "carol@" + JamesNodes.DOMAIN;
-        SmtpReply reply = NODES.node(1).smtp().send("alice@" + JamesNodes.DOMAIN, "two nodes", "delivered once", carol);
-        assertThat(reply.code()).isEqualTo(250);
-
-        // The stage queue is shared: either node delivers, into its own (memory) mailboxes.
-        await().atMost(WAIT).during(Duration.ofSeconds(3)).until(() ->
-            NODES.node(1).imap().inboxCount(carol, PipelineJames.PASSWORD)
-                + NODES.node(2).imap().inboxCount(carol, PipelineJames.PASSWORD) == 1);
-        for (int node = 1; node <= 2; node++) {
-            assertThat(NODES.node(node).pipelineHealth().httpStatus()).isEqualTo(200);
         }
     }
 
