@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -74,8 +73,8 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
         eventBusVhost = "pipeline-" + testId + "-events";
         management = new RabbitMQManagement(RabbitMQEndpoint.amqpUri(), RabbitMQEndpoint.managementUri());
         management.createVhost(eventBusVhost);
-        database = PostgresTestDatabase.create();
-        String sharedDatabase = "database.url=" + database.jdbcUrl();
+        // Dropped by the last node's close; the test itself opens few connections.
+        database = PostgresTestDatabase.create(2);
 
         Map<String, String> shared = new HashMap<>(settings);
         shared.put(PipelineConfiguration.NAME_PREFIX, testId + ".");
@@ -89,10 +88,9 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
                 "imapserver.xml", text -> jmxNames.apply(PipelineJames.allowPlainImapLogin(text)),
                 "smtpserver.xml", jmxNames,
                 "mailetcontainer.xml", node == 1 ? UnaryOperator.identity() : JamesNodes::withoutMailetJmx,
-                "rabbitmq.properties", ignored -> rabbitmqProperties,
-                "james-database.properties", text -> text.replaceAll("(?m)^database\\.url=.*$", Matcher.quoteReplacement(sharedDatabase)));
+                "rabbitmq.properties", ignored -> rabbitmqProperties);
             nodes.add(PipelineJames.start(root.resolve("node-" + node), RabbitMQEndpoint.amqpUri(), shared, confEdits,
-                overrides.toArray(Module[]::new)));
+                database, overrides.toArray(Module[]::new)));
         }
         // Users and domains are in the shared database.
         nodes.get(0).withUsers(DOMAIN, users.toArray(String[]::new));
@@ -136,7 +134,9 @@ final class JamesNodes implements BeforeAllCallback, AfterAllCallback {
             nodes.get(nodes.size() - 1).close();
         }
         management.deleteVhost(eventBusVhost);
-        database.close();
+        if (nodes.isEmpty()) {
+            database.close();
+        }
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

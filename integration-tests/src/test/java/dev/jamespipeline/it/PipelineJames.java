@@ -79,6 +79,16 @@ final class PipelineJames implements AutoCloseable {
      */
     static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
                                Map<String, UnaryOperator<String>> confEdits, Module... overrides) throws Exception {
+        return start(workDir, amqpUri, pipelineSettings, confEdits, PostgresTestDatabase.create(), overrides);
+    }
+
+    /**
+     * As {@link #start(Path, String, Map, Map, Module...)}, in the given database, dropped when this James
+     * closes (of nodes sharing one, {@link JamesNodes} closes only the last).
+     */
+    static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
+                               Map<String, UnaryOperator<String>> confEdits, PostgresTestDatabase database,
+                               Module... overrides) throws Exception {
         Path conf = workDir.resolve("conf");
         Files.createDirectories(conf);
         Path shipped = Path.of(System.getProperty("pipeline.james.conf.dir"));
@@ -93,7 +103,6 @@ final class PipelineJames implements AutoCloseable {
         rewrite(conf.resolve("imapserver.xml"), text -> text.replace("<bind>0.0.0.0:1143</bind>", "<bind>127.0.0.1:0</bind>"));
         rewrite(conf.resolve("webadmin.properties"), text -> text.replace("port=8000", "port=0"));
         // Users, domains, mailboxes...: in a PostgreSQL database of this James's own, dropped on close.
-        PostgresTestDatabase database = PostgresTestDatabase.create();
         useDatabase(conf, database);
         for (Map.Entry<String, UnaryOperator<String>> edit : confEdits.entrySet()) {
             rewrite(conf.resolve(edit.getKey()), edit.getValue());
