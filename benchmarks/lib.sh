@@ -2,9 +2,11 @@
 # (James with the pipeline, stock James, Postfix) on 127.0.0.1 bench ports. Expects $root, and
 # $mailboxes for the users start_james creates.
 . scripts/rabbitmq.sh
+. scripts/postgresql.sh
 
 [ -n "${BENCH_BUILT:-}" ] || benchmarks/build.sh
 ensure_rabbitmq 127.0.0.1 5672
+ensure_postgresql 127.0.0.1 5432 || exit 1
 stock_conf="$root/benchmarks/target/stock-james/james-server-memory-app/conf"
 load="$root/benchmarks/target/smtp-load.jar"
 work=$(mktemp -d /tmp/james-bench.XXXXXX)
@@ -72,8 +74,26 @@ bench_cleanup() {
   [ -z "$private_node" ] || private_rabbitmqctl -q stop >/dev/null 2>&1 || true
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "scratch directory kept: $work"; else rm -rf "$work"; fi
   delete_bench_queues
+  drop_bench_databases
 }
 trap bench_cleanup EXIT
+
+# The pipeline's James keeps users, domains and mailboxes in PostgreSQL: one database per James
+# directory (a James restarted in it finds its mail again), as the user run.sh creates, dropped at the end.
+bench_database() {
+  local dir=$1 name="bench_$$_$(date +%s%N)" password_file="$root/var/postgresql-james.password"
+  ensure_postgresql_role 127.0.0.1 5432 james "$password_file" "$name" || exit 1
+  sed -i "s#^database\.url=.*#database.url=jdbc:postgresql://127.0.0.1:5432/$name#; s#^database\.username=.*#database.username=james#" \
+    "$dir/conf/james-database.properties"
+  echo "database.password=$(cat "$password_file")" >> "$dir/conf/james-database.properties"
+}
+
+drop_bench_databases() {
+  local name
+  for name in $(postgresql_admin 127.0.0.1 5432 -c "SELECT datname FROM pg_database WHERE datname LIKE 'bench\_$$\_%'" 2>/dev/null); do
+    postgresql_admin 127.0.0.1 5432 -c "DROP DATABASE $name WITH (FORCE)" >/dev/null 2>&1 || echo "could not drop the database $name"
+  done
+}
 
 # A private copy of the distribution: a build running meanwhile cannot change the server mid-run
 # (benchmarks/run makes one copy for all its steps and passes it in BENCH_JAMES_COPY).
@@ -109,6 +129,7 @@ prepare() {
       || echo "envelope.signing.keys=bench:$(head -c 32 /dev/urandom | base64 -w0)" >> "$dir/conf/pipeline.properties"
     # The local broker's guest on / like the tests (the shipped james-pipeline user is run.sh's to create).
     sed -i "s|^amqp.uri=.*|amqp.uri=amqp://guest:guest@127.0.0.1:5672/%2F|" "$dir/conf/pipeline.properties"
+    bench_database "$dir"
     if [ "$variant" = pipeline-slow ]; then
       # Decoupling: a first stage that takes SLOW_STAGE_MS per message, before routing.
       cp "$root/benchmarks/target/benchmarks-"*.jar "$dir/extensions-jars/"
@@ -154,12 +175,15 @@ wait_for_bench_ports() {
 
 # start_james DIR [MAIN]: James in DIR, by default the memory app's main (with our extension jar when DIR
 # has one); MAIN=dev.jamespipeline.server.PipelineJamesServerMain is our server main (search from
-# OpenSearch), which also needs the distribution's pipeline-lib on its class path. Then the domain
+# OpenSearch, users and mailboxes in the PostgreSQL database of DIR's conf), which also needs the
+# distribution's pipeline-lib on its class path. Then the domain
 # bench.test and users user0..user$((mailboxes - 1)) through WebAdmin on $webadmin_port, with the admin
 # token in $BENCH_WEBADMIN_TOKEN (also read by the Java benchmarks; stock James's WebAdmin ignores it).
 start_james() {
   local dir=$1 main=${2:-org.apache.james.MemoryJamesServerMain} profile= classpath="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
   [ "$main" = org.apache.james.MemoryJamesServerMain ] || classpath="$classpath:$home/pipeline-lib/*"
+  # James's own main has no PostgreSQL backend: its error mail stays in memory (as DistributionIT does).
+  [ "$main" != org.apache.james.MemoryJamesServerMain ] || sed -i 's#postgres://var/mail/#memory://var/mail/#g' "$dir/conf/mailetcontainer.xml"
   wait_for_bench_ports
   BENCH_WEBADMIN_TOKEN=$("$root/scripts/webadmin-token.sh" "$dir/conf"); export BENCH_WEBADMIN_TOKEN
   if [ "${PROFILE:-0}" = 1 ]; then

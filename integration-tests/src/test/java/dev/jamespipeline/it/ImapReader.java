@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.commons.net.imap.IMAPClient;
+import org.apache.commons.net.imap.IMAPReply;
 
 /** A real IMAP client (Apache Commons Net) reading, searching and changing a user's INBOX. */
 final class ImapReader {
@@ -77,6 +78,16 @@ final class ImapReader {
     }
 
     /** Marks the message \Deleted and expunges INBOX. */
+    /** The untagged replies to {@code GETQUOTAROOT INBOX} (RFC 2087): the root, its usage and limits. */
+    String inboxQuota(String user, String password) throws IOException {
+        return withInbox(user, password, client -> {
+            if (!IMAPReply.isSuccess(client.sendCommand("GETQUOTAROOT", "INBOX"))) {
+                throw new IOException("IMAP GETQUOTAROOT failed: " + client.getReplyString());
+            }
+            return client.getReplyString();
+        });
+    }
+
     void expunge(String user, String password, long uid) throws IOException {
         withInbox(user, password, client -> {
             if (!client.uid("STORE", uid + " +FLAGS (\\Deleted)") || !client.expunge()) {

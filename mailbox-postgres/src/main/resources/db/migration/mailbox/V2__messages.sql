@@ -66,39 +66,54 @@ CREATE INDEX message_mailbox_message ON message_mailbox (message_id);
 
 -- Thread guessing (James's Cassandra and 3.9 PostgreSQL scheme): for each message, one row per
 -- Message-ID / In-Reply-To / References value it carries, hashed, with its base subject hashed.
--- Written before the message itself (the guess comes first), so no foreign key to message.
+-- Written before the message itself (the guess comes first), so no foreign key to message; the
+-- rows of a message whose append then failed are swept after a grace period (stored_at).
 CREATE TABLE message_thread (
-    user_name            TEXT    NOT NULL,
-    hash_mime_message_id INTEGER NOT NULL,
-    message_id           UUID    NOT NULL,
-    thread_id            UUID    NOT NULL,
+    user_name            TEXT        NOT NULL,
+    hash_mime_message_id INTEGER     NOT NULL,
+    message_id           UUID        NOT NULL,
+    thread_id            UUID        NOT NULL,
     hash_base_subject    INTEGER,
+    stored_at            TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (user_name, hash_mime_message_id, message_id)
 );
 
 CREATE INDEX message_thread_message ON message_thread (message_id);
+CREATE INDEX message_thread_stored_at ON message_thread (stored_at);
 
 -- Attachments parsed out of a message at append (James's AttachmentMapper), content included.
--- Stored before the message row (James stores them first), so no foreign key to message.
+-- Stored before the message row (James stores them first), so no foreign key to message; as
+-- for thread rows, those of a message whose append failed are swept after a grace period.
 CREATE TABLE attachment (
-    attachment_id TEXT   PRIMARY KEY,
-    message_id    UUID   NOT NULL,
-    content_type  TEXT   NOT NULL,
-    size          BIGINT NOT NULL CHECK (size >= 0),
-    content       BYTEA  NOT NULL
+    attachment_id TEXT        PRIMARY KEY,
+    message_id    UUID        NOT NULL,
+    content_type  TEXT        NOT NULL,
+    size          BIGINT      NOT NULL CHECK (size >= 0),
+    content       BYTEA       NOT NULL,
+    stored_at     TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
 CREATE INDEX attachment_message ON attachment (message_id);
+CREATE INDEX attachment_stored_at ON attachment (stored_at);
 
 -- When the last membership of a message goes (expunge, move, mailbox deletion by cascade), the
--- message goes with its body chunks, attachments and thread rows. A concurrent copy of the same
--- message cannot lose it: the copy's foreign key check and this delete lock the same message
--- row, and whichever comes second fails instead of leaving a membership without content.
+-- message goes with its body chunks, attachments and thread rows.
+-- Two transactions removing the last two memberships of one message at once would each still see
+-- the other's membership: the message rows are locked first, so the second waits for the first
+-- and then, its next statement seeing what the first committed, deletes the message.
+-- A concurrent copy of the message cannot lose it: the copy's foreign key check and the delete
+-- lock the same message row, and whichever comes second fails instead of leaving a membership
+-- without content.
 CREATE FUNCTION message_delete_unreferenced() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM 1 FROM message
+    WHERE message_id IN (SELECT message_id FROM removed_memberships)
+    ORDER BY message_id
+    FOR NO KEY UPDATE;
+
     WITH gone AS (
         DELETE FROM message m
-        WHERE m.message_id IN (SELECT DISTINCT message_id FROM removed_memberships)
+        WHERE m.message_id IN (SELECT message_id FROM removed_memberships)
           AND NOT EXISTS (SELECT 1 FROM message_mailbox mm WHERE mm.message_id = m.message_id)
         RETURNING m.message_id
     ), attachments_gone AS (

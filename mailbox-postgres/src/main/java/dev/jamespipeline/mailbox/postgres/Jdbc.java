@@ -2,6 +2,7 @@ package dev.jamespipeline.mailbox.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.function.Function;
 
@@ -80,6 +81,17 @@ public final class Jdbc {
             } finally {
                 connection.setAutoCommit(true);
             }
+        }
+    }
+
+    /**
+     * Lets the current transaction commit without waiting for its WAL flush. Only for writes that
+     * a synchronously committed write always follows when they matter (a message's UID, its thread
+     * rows): PostgreSQL flushes WAL in order, so the later commit makes them durable too.
+     */
+    public static void commitWithoutFlushWait(Connection transaction) throws SQLException {
+        try (Statement statement = transaction.createStatement()) {
+            statement.execute("SET LOCAL synchronous_commit TO OFF");
         }
     }
 }

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.Authenticator;
 import org.apache.james.mailbox.Authorizator;
+import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.store.JVMMailboxPathLocker;
@@ -31,7 +32,7 @@ import dev.jamespipeline.mailbox.postgres.thread.PostgresThreadIdGuessingAlgorit
  * The whole PostgreSQL mailbox backend built from a {@link DataSource}, without Guice: for tests
  * and tools. It wires what James's memory app wires, with these choices: searching scans the
  * mailbox ({@link SimpleMessageSearchIndex}; the server binds OpenSearch instead), quotas are off
- * (the manager does not advertise them), and the path locker is James's JVM one (node-local; see
+ * unless {@link Builder#quotas} wires them, and the path locker is James's JVM one (node-local; see
  * {@link PostgresMailboxManager}).
  */
 public final class PostgresMailboxBackend {
@@ -47,7 +48,7 @@ public final class PostgresMailboxBackend {
             new PostgresUidProvider(builder.dataSource), new PostgresModSeqProvider(builder.dataSource), builder.appendHook, builder.clock);
         sessionProvider = new SessionProviderImpl(builder.authenticator, builder.authorizator);
         rightManager = new StoreRightManager(mapperFactory, new UnionMailboxACLResolver(), builder.eventBus);
-        QuotaComponents quotaComponents = QuotaComponents.disabled(sessionProvider, mapperFactory);
+        QuotaComponents quotaComponents = builder.quotas.wire(sessionProvider, mapperFactory, builder.eventBus);
         messageIdManager = new StoreMessageIdManager(rightManager, mapperFactory, builder.eventBus,
             quotaComponents.getQuotaManager(), quotaComponents.getQuotaRootResolver(), builder.preDeletionHooks);
         StoreAttachmentManager attachmentManager = new StoreAttachmentManager(mapperFactory, messageIdManager);
@@ -96,6 +97,12 @@ public final class PostgresMailboxBackend {
         return sessionProvider;
     }
 
+    /** Builds the quota managers over the backend's mappers; registers on the bus whatever keeps them current. */
+    @FunctionalInterface
+    public interface QuotaWiring {
+        QuotaComponents wire(SessionProvider sessionProvider, PostgresMailboxSessionMapperFactory mapperFactory, EventBus eventBus);
+    }
+
     public static final class Builder {
         private final DataSource dataSource;
         private final EventBus eventBus;
@@ -106,6 +113,7 @@ public final class PostgresMailboxBackend {
         private int annotationCountLimit = MailboxConstants.DEFAULT_LIMIT_ANNOTATIONS_ON_MAILBOX;
         private int annotationSizeLimit = MailboxConstants.DEFAULT_LIMIT_ANNOTATION_SIZE;
         private Clock clock = Clock.systemUTC();
+        private QuotaWiring quotas = (sessionProvider, mapperFactory, eventBus) -> QuotaComponents.disabled(sessionProvider, mapperFactory);
 
         private Builder(DataSource dataSource, EventBus eventBus, Authenticator authenticator, Authorizator authorizator) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -137,6 +145,11 @@ public final class PostgresMailboxBackend {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder quotas(QuotaWiring quotas) {
+            this.quotas = Objects.requireNonNull(quotas, "quotas");
             return this;
         }
 

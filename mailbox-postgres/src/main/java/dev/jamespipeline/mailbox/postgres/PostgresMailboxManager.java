@@ -18,6 +18,7 @@ import org.apache.james.mailbox.store.StoreMessageManager;
 import org.apache.james.mailbox.store.StoreRightManager;
 import org.apache.james.mailbox.store.mail.ThreadIdGuessingAlgorithm;
 import org.apache.james.mailbox.store.mail.model.impl.MessageParser;
+import org.apache.james.mailbox.store.quota.NoQuotaManager;
 import org.apache.james.mailbox.store.quota.QuotaComponents;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 
@@ -30,10 +31,12 @@ import org.apache.james.mailbox.store.search.MessageSearchIndex;
  * treats as "created concurrently"), UIDs and modseqs are allocated by atomic {@code UPDATE ...
  * RETURNING}, and flags are updated in SQL.
  *
- * <p>Quota is not advertised: the quota managers are bound elsewhere, and only a shared, persisted
- * current-quota store would make IMAP QUOTA true on several nodes.
+ * <p>Quota is advertised when quotas are enforced, that is when the quota manager it is given is
+ * not James's {@link NoQuotaManager}. On several nodes that takes quota managers that keep their
+ * counts in the shared database (the server binds PostgreSQL ones).
  */
 public class PostgresMailboxManager extends StoreMailboxManager {
+    /** What it always supports; Quota is added when quotas are enforced. */
     public static final EnumSet<MailboxCapabilities> MAILBOX_CAPABILITIES = EnumSet.of(
         MailboxCapabilities.Move,
         MailboxCapabilities.UserFlag,
@@ -44,6 +47,7 @@ public class PostgresMailboxManager extends StoreMailboxManager {
     public static final EnumSet<MessageCapabilities> MESSAGE_CAPABILITIES = EnumSet.of(MessageCapabilities.UniqueID);
 
     private final PostgresMailboxSessionMapperFactory mapperFactory;
+    private final EnumSet<MailboxCapabilities> mailboxCapabilities;
 
     @Inject
     public PostgresMailboxManager(PostgresMailboxSessionMapperFactory mapperFactory,
@@ -63,11 +67,15 @@ public class PostgresMailboxManager extends StoreMailboxManager {
             storeRightManager, quotaComponents, searchIndex, MailboxManagerConfiguration.DEFAULT, preDeletionHooks,
             threadIdGuessingAlgorithm, clock);
         this.mapperFactory = mapperFactory;
+        this.mailboxCapabilities = EnumSet.copyOf(MAILBOX_CAPABILITIES);
+        if (!(quotaComponents.getQuotaManager() instanceof NoQuotaManager)) {
+            mailboxCapabilities.add(MailboxCapabilities.Quota);
+        }
     }
 
     @Override
     public EnumSet<MailboxCapabilities> getSupportedMailboxCapabilities() {
-        return MAILBOX_CAPABILITIES;
+        return EnumSet.copyOf(mailboxCapabilities);
     }
 
     @Override

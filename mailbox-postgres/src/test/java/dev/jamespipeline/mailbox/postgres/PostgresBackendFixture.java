@@ -11,8 +11,16 @@ import org.apache.james.events.InVMEventBus;
 import org.apache.james.events.MemoryEventDeadLetters;
 import org.apache.james.events.delivery.InVmEventDelivery;
 import org.apache.james.mailbox.Authorizator;
+import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.extension.PreDeletionHook;
+import org.apache.james.mailbox.inmemory.quota.InMemoryCurrentQuotaManager;
+import org.apache.james.mailbox.inmemory.quota.InMemoryPerUserMaxQuotaManager;
 import org.apache.james.mailbox.store.PreDeletionHooks;
+import org.apache.james.mailbox.store.quota.CurrentQuotaCalculator;
+import org.apache.james.mailbox.store.quota.DefaultUserQuotaRootResolver;
+import org.apache.james.mailbox.store.quota.ListeningCurrentQuotaUpdater;
+import org.apache.james.mailbox.store.quota.QuotaComponents;
+import org.apache.james.mailbox.store.quota.StoreQuotaManager;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.utils.UpdatableTickingClock;
 
@@ -28,7 +36,11 @@ final class PostgresBackendFixture {
     }
 
     static PostgresMailboxBackend backend(DataSource dataSource, Set<PreDeletionHook> preDeletionHooks) {
-        return backend(dataSource, preDeletionHooks, eventBus());
+        return builder(dataSource, preDeletionHooks, eventBus()).build();
+    }
+
+    static PostgresMailboxBackend backend(DataSource dataSource, Set<PreDeletionHook> preDeletionHooks, EventBus eventBus) {
+        return builder(dataSource, preDeletionHooks, eventBus).build();
     }
 
     static InVMEventBus eventBus() {
@@ -36,14 +48,26 @@ final class PostgresBackendFixture {
             new MemoryEventDeadLetters());
     }
 
-    static PostgresMailboxBackend backend(DataSource dataSource, Set<PreDeletionHook> preDeletionHooks, EventBus eventBus) {
-        RecordingMetricFactory metrics = new RecordingMetricFactory();
+    static PostgresMailboxBackend.Builder builder(DataSource dataSource, Set<PreDeletionHook> preDeletionHooks, EventBus eventBus) {
         return PostgresMailboxBackend.builder(dataSource, eventBus,
                 (user, password) -> false,
                 (user, otherUser) -> Authorizator.AuthorizationState.FORBIDDEN)
-            .preDeletionHooks(new PreDeletionHooks(preDeletionHooks, metrics))
+            .preDeletionHooks(new PreDeletionHooks(preDeletionHooks, new RecordingMetricFactory()))
             .annotationLimits(LIMIT_ANNOTATIONS, LIMIT_ANNOTATION_SIZE)
-            .clock(new UpdatableTickingClock(Instant.now()))
-            .build();
+            .clock(new UpdatableTickingClock(Instant.now()));
+    }
+
+    /**
+     * Quotas enforced as James's memory app wires them (its heap-held managers, counts recomputed
+     * from our mappers): a stand-in on one node for the PostgreSQL quota managers the server binds.
+     */
+    static QuotaComponents memoryQuotas(SessionProvider sessionProvider, PostgresMailboxSessionMapperFactory mapperFactory, EventBus eventBus) {
+        DefaultUserQuotaRootResolver quotaRootResolver = new DefaultUserQuotaRootResolver(sessionProvider, mapperFactory);
+        InMemoryPerUserMaxQuotaManager maxQuotaManager = new InMemoryPerUserMaxQuotaManager();
+        InMemoryCurrentQuotaManager currentQuotaManager = new InMemoryCurrentQuotaManager(
+            new CurrentQuotaCalculator(mapperFactory, quotaRootResolver), sessionProvider);
+        StoreQuotaManager quotaManager = new StoreQuotaManager(currentQuotaManager, maxQuotaManager);
+        eventBus.register(new ListeningCurrentQuotaUpdater(currentQuotaManager, quotaRootResolver, eventBus, quotaManager));
+        return new QuotaComponents(maxQuotaManager, quotaManager, quotaRootResolver);
     }
 }

@@ -13,7 +13,9 @@ class PostgresMailboxManagerTest extends MailboxManagerTest<PostgresMailboxManag
 
     @Override
     protected PostgresMailboxManager provideMailboxManager() {
-        backend = PostgresBackendFixture.backend(database.dataSource(), preDeletionHooks());
+        backend = PostgresBackendFixture.builder(database.dataSource(), preDeletionHooks(), PostgresBackendFixture.eventBus())
+            .quotas(PostgresBackendFixture::memoryQuotas)
+            .build();
         return backend.mailboxManager();
     }
 

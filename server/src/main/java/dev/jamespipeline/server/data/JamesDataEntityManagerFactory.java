@@ -37,6 +37,8 @@ public final class JamesDataEntityManagerFactory {
 
     @PreDestroy
     public void close() {
-        entityManagerFactory.close();
+        if (entityManagerFactory.isOpen()) {
+            entityManagerFactory.close();
+        }
     }
 }

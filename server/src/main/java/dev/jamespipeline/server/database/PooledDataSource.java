@@ -14,12 +14,16 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 @Singleton
 public final class PooledDataSource {
+    public static final String APPLICATION_NAME = "james";
+
     private final HikariDataSource dataSource;
 
     @Inject
     public PooledDataSource(DatabaseConfiguration configuration) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("james-postgresql");
+        // What pg_stat_activity shows for this James's connections.
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         config.setDriverClassName(DatabaseConfiguration.POSTGRESQL_DRIVER);
         config.setJdbcUrl(configuration.url());
         configuration.username().ifPresent(config::setUsername);

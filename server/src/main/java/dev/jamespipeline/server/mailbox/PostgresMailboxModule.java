@@ -53,6 +53,8 @@ import org.apache.james.mailbox.store.user.SubscriptionMapperFactory;
 import org.apache.james.modules.mailbox.DefaultEventModule;
 import org.apache.james.modules.mailbox.MemoryDeadLetterModule;
 import org.apache.james.user.api.UsernameChangeTaskStep;
+import org.apache.james.utils.InitializationOperation;
+import org.apache.james.utils.InitilizationOperationBuilder;
 import org.apache.james.utils.MailboxManagerDefinition;
 import org.apache.james.vault.memory.metadata.MemoryDeletedMessageMetadataVault;
 import org.apache.james.vault.metadata.DeletedMessageMetadataVault;
@@ -61,6 +63,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.multibindings.ProvidesIntoSet;
 import com.google.inject.name.Names;
 
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
@@ -77,7 +80,8 @@ import dev.jamespipeline.server.quota.PostgresQuotaModule;
  * James 3.8.1's {@code MemoryMailboxModule}, binding for binding, with the mailbox in PostgreSQL
  * ({@code mailbox-postgres}) and quotas in PostgreSQL ({@link PostgresQuotaModule}). As in the memory
  * app: the in-VM event bus and dead letters, the JVM path locker, JMAP change logs and the
- * deleted-message vault's metadata in the heap. {@link MessageAppendHook} defaults to none; a module
+ * deleted-message vault's metadata in the heap. What failed appends leave behind is swept hourly
+ * ({@link OrphanSweeping}). {@link MessageAppendHook} defaults to none; a module
  * may set its own with {@code OptionalBinder.newOptionalBinder(binder, MessageAppendHook.class).setBinding()}.
  */
 public final class PostgresMailboxModule extends AbstractModule {
@@ -138,6 +142,7 @@ public final class PostgresMailboxModule extends AbstractModule {
         bind(StoreRightManager.class).in(Scopes.SINGLETON);
         bind(MemoryDeletedMessageMetadataVault.class).in(Scopes.SINGLETON);
         bind(SessionProviderImpl.class).in(Scopes.SINGLETON);
+        bind(OrphanSweeping.class).in(Scopes.SINGLETON);
 
         bind(Limit.class).annotatedWith(Names.named(MemoryEmailChangeRepository.LIMIT_NAME)).toInstance(Limit.of(256));
         bind(Limit.class).annotatedWith(Names.named(MemoryMailboxChangeRepository.LIMIT_NAME)).toInstance(Limit.of(256));
@@ -157,6 +162,13 @@ public final class PostgresMailboxModule extends AbstractModule {
         usernameChangeTaskSteps.addBinding().to(MailboxUsernameChangeTaskStep.class);
         usernameChangeTaskSteps.addBinding().to(ACLUsernameChangeTaskStep.class);
         usernameChangeTaskSteps.addBinding().to(QuotaUsernameChangeTaskStep.class);
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation startOrphanSweeping(OrphanSweeping sweeping) {
+        return InitilizationOperationBuilder
+            .forClass(OrphanSweeping.class)
+            .init(sweeping::start);
     }
 
     @Singleton

@@ -14,28 +14,18 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.mailrepository.jpa.JPAMailRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** James's {@link MailRepositoryContract} against its JPA mail repository on PostgreSQL ({@code postgres://} URLs). */
 class PostgresMailRepositoryTest implements MailRepositoryContract {
-    private static JamesDataDatabase database;
+    @RegisterExtension
+    static final JamesDataDatabase DATABASE = new JamesDataDatabase();
 
     private JPAMailRepository mailRepository;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = JamesDataDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -44,7 +34,7 @@ class PostgresMailRepositoryTest implements MailRepositoryContract {
 
     @AfterEach
     void tearDown() {
-        database.truncate("james_mail_store");
+        DATABASE.truncate("james_mail_store");
     }
 
     @Override
@@ -57,7 +47,7 @@ class PostgresMailRepositoryTest implements MailRepositoryContract {
         BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
         configuration.addProperty("[@destinationURL]",
             MailRepositoryUrl.fromPathAndProtocol(PostgresDataModule.MAIL_REPOSITORY_PROTOCOL, path).asString());
-        JPAMailRepository repository = new JPAMailRepository(database.entityManagerFactory());
+        JPAMailRepository repository = new JPAMailRepository(DATABASE.entityManagerFactory());
         repository.configure(configuration);
         repository.init();
         return repository;

@@ -10,36 +10,26 @@ import org.apache.james.sieverepository.api.ScriptContent;
 import org.apache.james.sieverepository.api.ScriptName;
 import org.apache.james.sieverepository.api.SieveRepository;
 import org.apache.james.sieverepository.lib.SieveRepositoryContract;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** James's {@link SieveRepositoryContract} against its JPA Sieve repository on PostgreSQL, as our server binds it. */
 class PostgresSieveRepositoryTest implements SieveRepositoryContract {
-    private static JamesDataDatabase database;
+    @RegisterExtension
+    static final JamesDataDatabase DATABASE = new JamesDataDatabase();
 
     private SieveRepository sieveRepository;
 
-    @BeforeAll
-    static void createDatabase() {
-        database = JamesDataDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
-
     @BeforeEach
     void setUp() {
-        sieveRepository = new JPASieveRepository(database.entityManagerFactory());
+        sieveRepository = new JPASieveRepository(DATABASE.entityManagerFactory());
     }
 
     @AfterEach
     void tearDown() {
-        database.truncate("james_sieve_script", "james_sieve_quota");
+        DATABASE.truncate("james_sieve_script", "james_sieve_quota");
     }
 
     @Override

@@ -9,30 +9,19 @@ import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.jpa.JPAUsersRepository;
 import org.apache.james.user.lib.UsersRepositoryContract;
 import org.apache.james.user.lib.UsersRepositoryContract.UserRepositoryExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** James's users repository contract, with and without virtual hosting, against its JPA repository on PostgreSQL. */
 class PostgresUsersRepositoryTest {
-    private static JamesDataDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = JamesDataDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
+    @RegisterExtension
+    static final JamesDataDatabase DATABASE = new JamesDataDatabase();
 
     @AfterEach
     void tearDown() {
-        database.truncate("james_user");
+        DATABASE.truncate("james_user");
     }
 
     @Nested
@@ -89,7 +78,7 @@ class PostgresUsersRepositoryTest {
     private static UsersRepository usersRepository(DomainList domainList, boolean virtualHosting,
                                                    Optional<Username> administrator) throws Exception {
         JPAUsersRepository repository = new JPAUsersRepository(domainList);
-        repository.setEntityManagerFactory(database.entityManagerFactory());
+        repository.setEntityManagerFactory(DATABASE.entityManagerFactory());
         BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
         configuration.addProperty("enableVirtualHosting", String.valueOf(virtualHosting));
         configuration.addProperty("algorithm", "PBKDF2-SHA512");

@@ -3,12 +3,18 @@ package dev.jamespipeline.server.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.Configuration;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.apache.james.utils.PropertiesProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.jamespipeline.server.database.DatabaseConfiguration.Backend;
 
@@ -64,6 +70,21 @@ class DatabaseConfigurationTest {
         assertThatThrownBy(() -> DatabaseConfiguration.from(conf(Map.of("database.url", URL, "database.password", "s3cret"))))
             .hasMessageContaining("database.password")
             .hasMessageNotContaining("s3cret");
+    }
+
+    /** As DatabaseModule reads it: through James's loader, which resolves ${env:...}. */
+    @Test
+    void valuesMayNameEnvironmentVariables(@TempDir Path workingDirectory) throws Exception {
+        Files.createDirectories(workingDirectory.resolve("conf"));
+        Files.writeString(workingDirectory.resolve("conf/james-database.properties"),
+            "database.url=" + URL + "\ndatabase.username=james\ndatabase.password=${env:HOME}\n");
+        MemoryJamesConfiguration james = MemoryJamesConfiguration.builder().workingDirectory(workingDirectory.toFile()).build();
+
+        DatabaseConfiguration configuration = DatabaseConfiguration.from(
+            new PropertiesProvider(new FileSystemImpl(james.directories()), james.configurationPath())
+                .getConfiguration(DatabaseConfiguration.FILE));
+
+        assertThat(configuration.password()).contains(System.getenv("HOME"));
     }
 
     private static Configuration conf(Map<String, String> values) {

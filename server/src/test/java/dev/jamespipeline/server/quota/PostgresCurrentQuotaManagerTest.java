@@ -2,11 +2,11 @@ package dev.jamespipeline.server.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.james.core.quota.QuotaCountUsage;
 import org.apache.james.core.quota.QuotaSizeUsage;
@@ -14,40 +14,26 @@ import org.apache.james.mailbox.model.CurrentQuotas;
 import org.apache.james.mailbox.model.QuotaOperation;
 import org.apache.james.mailbox.quota.CurrentQuotaManager;
 import org.apache.james.mailbox.store.quota.CurrentQuotaManagerContract;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.jamespipeline.server.data.JamesDataSchema;
-import dev.jamespipeline.testing.PostgresTestDatabase;
+import dev.jamespipeline.server.data.JamesDataDatabase;
 import reactor.core.publisher.Mono;
 
 /** James's {@link CurrentQuotaManagerContract} against quota usage in PostgreSQL, and usage under concurrency. */
 class PostgresCurrentQuotaManagerTest implements CurrentQuotaManagerContract {
-    private static PostgresTestDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = PostgresTestDatabase.create(8);
-        JamesDataSchema.migrate(database.dataSource());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
+    @RegisterExtension
+    static final JamesDataDatabase DATABASE = new JamesDataDatabase();
 
     @AfterEach
-    void tearDown() throws Exception {
-        try (var connection = database.dataSource().getConnection(); var statement = connection.createStatement()) {
-            statement.execute("TRUNCATE quota_current");
-        }
+    void tearDown() {
+        DATABASE.truncate("quota_current");
     }
 
     @Override
     public CurrentQuotaManager testee() {
-        return new PostgresCurrentQuotaManager(database.dataSource());
+        return new PostgresCurrentQuotaManager(DATABASE.dataSource());
     }
 
     /** Two managers (as two nodes would have), 8 threads, 2,000 changes: none is lost. */

@@ -27,7 +27,7 @@ record Memberships(String condition, List<Object> parameters) {
     }
 
     static Memberships ofMessages(Collection<UUID> messageIds) {
-        Object ids = messageIds.toArray(UUID[]::new);
+        Object ids = messageIds.toArray(UUID[]::new); // one parameter: List.of(UUID[]) would spread the array
         return new Memberships("mm.message_id = ANY (?)", List.of(ids));
     }
 

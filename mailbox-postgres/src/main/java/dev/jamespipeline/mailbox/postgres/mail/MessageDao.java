@@ -40,8 +40,12 @@ import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
 import dev.jamespipeline.mailbox.postgres.PostgresMessageId;
 
 /**
- * The SQL of the message tables: content rows (with their body chunks) and memberships. Every
- * method works in the caller's transaction; the mappers decide where transactions begin and end.
+ * The SQL of the message tables: content rows (with their body chunks) and memberships. The
+ * mappers open a transaction with {@link #inTransaction} and do their work in it with the other
+ * methods, which all take the transaction's connection.
+ * <p>
+ * A message's header block is held in the heap while it is stored and read back whole (one
+ * {@code bytea}), as James's own parser already holds it; only the body is streamed in chunks.
  */
 public final class MessageDao {
     public static final int NO_LIMIT = -1;
@@ -73,6 +77,11 @@ public final class MessageDao {
             }
             throw new MailboxException("PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /** The UID and modseq for a message about to be added to {@code mailboxId}, in a short transaction of their own. */
+    public NewMessagePosition newPosition(MailboxId mailboxId) throws MailboxException {
+        return NewMessagePosition.allocate(dataSource, mailboxId);
     }
 
     /**

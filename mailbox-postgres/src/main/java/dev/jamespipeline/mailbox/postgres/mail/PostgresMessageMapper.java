@@ -1,6 +1,5 @@
 package dev.jamespipeline.mailbox.postgres.mail;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,14 +14,12 @@ import java.util.UUID;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
-import javax.sql.DataSource;
 
 import org.apache.james.mailbox.ApplicableFlagBuilder;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxCounters;
 import org.apache.james.mailbox.model.MessageMetaData;
@@ -36,7 +33,6 @@ import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 
 import com.google.common.collect.ImmutableMap;
 
-import dev.jamespipeline.mailbox.postgres.Jdbc;
 import dev.jamespipeline.mailbox.postgres.Jdbc.TransactionWork;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
 import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
@@ -47,23 +43,19 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * James's {@link org.apache.james.mailbox.store.mail.MessageMapper} over PostgreSQL. Each call is
- * one transaction. UIDs and modseqs of added, copied and moved messages come from the providers
- * (atomic {@code UPDATE … RETURNING} on the mailbox row); a flags update allocates its modseq in
- * its own transaction, with the mailbox row locked until it commits, so that modseqs of a
- * mailbox's flag changes grow in commit order. {@link MessageAppendHook} runs inside the
- * transaction that adds a message to a mailbox.
+ * one transaction. An added, copied or moved message takes its UID and modseq in one short
+ * transaction of its own ({@link NewMessagePosition}), then is written in another; a flags update
+ * allocates its modseq inside its transaction, with the mailbox row locked until it commits, so
+ * that modseqs of a mailbox's flag changes grow in commit order. The providers serve the last UID
+ * and highest modseq. {@link MessageAppendHook} runs inside the transaction that adds a message.
  */
 public class PostgresMessageMapper extends AbstractMessageMapper {
-    private final UidProvider uidProvider;
-    private final ModSeqProvider modSeqProvider;
     private final MessageDao messages;
     private final MessageAppendHook appendHook;
 
     public PostgresMessageMapper(MailboxSession session, UidProvider uidProvider, ModSeqProvider modSeqProvider, Clock clock,
                                  MessageDao messages, MessageAppendHook appendHook) {
         super(session, uidProvider, modSeqProvider, clock);
-        this.uidProvider = uidProvider;
-        this.modSeqProvider = modSeqProvider;
         this.messages = messages;
         this.appendHook = appendHook;
     }
@@ -74,32 +66,32 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
             messages.find(connection, Memberships.inRange(id(mailbox), set), type, limit)).iterator();
     }
 
+    /** James's default runs the query on the subscribing thread, which may be a non-blocking one. */
+    @Override
+    public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
+        return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
+            .subscribeOn(Schedulers.boundedElastic())
+            .flatMapIterable(found -> () -> found);
+    }
+
     @Override
     public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
-        return uids(Memberships.inRange(id(mailbox), range), "mm.is_deleted");
+        return uids(Memberships.inRange(id(mailbox), range), "mm.is_deleted", "");
     }
 
     @Override
     public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
-        return uids(Memberships.inRange(id(mailbox), MessageRange.all()), "mm.is_recent");
+        return uids(all(mailbox), "mm.is_recent", "");
     }
 
     @Override
     public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
-        return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT uid FROM message_mailbox WHERE mailbox_id = ? AND NOT is_seen ORDER BY uid LIMIT 1")) {
-                select.setObject(1, id(mailbox));
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? MessageUid.of(row.getLong(1)) : null;
-                }
-            }
-        });
+        return uids(all(mailbox), "NOT mm.is_seen", " LIMIT 1").stream().findFirst().orElse(null);
     }
 
     @Override
     public Flux<MessageUid> listAllMessageUids(Mailbox mailbox) {
-        return Mono.fromCallable(() -> uids(Memberships.inRange(id(mailbox), MessageRange.all()), "true"))
+        return Mono.fromCallable(() -> uids(all(mailbox), "true", ""))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(uids -> uids);
     }
@@ -116,36 +108,24 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
 
     @Override
     public MailboxCounters getMailboxCounters(Mailbox mailbox) throws MailboxException {
-        return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT count(*), count(*) FILTER (WHERE NOT is_seen) FROM message_mailbox WHERE mailbox_id = ?")) {
-                select.setObject(1, id(mailbox));
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                    return MailboxCounters.builder()
-                        .mailboxId(mailbox.getMailboxId())
-                        .count(row.getLong(1))
-                        .unseen(row.getLong(2))
-                        .build();
-                }
-            }
+        return query(all(mailbox), "SELECT count(*), count(*) FILTER (WHERE NOT mm.is_seen) FROM message_mailbox mm WHERE ", "", row -> {
+            row.next();
+            return MailboxCounters.builder()
+                .mailboxId(mailbox.getMailboxId())
+                .count(row.getLong(1))
+                .unseen(row.getLong(2))
+                .build();
         });
     }
 
     @Override
     public Flags getApplicableFlag(Mailbox mailbox) throws MailboxException {
-        return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT DISTINCT unnest(user_flags) FROM message_mailbox WHERE mailbox_id = ?")) {
-                select.setObject(1, id(mailbox));
-                try (ResultSet rows = select.executeQuery()) {
-                    Flags userFlags = new Flags();
-                    while (rows.next()) {
-                        userFlags.add(rows.getString(1));
-                    }
-                    return ApplicableFlagBuilder.builder().add(userFlags).build();
-                }
+        return query(all(mailbox), "SELECT DISTINCT unnest(mm.user_flags) FROM message_mailbox mm WHERE ", "", rows -> {
+            Flags userFlags = new Flags();
+            while (rows.next()) {
+                userFlags.add(rows.getString(1));
             }
+            return ApplicableFlagBuilder.builder().add(userFlags).build();
         });
     }
 
@@ -178,12 +158,31 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     }
 
     @Override
+    public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+        NewMessagePosition position = messages.newPosition(mailbox.getMailboxId());
+        message.setUid(position.uid());
+        message.setModSeq(position.modSeq());
+        return save(mailbox, message);
+    }
+
+    @Override
+    public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        NewMessagePosition position = messages.newPosition(mailbox.getMailboxId());
+        return copy(mailbox, position.uid(), position.modSeq(), original);
+    }
+
+    @Override
     public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
         MailboxMessage moved = inDestination(mailbox, original);
         UUID from = id(original.getMailboxId());
         MessageUid originalUid = original.getUid();
-        return addMembership(mailbox, moved, connection ->
-            messages.delete(connection, Memberships.withUids(from, List.of(originalUid))));
+        // Two sessions moving one message at once: the second finds it gone and adds no copy.
+        return addMembership(mailbox, moved, connection -> {
+            if (messages.delete(connection, Memberships.withUids(from, List.of(originalUid))).isEmpty()) {
+                throw new MailboxException("Message " + originalUid.asLong() + " of mailbox " + from + " is gone: not moved");
+            }
+            return null;
+        });
     }
 
     @Override
@@ -217,9 +216,10 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
     }
 
     private MailboxMessage inDestination(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        NewMessagePosition position = messages.newPosition(mailbox.getMailboxId());
         MailboxMessage moved = StoredMailboxMessage.copyOf(original, mailbox.getMailboxId(), withRecent(original), Optional.empty());
-        moved.setUid(uidProvider.nextUid(mailbox));
-        moved.setModSeq(modSeqProvider.nextModSeq(mailbox));
+        moved.setUid(position.uid());
+        moved.setModSeq(position.modSeq());
         return moved;
     }
 
@@ -230,20 +230,36 @@ public class PostgresMessageMapper extends AbstractMessageMapper {
         return flags;
     }
 
-    private List<MessageUid> uids(Memberships memberships, String condition) throws MailboxException {
+    /** The uids of the selected memberships that meet {@code condition}, in order. */
+    private List<MessageUid> uids(Memberships memberships, String condition, String limit) throws MailboxException {
+        return query(memberships, "SELECT mm.uid FROM message_mailbox mm WHERE " + condition + " AND ", " ORDER BY mm.uid" + limit, rows -> {
+            List<MessageUid> uids = new ArrayList<>();
+            while (rows.next()) {
+                uids.add(MessageUid.of(rows.getLong(1)));
+            }
+            return uids;
+        });
+    }
+
+    @FunctionalInterface
+    private interface RowsReader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs {@code before + the memberships' condition + after} and reads its rows. */
+    private <T> T query(Memberships memberships, String before, String after, RowsReader<T> reader) throws MailboxException {
         return messages.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                "SELECT mm.uid FROM message_mailbox mm WHERE " + memberships.condition() + " AND " + condition + " ORDER BY mm.uid")) {
+            try (PreparedStatement select = connection.prepareStatement(before + memberships.condition() + after)) {
                 memberships.bind(select, 1);
                 try (ResultSet rows = select.executeQuery()) {
-                    List<MessageUid> uids = new ArrayList<>();
-                    while (rows.next()) {
-                        uids.add(MessageUid.of(rows.getLong(1)));
-                    }
-                    return uids;
+                    return reader.read(rows);
                 }
             }
         });
+    }
+
+    private static Memberships all(Mailbox mailbox) {
+        return Memberships.inRange(id(mailbox), MessageRange.all());
     }
 
     private static UUID id(Mailbox mailbox) {

@@ -42,7 +42,8 @@ import reactor.core.publisher.Mono;
  * its Message-ID / In-Reply-To / References values and its base subject ("Re: x" and "x" match);
  * otherwise it starts a thread named by its own message id. Table {@code message_thread} holds,
  * per message, those values and the base subject, hashed (a Message-ID is client-chosen text of
- * any length). A thread's messages are listed from {@code message.thread_id}, in arrival order.
+ * any length). A thread's messages are listed from {@code message.thread_id}, in arrival order,
+ * among the mailboxes the user owns (not those shared with them by ACL).
  * Two related messages guessed at the same moment on two nodes may start two threads, as in James.
  */
 public class PostgresThreadIdGuessingAlgorithm implements ThreadIdGuessingAlgorithm {
@@ -65,6 +66,8 @@ public class PostgresThreadIdGuessingAlgorithm implements ThreadIdGuessingAlgori
         references.ifPresent(related::addAll);
         Optional<Subject> baseSubject = subject.map(value -> new Subject(SearchUtil.getBaseSubject(value.getValue())));
         return Jdbc.mono(() -> Jdbc.inTransaction(dataSource, connection -> {
+            // Guessed before the message is stored, whose synchronous commit then makes these rows durable.
+            Jdbc.commitWithoutFlushWait(connection);
             ThreadId threadId = find(connection, session.getUser(), related, baseSubject)
                 .orElseGet(() -> ThreadId.fromBaseMessageId(messageId));
             remember(connection, session.getUser(), related, messageId, threadId, baseSubject);

@@ -3,6 +3,8 @@ package dev.jamespipeline.mailbox.postgres.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.exception.MailboxExistsException;
@@ -86,6 +88,33 @@ class PostgresMailboxMapperSqlTest {
 
         assertThat(mapper.findNonPersonalMailboxes(bob, MailboxACL.Right.Read).collectList().block())
             .extracting(Mailbox::getName).containsExactly("readable");
+    }
+
+    @Test
+    void concurrentAclUpdatesFromSeparateNodesAreAllKept() throws Exception {
+        Mailbox shared = create("shared");
+        int users = 8;
+        AtomicInteger next = new AtomicInteger();
+
+        // Each update reads the stored ACL and writes it back: without the row lock, one would overwrite another.
+        Concurrently.run(users, 1, () -> new PostgresMailboxMapper(database.dataSource())
+            .updateACL(shared, MailboxACL.command().forUser(Username.of("user" + next.getAndIncrement()))
+                .rights(MailboxACL.Right.Read, MailboxACL.Right.Lookup).asAddition())
+            .block());
+
+        assertThat(mapper.findMailboxById(shared.getMailboxId()).block().getACL().ofPositiveNameType(MailboxACL.NameType.user))
+            .hasSize(users);
+    }
+
+    @Test
+    void userNamesThatAreHostileToJsonAndSqlRoundTripThroughTheAcl() throws Exception {
+        Username hostile = Username.of("o'brien\\\"}{ %_?");
+        Mailbox shared = create("shared");
+        mapper.setACL(shared, new MailboxACL(Map.of(MailboxACL.EntryKey.createUserEntryKey(hostile), MailboxACL.Rfc4314Rights.of(List.of(MailboxACL.Right.Read))))).block();
+
+        assertThat(mapper.findNonPersonalMailboxes(hostile, MailboxACL.Right.Read).collectList().block())
+            .extracting(Mailbox::getName).containsExactly("shared");
+        assertThat(mapper.findNonPersonalMailboxes(Username.of("o'brien"), MailboxACL.Right.Read).collectList().block()).isEmpty();
     }
 
     private Mailbox create(String name) {

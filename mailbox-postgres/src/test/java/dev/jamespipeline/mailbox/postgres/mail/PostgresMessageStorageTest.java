@@ -10,16 +10,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 import javax.mail.Flags;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MessageManager.FlagsUpdateMode;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.ByteContent;
 import org.apache.james.mailbox.model.Cid;
@@ -35,6 +40,7 @@ import org.apache.james.mailbox.model.UidValidity;
 import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.mailbox.store.mail.model.MimeMessageId;
 import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
 import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
 
@@ -46,6 +52,8 @@ import com.google.common.io.ByteSource;
 
 import dev.jamespipeline.mailbox.postgres.MailboxDatabaseExtension;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
+import dev.jamespipeline.mailbox.postgres.PostgresMailboxId;
+import dev.jamespipeline.mailbox.postgres.thread.PostgresThreadIdGuessingAlgorithm;
 
 /** What James's contracts do not check: bodies in chunks, content shared by copies and deleted with them, hostile input, the append hook. */
 class PostgresMessageStorageTest {
@@ -81,7 +89,7 @@ class PostgresMessageStorageTest {
         assertThat(chunkQueries.count()).as("finding the message reads no chunk").isEqualTo(before);
 
         try (InputStream full = stored.getFullContent()) {
-            assertThat(full.readNBytes(header.length + 10)).isEqualTo(java.util.Arrays.copyOf(concat(header, body), header.length + 10));
+            assertThat(full.readNBytes(header.length + 10)).isEqualTo(Arrays.copyOf(concat(header, body), header.length + 10));
             assertThat(chunkQueries.count() - before).as("chunks fetched after reading 10 body bytes").isEqualTo(1);
             full.readNBytes(CHUNK_SIZE);
             assertThat(chunkQueries.count() - before).as("chunks fetched after reading into the second").isEqualTo(2);
@@ -182,6 +190,45 @@ class PostgresMessageStorageTest {
     }
 
     @Test
+    void aCopyOfAMessageExpungedMeanwhileFailsInsteadOfAddingAnEmptyMembership() throws Exception {
+        MessageMetaData added = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MailboxMessage seenBeforeExpunge = findOne(inbox, added, FetchType.METADATA);
+        mapper.deleteMessages(inbox, List.of(added.getUid()));
+
+        assertThatThrownBy(() -> mapper.copy(archive, seenBeforeExpunge)).isInstanceOf(MailboxException.class);
+
+        assertThat(rowCount("message_mailbox")).isZero();
+    }
+
+    @Test
+    void theLastTwoMembershipsExpungedAtOnceStillDeleteTheContent() throws Exception {
+        MessageMetaData original = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MessageMetaData copy = mapper.copy(archive, findOne(inbox, original, FetchType.METADATA));
+
+        try (Connection first = database.dataSource().getConnection(); Connection second = database.dataSource().getConnection()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            expunge(first, inbox, original);
+            int secondBackend = backendPid(second);
+            Thread secondExpunge = new Thread(() -> {
+                try {
+                    expunge(second, archive, copy);
+                    second.commit();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            secondExpunge.start();
+            awaitWaitingOrDone(secondBackend, secondExpunge);
+            first.commit();
+            secondExpunge.join();
+        }
+
+        assertThat(rowCount("message_mailbox")).isZero();
+        assertThat(rowCount("message")).isZero();
+    }
+
+    @Test
     void deletingAMailboxDeletesTheContentOfItsMessages() throws Exception {
         mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
 
@@ -222,6 +269,29 @@ class PostgresMessageStorageTest {
     }
 
     @Test
+    void attachmentsAndThreadRowsOfAMessageNeverStoredAreSweptAfterTheGracePeriodOnly() throws Exception {
+        MessageId stored = provider.generateMessageId();
+        MessageId neverStored = provider.generateMessageId();
+        for (MessageId messageId : List.of(stored, neverStored)) {
+            provider.createAttachmentMapper().storeAttachments(List.of(ParsedAttachment.builder().contentType("text/plain")
+                .content(ByteSource.wrap("attached".getBytes(StandardCharsets.UTF_8))).noName().noCid().inline(false)), messageId);
+            new PostgresThreadIdGuessingAlgorithm(database.dataSource())
+                .remember(Username.of("bob"), Set.of(new MimeMessageId("<" + messageId.serialize() + ">")),
+                    messageId, ThreadId.fromBaseMessageId(messageId), Optional.empty());
+        }
+        byte[] content = "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII);
+        mapper.add(inbox, new SimpleMailboxMessage(stored, threadOf(stored), new Date(), content.length, 14,
+            new ByteContent(content), new Flags(), new PropertyBuilder().build(), inbox.getMailboxId()));
+        OrphanSweeper sweeper = new OrphanSweeper(database.dataSource());
+
+        assertThat(sweeper.sweep(Duration.ofHours(1))).isZero();
+        assertThat(sweeper.sweep(Duration.ZERO)).isEqualTo(2);
+
+        assertThat(rowCount("attachment")).isEqualTo(1);
+        assertThat(rowCount("message_thread")).isEqualTo(1);
+    }
+
+    @Test
     void theAppendHookSeesTheRowsInItsTransactionAndRollsTheAppendBackWhenItFails() throws Exception {
         List<Integer> membershipsSeenByHook = new ArrayList<>();
         PostgresMapperProvider hooked = new PostgresMapperProvider(database.dataSource(), CHUNK_SIZE, (transaction, mailbox, message) -> {
@@ -239,6 +309,32 @@ class PostgresMessageStorageTest {
         assertThat(membershipsSeenByHook).containsExactly(1, 2);
         assertThat(rowCount("message_mailbox")).isEqualTo(1);
         assertThat(rowCount("message")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentAppendsThroughSeparateMappersGetDistinctUidsAndModSeqs() throws Exception {
+        byte[] content = "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII);
+
+        List<MessageMetaData> added = Concurrently.run(8, 25,
+            () -> provider.createMessageMapper().add(inbox, message(inbox, content, 14)));
+
+        assertThat(added).extracting(MessageMetaData::getUid).doesNotHaveDuplicates().hasSize(200);
+        assertThat(added).extracting(MessageMetaData::getModSeq).doesNotHaveDuplicates();
+        assertThat(mapper.countMessagesInMailbox(inbox)).isEqualTo(200);
+        assertThat(mapper.getLastUid(inbox)).contains(MessageUid.of(200));
+    }
+
+    @Test
+    void aMessageMovedAwayMeanwhileIsNotMovedAgain() throws Exception {
+        MessageMetaData added = mapper.add(inbox, message(inbox, "Subject: x\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII), 14));
+        MailboxMessage seenBySecondSession = findOne(inbox, added, FetchType.METADATA);
+        mapper.move(archive, findOne(inbox, added, FetchType.METADATA));
+
+        Mailbox trash = createMailbox("Trash");
+        assertThatThrownBy(() -> mapper.move(trash, seenBySecondSession)).isInstanceOf(MailboxException.class);
+
+        assertThat(mapper.countMessagesInMailbox(trash)).isZero();
+        assertThat(mapper.countMessagesInMailbox(archive)).isEqualTo(1);
     }
 
     private Mailbox createMailbox(String name) {
@@ -264,9 +360,40 @@ class PostgresMessageStorageTest {
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
-        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
+    }
+
+    private static void expunge(Connection transaction, Mailbox mailbox, MessageMetaData message) throws SQLException {
+        try (PreparedStatement delete = transaction.prepareStatement("DELETE FROM message_mailbox WHERE mailbox_id = ? AND uid = ?")) {
+            delete.setObject(1, ((PostgresMailboxId) mailbox.getMailboxId()).asUuid());
+            delete.setLong(2, message.getUid().asLong());
+            delete.executeUpdate();
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (ResultSet row = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    /** Until the backend waits for a lock (the second expunge queued behind the first) or its thread is done. */
+    private static void awaitWaitingOrDone(int backendPid, Thread thread) throws Exception {
+        try (Connection observer = database.dataSource().getConnection();
+             PreparedStatement waiting = observer.prepareStatement("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
+            waiting.setInt(1, backendPid);
+            while (thread.isAlive()) {
+                try (ResultSet row = waiting.executeQuery()) {
+                    if (row.next() && row.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private static int rowCount(String table) throws SQLException {
