@@ -21,6 +21,12 @@ import dev.jamespipeline.core.PipelineHeaders;
  * read over IMAP on B) are the witness, by pipeline id. Node A is stopped in-process with James's own
  * stop (its consumers stop, unacknowledged messages return to their queue), not killed with -9.
  */
+@Disabled("Failed 3 of 4 runs on 2026-12-06 (07:21, 07:36, 07:38, 07:42 UTC; passed at 07:31). In each failing run "
+    + "node A's in-process stop interrupted stage deliveries in flight (InterruptedException in DeliverAsReceived and "
+    + "in DeliveredEventListener), and in the last three node B's James event-bus channel pool then ran out "
+    + "('Timeout waiting for idle object' dispatching Added and QuotaUsageUpdatedEvent, also with channel.pool.size=10), "
+    + "after which B's IMAP stopped answering (read timeout). Not diagnosed: state shared by two James in one JVM, "
+    + "or a channel leak in James 3.8.1's ReactorRabbitMQChannelPool. Needs a run with two real processes (kill -9).")
 class NodeStopMidLoadIT {
     private static final int MESSAGES = 200;
     private static final int BEFORE_STOP = 120;
@@ -30,12 +36,6 @@ class NodeStopMidLoadIT {
     @RegisterExtension
     static final JamesNodes NODES = JamesNodes.of(2, USERS);
 
-    @Disabled("Failed 3 of 4 runs on 2026-12-06 (07:21, 07:36, 07:38, 07:42 UTC; passed at 07:31). In each failing run "
-        + "node A's in-process stop interrupted stage deliveries in flight (InterruptedException in DeliverAsReceived and "
-        + "in DeliveredEventListener), and in the last three node B's James event-bus channel pool then ran out "
-        + "('Timeout waiting for idle object' dispatching Added and QuotaUsageUpdatedEvent, also with channel.pool.size=10), "
-        + "after which B's IMAP stopped answering (read timeout). Not diagnosed: state shared by two James in one JVM, "
-        + "or a channel leak in James 3.8.1's ReactorRabbitMQChannelPool. Needs a run with two real processes (kill -9).")
     @Test
     void nodeBFinishesTheWorkOfAStoppedNodeAWithNothingLostAndNothingTwice() throws Exception {
         List<List<String>> accepted = new ArrayList<>();
