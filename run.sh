@@ -4,10 +4,30 @@
 # run locally.
 #   ./run.sh              build, then run in the foreground (Ctrl-C stops James)
 #   SKIP_BUILD=1 ./run.sh run what was built last time
+#   ./run.sh --node N     node N (1-9) of several on this machine (also JAMES_NODE=N ./run.sh): working directory
+#                         var/nodes/N, ports shifted by 100 x (N - 1), the RabbitMQ mailbox event bus, the message
+#                         store shared in var/nodes/pipeline-store. Nodes after the first run the last build.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 james_home="$root/distribution/target/james"
+
+node=${JAMES_NODE:-}
+case "${1:-}" in
+  --node) node=${2:-} ;;
+  "") ;;
+  *) echo "usage: ./run.sh [--node N]"; exit 2 ;;
+esac
+if [ -n "$node" ]; then
+  case "$node" in
+    [1-9]) ;;
+    *) echo "--node takes a number from 1 to 9 (got '$node')"; exit 2 ;;
+  esac
+  # A build would replace the jars under the nodes already running.
+  if [ "$node" != 1 ] && [ -d "$james_home" ]; then
+    SKIP_BUILD=${SKIP_BUILD:-1}
+  fi
+fi
 
 command -v java >/dev/null || { echo "Java 17 is required (apt-get install openjdk-17-jre-headless)"; exit 1; }
 command -v mvn >/dev/null || { echo "Maven is required (apt-get install maven)"; exit 1; }
@@ -33,7 +53,10 @@ amqp_host=${hostport%%:*}; amqp_port=${hostport##*:}
 ensure_rabbitmq "$amqp_host" "$amqp_port" || exit 1
 # A password-less james-pipeline URI (the default) gets its user, vhost and password on first start.
 case "$uri" in
-  "amqp://$pipeline_rabbitmq_user@"*) ensure_pipeline_user "$conf" || exit 1 ;;
+  "amqp://$pipeline_rabbitmq_user@"*)
+    ensure_pipeline_user "$conf" || exit 1
+    # Node mode: the mailbox event bus's health check reads its dead-letter queue from the management API.
+    [ -z "$node" ] || ensure_management_tag ;;
 esac
 
 # OpenSearch: the local one from Maven Central when search.opensearch.url points at 127.0.0.1 (the default).
@@ -71,6 +94,17 @@ if [ "${backend:-postgresql}" = postgresql ]; then
   esac
 fi
 
+work_dir=$james_home
+port_offset=0
+if [ -n "$node" ]; then
+  . "$root/scripts/james-node.sh"
+  work_dir="$root/var/nodes/$node"
+  port_offset=$(node_port_offset "$node")
+  prepare_node_conf "$conf" "$work_dir" "$node" "$root/var/nodes/pipeline-store"
+  ln -sfn "$james_home/extensions-jars" "$work_dir/extensions-jars"
+  conf="$work_dir/conf"
+fi
+
 if [ ! -f "$conf/keystore" ]; then
   keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$conf/keystore" \
     -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 3650 >/dev/null 2>&1
@@ -79,27 +113,29 @@ fi
 # WebAdmin's key pair (first start) and an admin token.
 token=$("$root/scripts/webadmin-token.sh" "$conf")
 
+smtp_port=$((2525 + port_offset)); submission_port=$((5870 + port_offset))
+imap_port=$((1143 + port_offset)); webadmin_port=$((8000 + port_offset))
 cat <<TXT
-James with the RabbitMQ pipeline is starting (working directory $james_home).
-  SMTP        127.0.0.1:2525 (relay for 127.0.0.0/8), submission 127.0.0.1:5870 (STARTTLS + AUTH)
-  IMAP        127.0.0.1:1143 (LOGIN after STARTTLS)
-  WebAdmin    http://127.0.0.1:8000 (admin token below; another one: scripts/webadmin-token.sh $conf)
-  RabbitMQ    $amqp_host:$amqp_port
+James with the RabbitMQ pipeline is starting${node:+ as node $node} (working directory $work_dir).
+  SMTP        127.0.0.1:$smtp_port (relay for 127.0.0.0/8), submission 127.0.0.1:$submission_port (STARTTLS + AUTH)
+  IMAP        127.0.0.1:$imap_port (LOGIN after STARTTLS)
+  WebAdmin    http://127.0.0.1:$webadmin_port (admin token below; another one: scripts/webadmin-token.sh $conf)
+  RabbitMQ    $amqp_host:$amqp_port${node:+ (pipeline and mailbox events)}
   Storage     ${backend:-postgresql} (${db_url:-}; james-database.properties)
-  OpenSearch  $search_url (IMAP SEARCH; re-index: curl -XPOST -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:8000/pipeline/search?action=reindex')
+  OpenSearch  $search_url (IMAP SEARCH; re-index: curl -XPOST -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$webadmin_port/pipeline/search?action=reindex')
 Add a domain and a user once it is up:
   export TOKEN=$token
-  curl -XPUT -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8000/domains/example.com
-  curl -XPUT -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8000/users/bob@example.com -H 'Content-Type: application/json' -d '{"password":"secret"}'
+  curl -XPUT -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$webadmin_port/domains/example.com
+  curl -XPUT -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$webadmin_port/users/bob@example.com -H 'Content-Type: application/json' -d '{"password":"secret"}'
 Then send a message:
-  swaks --server 127.0.0.1:2525 --from alice@example.com --to bob@example.com
+  swaks --server 127.0.0.1:$smtp_port --from alice@example.com --to bob@example.com
 TXT
 
-cd "$james_home"
-exec java -Dworking.directory="$james_home" \
+cd "$work_dir"
+exec java -Dworking.directory="$work_dir" \
   -Dlogback.configurationFile="$conf/logback.xml" \
   -Dextra.props="$conf/jvm.properties" \
   -Djdk.tls.ephemeralDHKeySize=2048 \
   ${JAVA_OPTS:-} \
-  -cp "james-server-memory-app.jar:james-server-memory-app.lib/*:pipeline-lib/*" \
+  -cp "$james_home/james-server-memory-app.jar:$james_home/james-server-memory-app.lib/*:$james_home/pipeline-lib/*" \
   dev.jamespipeline.server.PipelineJamesServerMain

@@ -72,3 +72,16 @@ ensure_pipeline_user() {
   chmod 600 "$conf/pipeline.properties"
   sed -i "s#^amqp\.uri=amqp://$pipeline_rabbitmq_user@#amqp.uri=amqp://$pipeline_rabbitmq_user:$password@#" "$conf/pipeline.properties"
 }
+
+# The management API, which the mailbox event bus's dead-letter health check reads (several nodes), needs
+# a user tag. Tags already set are kept; one that grants the API (policymaker does) is enough.
+ensure_management_tag() {
+  local ctl=${RABBITMQCTL:-rabbitmqctl} tags
+  tags=$($ctl -q list_users 2>/dev/null | awk -v user="$pipeline_rabbitmq_user" '$1 == user { $1 = ""; print }' | tr -d '[],')
+  case " $tags " in
+    *" management "*|*" policymaker "*|*" monitoring "*|*" administrator "*) return 0 ;;
+  esac
+  # shellcheck disable=SC2086 # one argument per tag
+  $ctl -q set_user_tags "$pipeline_rabbitmq_user" $tags management >/dev/null 2>&1 \
+    || echo "Could not tag RabbitMQ user $pipeline_rabbitmq_user 'management': the MailboxEventBusDeadLetterQueue health check will fail (rabbitmqctl set_user_tags $pipeline_rabbitmq_user management)."
+}

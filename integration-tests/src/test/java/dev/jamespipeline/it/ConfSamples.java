@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  */
 final class ConfSamples {
     static final List<String> MODULES = List.of("pipeline-core", "smtp-ingest", "mailets", "stages", "listeners", "ops",
-        "guice-modules", "search-indexer");
+        "guice-modules", "search-indexer", "server");
 
     private ConfSamples() {
     }

@@ -30,7 +30,8 @@ class ConfSamplesTest {
                 "ops/src/main/conf-sample/healthcheck.properties",
                 "ops/src/main/conf-sample/webadmin.properties",
                 "guice-modules/src/main/conf-sample/extensions.properties",
-                "search-indexer/src/main/conf-sample/pipeline.properties");
+                "search-indexer/src/main/conf-sample/pipeline.properties",
+                "server/src/main/conf-sample/pipeline.properties");
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 
+import com.google.inject.Module;
+
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
@@ -70,9 +72,23 @@ final class PipelineJames implements AutoCloseable {
             "<plainAuthDisallowed>false</plainAuthDisallowed>");
     }
 
-    /** @param confEdits changes to the shipped files, by file name, applied after the port and bind changes */
+    /**
+     * @param confEdits changes to the shipped files, by file name, applied after the port and bind changes;
+     *                  a file James does not ship is edited from empty
+     * @param overrides Guice modules over the server main's (probes a test needs)
+     */
     static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
-                               Map<String, UnaryOperator<String>> confEdits) throws Exception {
+                               Map<String, UnaryOperator<String>> confEdits, Module... overrides) throws Exception {
+        return start(workDir, amqpUri, pipelineSettings, confEdits, PostgresTestDatabase.create(), overrides);
+    }
+
+    /**
+     * As {@link #start(Path, String, Map, Map, Module...)}, in the given database, dropped when this James
+     * closes (of nodes sharing one, {@link JamesNodes} closes only the last).
+     */
+    static PipelineJames start(Path workDir, String amqpUri, Map<String, String> pipelineSettings,
+                               Map<String, UnaryOperator<String>> confEdits, PostgresTestDatabase database,
+                               Module... overrides) throws Exception {
         Path conf = workDir.resolve("conf");
         Files.createDirectories(conf);
         Path shipped = Path.of(System.getProperty("pipeline.james.conf.dir"));
@@ -87,7 +103,6 @@ final class PipelineJames implements AutoCloseable {
         rewrite(conf.resolve("imapserver.xml"), text -> text.replace("<bind>0.0.0.0:1143</bind>", "<bind>127.0.0.1:0</bind>"));
         rewrite(conf.resolve("webadmin.properties"), text -> text.replace("port=8000", "port=0"));
         // Users, domains, mailboxes...: in a PostgreSQL database of this James's own, dropped on close.
-        PostgresTestDatabase database = PostgresTestDatabase.create();
         useDatabase(conf, database);
         for (Map.Entry<String, UnaryOperator<String>> edit : confEdits.entrySet()) {
             rewrite(conf.resolve(edit.getKey()), edit.getValue());
@@ -109,7 +124,8 @@ final class PipelineJames implements AutoCloseable {
 
         GuiceJamesServer server = PipelineJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workDir.toFile())
-            .build());
+            .build())
+            .overrideWith(overrides);
         try {
             server.start();
         } catch (Exception | Error e) {
@@ -128,7 +144,7 @@ final class PipelineJames implements AutoCloseable {
     }
 
     private static void rewrite(Path file, UnaryOperator<String> edit) throws IOException {
-        String before = Files.readString(file);
+        String before = Files.exists(file) ? Files.readString(file) : "";
         String after = edit.apply(before);
         Files.writeString(file, after);
     }

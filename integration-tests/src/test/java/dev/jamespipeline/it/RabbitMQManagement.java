@@ -21,12 +21,14 @@ final class RabbitMQManagement {
     private final String api;
     private final String vhost;
     private final String authorization;
+    private final String user;
 
     RabbitMQManagement(String amqpUri, String managementUri) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(amqpUri);
         this.api = managementUri + "/api/";
         this.vhost = segment(factory.getVirtualHost());
+        this.user = factory.getUsername();
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
             (factory.getUsername() + ":" + factory.getPassword()).getBytes(StandardCharsets.UTF_8));
     }
@@ -45,6 +47,33 @@ final class RabbitMQManagement {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("policies/" + vhost + "/" + segment(name))).DELETE());
         if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
             throw new AssertionError("DELETE policy " + name + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** A vhost of its own, with every permission for the user of the AMQP URI this was made with. */
+    void createVhost(String name) throws IOException, InterruptedException {
+        expect2xx("PUT vhost " + name, send(HttpRequest.newBuilder(uri("vhosts/" + segment(name)))
+            .PUT(HttpRequest.BodyPublishers.noBody())));
+        expect2xx("PUT permissions on " + name, send(HttpRequest.newBuilder(uri("permissions/" + segment(name) + "/" + segment(user)))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"))));
+    }
+
+    /** Deletes the vhost with its queues and exchanges. */
+    void deleteVhost(String name) throws IOException, InterruptedException {
+        expect2xx("DELETE vhost " + name, send(HttpRequest.newBuilder(uri("vhosts/" + segment(name))).DELETE()));
+    }
+
+    /** GET /api/queues/{vhost}: every queue of that vhost, with its message counts. */
+    JsonNode queuesOf(String vhostName) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("queues/" + segment(vhostName))).GET());
+        expect2xx("GET queues of " + vhostName, response);
+        return JSON.readTree(response.body());
+    }
+
+    private static void expect2xx(String what, HttpResponse<String> response) {
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError(what + ": HTTP " + response.statusCode() + " " + response.body());
         }
     }
 

@@ -61,6 +61,8 @@ public record PipelineConfiguration(
     public static final String INDEX_POLICY = "search.indexer.";
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
     public static final String SEARCH_KEYS = "search.";
+    /** Keys the server main owns in the same file (the mailbox event bus). */
+    public static final String MAILBOX_KEYS = "mailbox.";
     public static final String SIGNING_KEYS = "envelope.signing.keys";
     public static final String MANAGEMENT_URI = "amqp.management.uri";
 
@@ -94,7 +96,7 @@ public record PipelineConfiguration(
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
             settings.optionalHttpUri(MANAGEMENT_URI),
             StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy));
-        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS));
+        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS));
         return configuration;
     }
 

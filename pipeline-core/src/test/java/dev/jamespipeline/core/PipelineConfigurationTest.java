@@ -154,6 +154,14 @@ class PipelineConfigurationTest {
         assertThat(PipelineConfiguration.from(settings).stages()).containsExactly("route");
     }
 
+    @Test
+    void mailboxKeysBelongToTheServerMain() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty("mailbox.event.bus", "rabbitmq");
+
+        assertThat(PipelineConfiguration.from(settings).stages()).containsExactly("route");
+    }
+
     private static String errorFor(String key, String value) {
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty(key, value);

@@ -17,6 +17,8 @@ import org.apache.james.utils.PropertiesProvider;
 
 import dev.jamespipeline.server.database.DatabaseConfiguration;
 import dev.jamespipeline.server.database.DatabaseConfiguration.Backend;
+import dev.jamespipeline.server.events.DistributedEventBusModule;
+import dev.jamespipeline.server.events.MailboxEventBusChoice;
 import dev.jamespipeline.server.mailbox.MailboxParsingModule;
 import dev.jamespipeline.server.spool.SynchronousSpoolModule;
 
@@ -45,16 +47,23 @@ public final class PipelineJamesServerMain implements JamesServerMain {
         JamesServerMain.main(server);
     }
 
-    /** James on the configured backend, with our search, MIME parsing and spool bound. */
+    /**
+     * James on the configured backend, with our search, MIME parsing and spool bound, and the mailbox event
+     * bus {@code mailbox.event.bus} names: in-VM, or RabbitMQ for several nodes.
+     */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) throws ConfigurationException {
         GuiceJamesServer james = switch (backend(configuration)) {
             case POSTGRESQL -> PostgresJamesServer.create(configuration);
             case MEMORY -> MemoryJamesServerMain.createServer(configuration)
                 .overrideWith(new MemoryBackendModule());
         };
-        return james
+        GuiceJamesServer server = james
             .combineWith(new SearchModule())
             .overrideWith(new SearchBindingsModule(), new MailboxParsingModule(), new SynchronousSpoolModule());
+        return switch (MailboxEventBusChoice.of(configuration.configurationPath(), configuration.directories())) {
+            case LOCAL -> server;
+            case RABBITMQ -> server.overrideWith(new DistributedEventBusModule());
+        };
     }
 
     private static Backend backend(MemoryJamesConfiguration configuration) throws ConfigurationException {
