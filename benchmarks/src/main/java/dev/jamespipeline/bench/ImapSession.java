@@ -1,0 +1,97 @@
+package dev.jamespipeline.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.net.imap.IMAPClient;
+
+/**
+ * One logged-in IMAP connection on 127.0.0.1 (Commons Net), for the benchmarks and the fault harness:
+ * the INBOX's message count, UID SEARCH, and the values of one header in every INBOX message. It
+ * speaks only IMAP, so it reads any server's mailboxes, whatever their backend.
+ */
+final class ImapSession implements AutoCloseable {
+    private static final Pattern MESSAGES = Pattern.compile("\\(MESSAGES (\\d+)\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SEARCH = Pattern.compile("^\\* SEARCH(.*)$", Pattern.CASE_INSENSITIVE);
+
+    private final IMAPClient client = new IMAPClient();
+
+    ImapSession(int port, String user, String password) throws IOException {
+        client.setDefaultTimeout(120_000);
+        client.connect("127.0.0.1", port);
+        client.setSoTimeout(120_000);
+        if (!client.login(user, password)) {
+            client.disconnect();
+            throw new IOException("IMAP LOGIN " + user + " refused: " + client.getReplyString().trim());
+        }
+    }
+
+    /** STATUS INBOX (MESSAGES): what a client sees in the mailbox now. */
+    long inboxMessages() throws IOException {
+        if (!client.status("INBOX", new String[] {"MESSAGES"})) {
+            throw new IOException("STATUS INBOX failed: " + client.getReplyString().trim());
+        }
+        Matcher count = MESSAGES.matcher(client.getReplyString());
+        if (!count.find()) {
+            throw new IOException("no MESSAGES in the STATUS reply: " + client.getReplyString().trim());
+        }
+        return Long.parseLong(count.group(1));
+    }
+
+    void selectInbox() throws IOException {
+        if (!client.select("INBOX")) {
+            throw new IOException("SELECT INBOX failed: " + client.getReplyString().trim());
+        }
+    }
+
+    /** UID SEARCH with the given criteria on the selected mailbox: the uids found. */
+    List<Long> uidSearch(String criteria) throws IOException {
+        if (!client.uid("SEARCH", criteria)) {
+            throw new IOException("UID SEARCH " + criteria + " failed: " + client.getReplyString().trim());
+        }
+        List<Long> uids = new ArrayList<>();
+        for (String line : client.getReplyStrings()) {
+            Matcher found = SEARCH.matcher(line.trim());
+            if (found.matches()) {
+                for (String uid : found.group(1).trim().split(" +")) {
+                    if (!uid.isEmpty()) {
+                        uids.add(Long.parseLong(uid));
+                    }
+                }
+            }
+        }
+        return uids;
+    }
+
+    /**
+     * The value of {@code header} in every message of the INBOX that has it, one entry per message
+     * (UID FETCH 1:* of that header field only): a value listed twice is a message held twice.
+     */
+    List<String> headerValues(String header) throws IOException {
+        selectInbox();
+        if (!client.uid("FETCH", "1:* (BODY.PEEK[HEADER.FIELDS (" + header + ")])")) {
+            throw new IOException("UID FETCH failed: " + client.getReplyString().trim());
+        }
+        Pattern field = Pattern.compile("^" + Pattern.quote(header) + ":\\s*(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
+        List<String> values = new ArrayList<>();
+        for (String line : client.getReplyStrings()) {
+            Matcher value = field.matcher(line.trim());
+            if (value.matches()) {
+                values.add(value.group(1));
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+}
