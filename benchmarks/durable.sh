@@ -202,5 +202,5 @@ load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# load average at end $load_at_end"
 java -cp "$load" dev.jamespipeline.bench.DurableReport "$results" "$out.md" \
   "$command at $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (uncommitted changes)'): MESSAGES=$messages SESSIONS=$sessions SIZE=$size GROWTH_MESSAGES=$growth GROWTH_SLICE=$slice" \
-  "machine: $(nproc) cores, load average $load_at_start at start, $load_at_end at end; $(postconf -h mail_version 2>/dev/null | sed 's/^/Postfix /'), $(dovecot --version | sed 's/^/Dovecot /; s/ (.*//'), mailbox backend: $backend"
+  "machine: $(nproc) cores, load average $load_at_start at start, $load_at_end at end; $(postconf -h mail_version 2>/dev/null | sed 's/^/Postfix /'), $(dovecot --version | sed 's/^/Dovecot /; s/ (.*//'), conf/james-database.properties backend=$backend"
 cat "$out.md"
