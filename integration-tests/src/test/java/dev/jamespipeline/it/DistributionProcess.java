@@ -22,6 +22,7 @@ import org.apache.commons.configuration2.BaseConfiguration;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
  * The assembled distribution ({@code distribution/target/james}) started in its own JVM, as an
@@ -38,10 +39,15 @@ final class DistributionProcess implements AutoCloseable {
     final int imap;
     final int webAdmin;
     private final String webAdminToken;
+    private final ProcessBuilder launcher;
+    /** The database of this James's users and mailboxes, dropped on close; null for the stock James. */
+    private PostgresTestDatabase database;
 
     private DistributionProcess(Process james, Path log, String prefix, String indexName, int smtp, int imap, int webAdmin,
-                                String webAdminToken) {
+                                String webAdminToken, ProcessBuilder launcher, PostgresTestDatabase database) {
         this.james = james;
+        this.launcher = launcher;
+        this.database = database;
         this.log = log;
         this.prefix = prefix;
         this.indexName = indexName;
@@ -63,9 +69,11 @@ final class DistributionProcess implements AutoCloseable {
         copyTree(home.resolve("extensions-jars"), workDir.resolve("extensions-jars"));
         edit(workDir.resolve("conf/pipeline.properties"), text -> text
             + "\n" + PipelineConfiguration.SIGNING_KEYS + "=" + PipelineJames.TEST_SIGNING_KEYS + "\n");
+        PostgresTestDatabase database = PostgresTestDatabase.create();
+        PipelineJames.useDatabase(workDir.resolve("conf"), database);
         int submission = freePort();
         int jmx = freePort();
-        return launch(workDir, (conf, ports) -> {
+        return launch(workDir, database, (conf, ports) -> {
             edit(conf.resolve("smtpserver.xml"), text -> text
                 .replace("0.0.0.0:2525", "127.0.0.1:" + ports.smtp()).replace("0.0.0.0:5870", "127.0.0.1:" + submission));
             edit(conf.resolve("imapserver.xml"), text -> PipelineJames.allowPlainImapLogin(
@@ -97,6 +105,11 @@ final class DistributionProcess implements AutoCloseable {
      * directory, on free ports, with a queue prefix and an index name of its own.
      */
     static DistributionProcess launch(Path workDir, Binding binding, String mainClass, Path... classPath) throws Exception {
+        return launch(workDir, null, binding, mainClass, classPath);
+    }
+
+    private static DistributionProcess launch(Path workDir, PostgresTestDatabase database, Binding binding, String mainClass,
+                                              Path... classPath) throws Exception {
         Ports ports = new Ports(freePort(), freePort(), freePort());
         String testId = "dist-it-" + UUID.randomUUID().toString().substring(0, 8);
         String webAdminToken = binding.bind(workDir.resolve("conf"), ports);
@@ -107,27 +120,46 @@ final class DistributionProcess implements AutoCloseable {
             .replaceAll("(?m)^search\\.index\\.name=.*$", "search.index.name=" + testId + "-mail"));
         PipelineJames.generateKeystore(workDir.resolve("conf/keystore"));
 
-        Path log = workDir.resolve("james.log");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         String path = Stream.of(classPath).map(Path::toString).collect(Collectors.joining(":"));
-        Process james = new ProcessBuilder(java.toString(),
+        ProcessBuilder launcher = new ProcessBuilder(java.toString(),
             "-Dworking.directory=" + workDir,
             "-Dlogback.configurationFile=" + workDir.resolve("conf/logback.xml"),
             "-Dextra.props=" + workDir.resolve("conf/jvm.properties"),
             "-cp", path, mainClass)
             .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-        DistributionProcess started = new DistributionProcess(james, log, testId + ".", testId + "-mail",
-            ports.smtp(), ports.imap(), ports.webAdmin(), webAdminToken);
+            .redirectErrorStream(true);
+        Path log = workDir.resolve("james.log");
+        return awaitStarted(new DistributionProcess(launcher.redirectOutput(log.toFile()).start(), log, testId + ".",
+            testId + "-mail", ports.smtp(), ports.imap(), ports.webAdmin(), webAdminToken, launcher, database));
+    }
+
+    /**
+     * Kills this James as {@code kill -9} does (no shutdown hook, nothing flushed), then starts the same
+     * distribution again: same working directory, configuration, ports and database.
+     */
+    DistributionProcess killHardAndStartAgain() throws Exception {
+        james.destroyForcibly().waitFor();
+        Path restartLog = log.resolveSibling("james-restarted-" + System.nanoTime() + ".log");
+        DistributionProcess restarted = new DistributionProcess(launcher.redirectOutput(restartLog.toFile()).start(), restartLog,
+            prefix, indexName, smtp, imap, webAdmin, webAdminToken, launcher, database);
+        database = null; // the restarted James drops it
+        return awaitStarted(restarted);
+    }
+
+    private static DistributionProcess awaitStarted(DistributionProcess started) throws Exception {
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (!james.isAlive()) {
-                throw new AssertionError("James exited during start-up:\n" + Files.readString(log));
+            if (!started.james.isAlive()) {
+                throw new AssertionError("James exited during start-up:\n" + started.log());
             }
-            return started.log().contains("JAMES server started") && portOpen(ports.smtp());
+            return started.log().contains("JAMES server started") && portOpen(started.smtp);
         });
         return started;
+    }
+
+    /** The PostgreSQL database this James keeps its users and mailboxes in. */
+    PostgresTestDatabase database() {
+        return database;
     }
 
     /** The names of the queues and exchanges this James declared start with this. */
@@ -150,7 +182,8 @@ final class DistributionProcess implements AutoCloseable {
             .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void webAdminPut(String path, String json) throws Exception {
+    /** A WebAdmin PUT as the admin; fails unless WebAdmin answers 204. */
+    void webAdminPut(String path, String json) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(authorized(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + webAdmin + path)))
                 .header("Content-Type", "application/json")
@@ -167,6 +200,9 @@ final class DistributionProcess implements AutoCloseable {
     public void close() throws Exception {
         james.destroy();
         james.waitFor();
+        if (database != null) {
+            database.close();
+        }
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty(PipelineConfiguration.NAME_PREFIX, prefix);
         TopologyCleanup.delete(RabbitMQEndpoint.amqpUri(), PipelineConfiguration.from(settings));

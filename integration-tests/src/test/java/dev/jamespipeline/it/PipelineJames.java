@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 import org.apache.commons.configuration2.PropertiesConfiguration;
@@ -30,12 +31,13 @@ import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
- * A real James 3.8.1 memory server, as our server main composes it (search bound to OpenSearch),
+ * A real James 3.8.1, as our server main composes it (state in PostgreSQL, search bound to OpenSearch),
  * running the shipped james-conf/ in this JVM. Only what must differ for a test is changed: ports
  * (random), the AMQP and OpenSearch URIs, a name prefix that keeps this test's queues and index
- * apart, the store location, and whatever the test edits.
+ * apart, a database of its own, the store location, and whatever the test edits.
  */
 final class PipelineJames implements AutoCloseable {
     static final String PASSWORD = "secret";
@@ -49,15 +51,17 @@ final class PipelineJames implements AutoCloseable {
     private final String amqpUri;
     private final String indexName;
     private final String webAdminToken;
+    private final PostgresTestDatabase database;
 
     private PipelineJames(GuiceJamesServer server, PipelineConfiguration configuration, Path storeRoot, String amqpUri,
-                          String indexName, String webAdminToken) {
+                          String indexName, String webAdminToken, PostgresTestDatabase database) {
         this.server = server;
         this.configuration = configuration;
         this.storeRoot = storeRoot;
         this.amqpUri = amqpUri;
         this.indexName = indexName;
         this.webAdminToken = webAdminToken;
+        this.database = database;
     }
 
     /** The trial setting the README describes: IMAP LOGIN without STARTTLS, as most tests log in. */
@@ -82,6 +86,9 @@ final class PipelineJames implements AutoCloseable {
             .replace("<bind>0.0.0.0:5870</bind>", "<bind>127.0.0.1:0</bind>"));
         rewrite(conf.resolve("imapserver.xml"), text -> text.replace("<bind>0.0.0.0:1143</bind>", "<bind>127.0.0.1:0</bind>"));
         rewrite(conf.resolve("webadmin.properties"), text -> text.replace("port=8000", "port=0"));
+        // Users, domains, mailboxes...: in a PostgreSQL database of this James's own, dropped on close.
+        PostgresTestDatabase database = PostgresTestDatabase.create();
+        useDatabase(conf, database);
         for (Map.Entry<String, UnaryOperator<String>> edit : confEdits.entrySet()) {
             rewrite(conf.resolve(edit.getKey()), edit.getValue());
         }
@@ -103,9 +110,20 @@ final class PipelineJames implements AutoCloseable {
         GuiceJamesServer server = PipelineJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workDir.toFile())
             .build());
-        server.start();
+        try {
+            server.start();
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
         return new PipelineJames(server, PipelineConfiguration.from(properties), storeRoot, amqpUri,
-            properties.getString(SearchConfiguration.INDEX_NAME), webAdminToken);
+            properties.getString(SearchConfiguration.INDEX_NAME), webAdminToken, database);
+    }
+
+    /** Points conf/james-database.properties at this database (its URL carries the credentials). */
+    static void useDatabase(Path conf, PostgresTestDatabase database) throws IOException {
+        rewrite(conf.resolve("james-database.properties"), text -> text
+            .replaceAll("(?m)^database\\.url=.*$", Matcher.quoteReplacement("database.url=" + database.jdbcUrl())));
     }
 
     private static void rewrite(Path file, UnaryOperator<String> edit) throws IOException {
@@ -255,6 +273,7 @@ final class PipelineJames implements AutoCloseable {
         server.stop();
         TopologyCleanup.delete(amqpUri, configuration);
         new SearchIndexProbe(indexName).deleteIndexAndTemplate();
+        database.close();
     }
 
     /** The test's own OpenSearch index. */
