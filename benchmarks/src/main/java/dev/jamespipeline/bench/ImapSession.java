@@ -19,13 +19,20 @@ final class ImapSession implements AutoCloseable {
 
     private final IMAPClient client = new IMAPClient();
 
+    /** The server answered LOGIN with NO or BAD: the account does not exist or the password is wrong. */
+    static final class LoginRefused extends IOException {
+        LoginRefused(String message) {
+            super(message);
+        }
+    }
+
     ImapSession(int port, String user, String password) throws IOException {
         client.setDefaultTimeout(120_000);
         client.connect("127.0.0.1", port);
         client.setSoTimeout(120_000);
         if (!client.login(user, password)) {
             client.disconnect();
-            throw new IOException("IMAP LOGIN " + user + " refused: " + client.getReplyString().trim());
+            throw new LoginRefused("IMAP LOGIN " + user + " refused: " + client.getReplyString().trim());
         }
     }
 
