@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and starts Apache James 3.8.1 (memory app) with the RabbitMQ pipeline and IMAP SEARCH from
-# OpenSearch (our server main), after making sure RabbitMQ and OpenSearch run locally.
+# Builds and starts Apache James 3.8.1 with the RabbitMQ pipeline, its users and mailboxes in PostgreSQL
+# and IMAP SEARCH from OpenSearch (our server main), after making sure PostgreSQL, RabbitMQ and OpenSearch
+# run locally.
 #   ./run.sh              build, then run in the foreground (Ctrl-C stops James)
 #   SKIP_BUILD=1 ./run.sh run what was built last time
 set -euo pipefail
@@ -46,6 +47,30 @@ case "$search_url" in
   *) echo "Using OpenSearch at $search_url" ;;
 esac
 
+# PostgreSQL (james-database.properties): users, domains, mailboxes... unless backend=memory (trials).
+db_conf="$conf/james-database.properties"
+backend=$(sed -n 's/^backend=//p' "$db_conf" | tail -n 1)
+db_url=$(sed -n 's/^database\.url=//p' "$db_conf" | tail -n 1)
+if [ "${backend:-postgresql}" = postgresql ]; then
+  . "$root/scripts/postgresql.sh"
+  db_rest=${db_url#jdbc:postgresql://}; db_hostport=${db_rest%%/*}; db_name=${db_rest#*/}; db_name=${db_name%%\?*}
+  db_host=${db_hostport%%:*}; db_port=${db_hostport##*:}
+  [ "$db_port" = "$db_hostport" ] && db_port=5432
+  ensure_postgresql "$db_host" "$db_port" || exit 1
+  db_user=$(sed -n 's/^database\.username=//p' "$db_conf" | tail -n 1)
+  # A local server and no password in the conf: our own user (and database), its password kept in var/.
+  case "$db_host" in
+    127.0.0.1|localhost)
+      if ! grep -q '^database\.password=.' "$db_conf" && [ -n "$db_user" ] && [ "$db_user" != postgres ]; then
+        ensure_postgresql_role "$db_host" "$db_port" "$db_user" "$root/var/postgresql-$db_user.password" "$db_name" || exit 1
+        chmod 600 "$db_conf"
+        echo "database.password=$(cat "$root/var/postgresql-$db_user.password")" >> "$db_conf"
+      else
+        ensure_postgresql_database "$db_host" "$db_port" "$db_name" || exit 1
+      fi ;;
+  esac
+fi
+
 if [ ! -f "$conf/keystore" ]; then
   keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore "$conf/keystore" \
     -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 3650 >/dev/null 2>&1
@@ -60,6 +85,7 @@ James with the RabbitMQ pipeline is starting (working directory $james_home).
   IMAP        127.0.0.1:1143 (LOGIN after STARTTLS)
   WebAdmin    http://127.0.0.1:8000 (admin token below; another one: scripts/webadmin-token.sh $conf)
   RabbitMQ    $amqp_host:$amqp_port
+  Storage     ${backend:-postgresql} (${db_url:-}; james-database.properties)
   OpenSearch  $search_url (IMAP SEARCH; re-index: curl -XPOST -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:8000/pipeline/search?action=reindex')
 Add a domain and a user once it is up:
   export TOKEN=$token

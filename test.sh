@@ -3,6 +3,10 @@
 # The broker: PIPELINE_TEST_AMQP_URI if set; otherwise the local RabbitMQ on 127.0.0.1:5672 (started,
 # or installed from Debian's packages when run as root); otherwise, with a Docker engine,
 # Testcontainers starts one.
+# PostgreSQL (each test class gets a fresh database on it): PIPELINE_TEST_POSTGRES_URL if set (a JDBC URL
+# whose user may create databases); otherwise the local PostgreSQL on 127.0.0.1:5432 (started, or installed
+# from Debian's packages when run as root; as user postgres if it trusts it, else as a user pipeline_test
+# created for the tests); otherwise, with a Docker engine, Testcontainers starts one.
 # OpenSearch: PIPELINE_TEST_OPENSEARCH_URI if set; otherwise a local OpenSearch 2.19.6 from Maven Central
 # (scripts/opensearch.sh; stopped again afterwards if this script started it); otherwise, with a Docker
 # engine, Testcontainers starts one.
@@ -10,6 +14,22 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/rabbitmq.sh
 . scripts/opensearch.sh
+. scripts/postgresql.sh
+
+if [ -z "${PIPELINE_TEST_POSTGRES_URL:-}" ]; then
+  if ensure_postgresql 127.0.0.1 5432 install; then
+    if PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -U postgres -w -d postgres -qAtc 'SELECT 1' >/dev/null 2>&1; then
+      export PIPELINE_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"
+    else
+      ensure_postgresql_role 127.0.0.1 5432 pipeline_test var/postgresql-pipeline_test.password || exit 1
+      export PIPELINE_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:5432/postgres?user=pipeline_test&password=$(cat var/postgresql-pipeline_test.password)"
+    fi
+  elif docker info >/dev/null 2>&1; then
+    echo "No local PostgreSQL: the tests start one with Testcontainers."
+  else
+    exit 1
+  fi
+fi
 
 if [ -z "${PIPELINE_TEST_AMQP_URI:-}" ]; then
   if ensure_rabbitmq 127.0.0.1 5672 install; then

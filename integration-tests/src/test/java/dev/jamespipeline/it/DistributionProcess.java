@@ -22,6 +22,7 @@ import org.apache.commons.configuration2.BaseConfiguration;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
@@ -69,6 +70,11 @@ final class DistributionProcess implements AutoCloseable {
         copyTree(home.resolve("extensions-jars"), workDir.resolve("extensions-jars"));
         edit(workDir.resolve("conf/pipeline.properties"), text -> text
             + "\n" + PipelineConfiguration.SIGNING_KEYS + "=" + PipelineJames.TEST_SIGNING_KEYS + "\n");
+        if (!mainClass.equals(PipelineJamesServerMain.class.getName())) {
+            // James's own main has no PostgreSQL backend (it ignores james-database.properties) and no
+            // postgres:// mail repositories: its error mail stays in memory, as in the stock memory app.
+            edit(workDir.resolve("conf/mailetcontainer.xml"), text -> text.replace("postgres://var/mail/", "memory://var/mail/"));
+        }
         PostgresTestDatabase database = PostgresTestDatabase.create();
         PipelineJames.useDatabase(workDir.resolve("conf"), database);
         int submission = freePort();

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.server.database.DatabaseConfiguration;
 
 /** No Docker engine runs here, so docker-compose.yml is kept correct by checking it against the repository. */
 class DockerComposeTest {
@@ -49,6 +50,7 @@ class DockerComposeTest {
             .contains("/root/pipeline-lib/*")
             .contains(PipelineJamesServerMain.class.getName());
         assertThat(PROJECT.resolve("docker/entrypoint.sh")).isExecutable();
+        assertThat(compose.at("/services/james/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/james/depends_on/rabbitmq/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/james/depends_on/opensearch/condition").asText()).isEqualTo("service_healthy");
     }
@@ -88,7 +90,8 @@ class DockerComposeTest {
             }
         }
         assertThat(mountedConf).contains("smtpserver.xml", "imapserver.xml", "mailetcontainer.xml", "listeners.xml",
-            "extensions.properties", "pipeline.properties", "webadmin.properties");
+            "extensions.properties", "pipeline.properties", "webadmin.properties", "james-database.properties",
+            "mailrepositorystore.xml");
     }
 
     @Test
@@ -119,6 +122,25 @@ class DockerComposeTest {
         new FileHandler(pipeline).load(PROJECT.resolve("docker/pipeline.properties").toFile());
         assertThat(pipeline.getString(PipelineConfiguration.AMQP_URI))
             .isEqualTo("amqp://james-pipeline:compose-test-password@rabbitmq:5672/james-pipeline");
+    }
+
+    @Test
+    void jamesKeepsItsStateInTheComposePostgresqlWithThePasswordComposeGivesBoth() throws Exception {
+        String password = "${JAMES_DATABASE_PASSWORD:?";
+        assertThat(compose.at("/services/postgres/image").asText()).startsWith("postgres:15");
+        assertThat(compose.at("/services/postgres/environment/POSTGRES_USER").asText()).isEqualTo("james");
+        assertThat(compose.at("/services/postgres/environment/POSTGRES_DB").asText()).isEqualTo("james");
+        assertThat(compose.at("/services/postgres/environment/POSTGRES_PASSWORD").asText()).startsWith(password);
+        assertThat(compose.at("/services/james/environment").toString()).contains("JAMES_DATABASE_PASSWORD=" + password);
+
+        // Read as James reads it (commons-configuration, ${env:...} resolved); the pom sets the variable.
+        PropertiesConfiguration database = new PropertiesConfiguration();
+        new FileHandler(database).load(PROJECT.resolve("docker/james-database.properties").toFile());
+        DatabaseConfiguration configuration = DatabaseConfiguration.from(database);
+        assertThat(configuration.backend()).isEqualTo(DatabaseConfiguration.Backend.POSTGRESQL);
+        assertThat(configuration.url()).isEqualTo("jdbc:postgresql://postgres:5432/james");
+        assertThat(configuration.username()).contains("james");
+        assertThat(configuration.password()).contains("compose-test-database-password");
     }
 
     @Test

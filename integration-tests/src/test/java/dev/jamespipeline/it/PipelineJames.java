@@ -123,6 +123,7 @@ final class PipelineJames implements AutoCloseable {
     /** Points conf/james-database.properties at this database (its URL carries the credentials). */
     static void useDatabase(Path conf, PostgresTestDatabase database) throws IOException {
         rewrite(conf.resolve("james-database.properties"), text -> text
+            .replaceAll("(?m)^database\\.(username|password)=.*$", "")
             .replaceAll("(?m)^database\\.url=.*$", Matcher.quoteReplacement("database.url=" + database.jdbcUrl())));
     }
 
@@ -240,6 +241,11 @@ final class PipelineJames implements AutoCloseable {
 
     GuiceJamesServer server() {
         return server;
+    }
+
+    /** The PostgreSQL database of this James's users, domains and mailboxes. */
+    PostgresTestDatabase database() {
+        return database;
     }
 
     /**

@@ -29,7 +29,7 @@ class SurvivalIT {
     Path workDir;
 
     @Test
-    void usersDomainsAliasesSieveQuotasAndDeliveredMailSurviveAHardKill() throws Exception {
+    void usersDomainsAliasesSieveQuotasAndDeliveredMailSurviveAHardKillAndSearchStillFindsIt() throws Exception {
         try (DistributionProcess james = DistributionProcess.start(workDir, "dev.jamespipeline.server.PipelineJamesServerMain",
                 "james-server-memory-app.jar", "james-server-memory-app.lib/*", "pipeline-lib/*")) {
             james.addUser(DOMAIN, BOB);
@@ -37,7 +37,7 @@ class SurvivalIT {
             james.webAdminPut("/sieve/" + BOB + "/scripts/vacation?activate=true", "require \"fileinto\";\nkeep;\n");
             james.webAdminPut("/sieve/quota/users/" + BOB, "4096");
             james.webAdminPut("/quota/users/" + BOB + "/count", "1000");
-            SmtpReply before = new SmtpSender(james.smtp).send("alice@example.com", "before the crash", "delivered before", BOB);
+            SmtpReply before = new SmtpSender(james.smtp).send("alice@example.com", "before the crash", "delivered before survivorword", BOB);
             assertThat(before.code()).isEqualTo(250);
             ImapReader reader = new ImapReader(james.imap);
             await().atMost(WAIT).until(() -> reader.inboxCount(BOB, "secret") == 1);
@@ -55,6 +55,7 @@ class SurvivalIT {
                 List<String> inbox = afterRestart.inboxMessages(BOB, "secret");
                 assertThat(inbox).hasSize(1);
                 assertThat(inbox.get(0)).contains("delivered before").contains(before.pipelineId());
+                assertThat(afterRestart.uidSearch(BOB, "secret", "TEXT survivorword")).hasSize(1);
                 assertThat(new SmtpSender(restarted.smtp).send("alice@example.com", "after", "to the alias", ALIAS).code())
                     .isEqualTo(250);
                 await().atMost(WAIT).until(() -> afterRestart.inboxCount(BOB, "secret") == 2);

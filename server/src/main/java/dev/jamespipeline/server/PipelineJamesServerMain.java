@@ -23,7 +23,7 @@ import dev.jamespipeline.server.spool.SynchronousSpoolModule;
 /**
  * James 3.8.1 with its state in PostgreSQL ({@link PostgresJamesServer}; {@code backend=memory} in
  * {@code conf/james-database.properties} runs the memory app instead, for trials), the search index bound
- * in the main injector (IMAP SEARCH answered from OpenSearch, thread ids guessed from a table), and the
+ * in the main injector (IMAP SEARCH answered from OpenSearch), and the
  * spool processed on the caller's thread, so mail a stage creates (bounces, forwards) is in the pipeline
  * before the stage acks. Extension modules cannot replace core bindings (James builds them into a child
  * injector), hence a main of our own. The RabbitMQ pipeline is configured as for {@code MemoryJamesServerMain}.
@@ -50,7 +50,7 @@ public final class PipelineJamesServerMain implements JamesServerMain {
         GuiceJamesServer james = switch (backend(configuration)) {
             case POSTGRESQL -> PostgresJamesServer.create(configuration);
             case MEMORY -> MemoryJamesServerMain.createServer(configuration)
-                .overrideWith(new MemoryTrialMailRepositoryModule());
+                .overrideWith(new MemoryBackendModule());
         };
         return james
             .combineWith(new SearchModule())

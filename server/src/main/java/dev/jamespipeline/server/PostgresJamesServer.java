@@ -11,7 +11,6 @@ import org.apache.james.modules.MailboxModule;
 import org.apache.james.modules.MailetProcessingModule;
 import org.apache.james.modules.data.MemoryDelegationStoreModule;
 import org.apache.james.modules.eventstore.MemoryEventStoreModule;
-import org.apache.james.modules.mailbox.MemoryMailboxModule;
 import org.apache.james.modules.queue.memory.MemoryMailQueueModule;
 import org.apache.james.modules.server.DKIMMailetModule;
 import org.apache.james.modules.server.TaskManagerModule;
@@ -23,12 +22,12 @@ import com.google.inject.util.Modules;
 import dev.jamespipeline.server.data.PostgresDataModule;
 import dev.jamespipeline.server.data.PostgresUsersRepositoryModule;
 import dev.jamespipeline.server.database.DatabaseModule;
-import dev.jamespipeline.server.quota.PostgresQuotaModule;
+import dev.jamespipeline.server.mailbox.PostgresMailboxModule;
 
 /**
  * James 3.8.1's memory app, module by module ({@code MemoryJamesServerMain.IN_MEMORY_SERVER_MODULE} and
- * {@code createServer}), with users, domains, recipient rewrites, Sieve, mail repositories and quotas in
- * PostgreSQL. Its own list rather than overrides of the memory app's, because overrides cannot remove
+ * {@code createServer}), with users, domains, recipient rewrites, Sieve, mail repositories, quotas and
+ * the mailboxes in PostgreSQL. Its own list rather than overrides of the memory app's, because overrides cannot remove
  * the memory modules' initialisation operations and multibound definitions.
  * Still in the heap, as in the memory app: the mail queue (the pipeline's queues are RabbitMQ's), blobs
  * of the deleted-message vault and exports, the event store (DLP rules), delegation, tasks.
@@ -44,7 +43,7 @@ final class PostgresJamesServer {
         new DatabaseModule(),
         new PostgresDataModule(),
         new MemoryEventStoreModule(),
-        Modules.override(new MemoryMailboxModule()).with(new PostgresQuotaModule()),
+        new PostgresMailboxModule(),
         new MemoryMailQueueModule(),
         new TaskManagerModule());
 
