@@ -94,8 +94,8 @@ mailbox_backend() {
 }
 
 # use_scratch_database DIR [HOST PORT]: points the James in DIR (PostgreSQL backend) at a fresh database of its own
-# on the PostgreSQL at HOST:PORT (127.0.0.1:5432, user postgres), so a run neither reads nor leaves anything in
-# anyone else's; bench_cleanup drops it.
+# on the PostgreSQL at HOST:PORT (127.0.0.1:5432), as user postgres without a password (local trust, as the tests),
+# so a run neither reads nor leaves anything in anyone else's; bench_cleanup drops it.
 scratch_databases=()
 use_scratch_database() {
   local dir=$1 host=${2:-127.0.0.1} port=${3:-5432} name
@@ -103,7 +103,8 @@ use_scratch_database() {
   psql -q -h "$host" -p "$port" -U postgres -d postgres -c "CREATE DATABASE $name" >/dev/null \
     || { echo "could not create the scratch database $name on $host:$port"; exit 2; }
   scratch_databases+=("$host $port $name")
-  sed -i "s|^database\.url=.*|database.url=jdbc:postgresql://$host:$port/$name|" "$dir/conf/james-database.properties"
+  sed -i "s|^database\.url=.*|database.url=jdbc:postgresql://$host:$port/$name|; s|^database\.username=.*|database.username=postgres|; /^database\.password=/d" \
+    "$dir/conf/james-database.properties"
   grep -q "^database.url=jdbc:postgresql://$host:$port/$name\$" "$dir/conf/james-database.properties" \
     || { echo "no database.url line to point at $name in $dir/conf/james-database.properties"; exit 2; }
 }
