@@ -127,6 +127,19 @@ machine_busy() {
   awk -v tck="$(getconf CLK_TCK)" '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / tck }' /proc/stat
 }
 
+# database_cpu: CPU seconds so far ("user system") of the PostgreSQL backends connected to this run's scratch database
+# (James's pool: its connections stay open through a run), or "0 0" on the memory backend.
+database_cpu() {
+  local name pids
+  [ ${#scratch_databases[@]} -gt 0 ] || { echo "0 0"; return; }
+  name=${scratch_databases[-1]##* }
+  pids=$(psql -h 127.0.0.1 -U postgres -d postgres -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$name'")
+  for backend in $pids; do
+    if [ -r "/proc/$backend/stat" ]; then cpu_seconds "$backend"; echo; fi
+  done \
+    | awk '{ user += $1; sys += $2 } END { printf "%.2f %.2f", user, sys }'
+}
+
 # measure VARIANT LABEL TARGET SLICE USER MAILBOX_SPEC... -- LOAD...: one DurableDelivery run, printed as
 # "VARIANT LABEL key=value ..." with the machine's busy CPU per message.
 measure() {
@@ -141,7 +154,7 @@ measure() {
 
 # run_variant VARIANT: the three measurements against one server, started fresh.
 run_variant() {
-  local variant=$1 dir="$work/$1" e2e_box growth_box warmup_box searches james_before broker broker_before
+  local variant=$1 dir="$work/$1" e2e_box growth_box warmup_box searches james_before broker broker_before database_before
   if [ "$variant" = dovecot ]; then
     start_dovecot "$dir/dovecot"
     start_postfix "$dir/postfix" "relay_domains=bench.test" "relay_transport=lmtp:inet:127.0.0.1:$lmtp_port"
@@ -164,6 +177,7 @@ run_variant() {
     imap_port=11143
     searches=${SEARCHES:-50}
     james_before=$(cpu_seconds "$pid"); broker=$(pgrep -f beam.smp | head -n 1); broker_before=$(cpu_seconds "$broker")
+    database_before=$(database_cpu)
   fi
   # A warm-up into a mailbox of its own (user2), not measured: JIT, connection pools, Postfix's and Dovecot's processes.
   java -cp "$load" dev.jamespipeline.bench.DurableDelivery "$warmup" "$warmup" "${TIMEOUT_S:-600}" "${warmup_box[@]}" -- \
@@ -171,11 +185,11 @@ run_variant() {
     || { echo "$variant: the warm-up did not arrive"; exit 1; }
   measure "$variant" end-to-end "$messages" "$messages" "${e2e_box[@]}" -- \
     smtp-source -s "$sessions" -l "$size" -m "$messages" -f load@load.local -t user0@bench.test 127.0.0.1:12525
-  # Where our CPU went in that run, per message: James's process and the broker's (the rest of the machine's is
-  # PostgreSQL, OpenSearch, smtp-source and whatever else ran).
-  [ "$variant" = dovecot ] || echo "$james_before $(cpu_seconds "$pid") $broker_before $(cpu_seconds "$broker") $messages" \
-    | awk -v v="$variant" '{ printf "%s process-cpu james_cpu_ms_per_message=%.2f rabbitmq_cpu_ms_per_message=%.2f\n", v,
-        1000 * ($3 + $4 - $1 - $2) / $9, 1000 * ($7 + $8 - $5 - $6) / $9 }' | tee -a "$results"
+  # Where our CPU went in that run, per message: James's process, the broker's and James's PostgreSQL backends (the
+  # rest of the machine's is PostgreSQL's own writers, OpenSearch, smtp-source and whatever else ran).
+  [ "$variant" = dovecot ] || echo "$james_before $(cpu_seconds "$pid") $broker_before $(cpu_seconds "$broker") $database_before $(database_cpu) $messages" \
+    | awk -v v="$variant" '{ printf "%s process-cpu james_cpu_ms_per_message=%.2f rabbitmq_cpu_ms_per_message=%.2f postgresql_backends_cpu_ms_per_message=%.2f\n", v,
+        1000 * ($3 + $4 - $1 - $2) / $13, 1000 * ($7 + $8 - $5 - $6) / $13, 1000 * ($11 + $12 - $9 - $10) / $13 }' | tee -a "$results"
   for round in $(seq 1 $((growth / slice))); do
     measure "$variant" "growth-$round" "$slice" "$slice" "${growth_box[@]}" -- \
       smtp-source -s "$sessions" -l "$size" -m "$slice" -f load@load.local -t user1@bench.test 127.0.0.1:12525

@@ -80,9 +80,10 @@ public final class DurableReport {
         row(out, "machine CPU per message, ms (all processes)", "end-to-end", "machine_cpu_ms_per_message", 1, "%.2f");
         out.add("");
         value(OURS, "process-cpu", "james_cpu_ms_per_message").ifPresent(james -> out.add(String.format(
-            "Ours, CPU per message in that run: James %.2f ms, RabbitMQ %.2f ms (the rest of the machine's is PostgreSQL,"
-                + " OpenSearch, smtp-source and anything else running).", james,
-            value(OURS, "process-cpu", "rabbitmq_cpu_ms_per_message").orElse(Double.NaN))));
+            "Ours, CPU per message in that run: James %.2f ms, RabbitMQ %.2f ms, James's PostgreSQL backends %.2f ms (the rest of"
+                + " the machine's is PostgreSQL's own writers, OpenSearch, smtp-source and anything else running).", james,
+            value(OURS, "process-cpu", "rabbitmq_cpu_ms_per_message").orElse(Double.NaN),
+            value(OURS, "process-cpu", "postgresql_backends_cpu_ms_per_message").orElse(0.0))));
         out.add("");
     }
 

@@ -2,7 +2,10 @@ package dev.jamespipeline.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +19,8 @@ import org.apache.commons.net.imap.IMAPClient;
 final class ImapSession implements AutoCloseable {
     private static final Pattern MESSAGES = Pattern.compile("\\(MESSAGES (\\d+)\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern SEARCH = Pattern.compile("^\\* SEARCH(.*)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FETCH = Pattern.compile("^\\* \\d+ FETCH ", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FIELD = Pattern.compile("^([A-Za-z0-9-]+):(.*)$");
 
     private final IMAPClient client = new IMAPClient();
 
@@ -74,23 +79,29 @@ final class ImapSession implements AutoCloseable {
     }
 
     /**
-     * The value of {@code header} in every message of the INBOX that has it, one entry per message
-     * (UID FETCH 1:* of that header field only): a value listed twice is a message held twice.
+     * The given header fields of every message in the INBOX, one map per message (lower-case field
+     * name → value; UID FETCH 1:* of those fields only). A message whose pipeline id is listed twice is
+     * a message held twice.
      */
-    List<String> headerValues(String header) throws IOException {
+    List<Map<String, String>> headerFields(List<String> names) throws IOException {
         selectInbox();
-        if (!client.uid("FETCH", "1:* (BODY.PEEK[HEADER.FIELDS (" + header + ")])")) {
+        if (!client.uid("FETCH", "1:* (BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])")) {
             throw new IOException("UID FETCH failed: " + client.getReplyString().trim());
         }
-        Pattern field = Pattern.compile("^" + Pattern.quote(header) + ":\\s*(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
-        List<String> values = new ArrayList<>();
+        List<Map<String, String>> messages = new ArrayList<>();
+        Map<String, String> current = null;
         for (String line : client.getReplyStrings()) {
-            Matcher value = field.matcher(line.trim());
-            if (value.matches()) {
-                values.add(value.group(1));
+            if (FETCH.matcher(line).find()) {
+                current = new HashMap<>();
+                messages.add(current);
+                continue;
+            }
+            Matcher field = FIELD.matcher(line.trim());
+            if (current != null && field.matches() && names.stream().anyMatch(name -> name.equalsIgnoreCase(field.group(1)))) {
+                current.put(field.group(1).toLowerCase(Locale.ROOT), field.group(2).trim());
             }
         }
-        return values;
+        return messages;
     }
 
     @Override

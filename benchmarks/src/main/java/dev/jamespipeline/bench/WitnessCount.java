@@ -20,6 +20,7 @@ import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.bench.MailboxWitness.Delivery;
 import dev.jamespipeline.bench.MailboxWitness.Holdings;
+import dev.jamespipeline.bench.MailboxWitness.Sent;
 import dev.jamespipeline.core.PipelineHeaders;
 
 /**
@@ -27,8 +28,9 @@ import dev.jamespipeline.core.PipelineHeaders;
  * the witness, read over IMAP as each user would ({@link MailboxWitness}: LOGIN per user, the
  * {@value PipelineHeaders#PIPELINE_ID} header of every INBOX message). That reads any mailbox backend:
  * <ul>
- *   <li><b>in_mailboxes</b>: answered 250 and in its recipient's INBOX; <b>lost</b> = answered 250 and
- *       not there;</li>
+ *   <li><b>in_mailboxes</b>: answered 250 and in its recipient's INBOX under the pipeline id the 250
+ *       named; <b>under_another_pipeline_id</b>: not so, but its Message-ID (kept when the client sends
+ *       a message again) is there; <b>lost</b> = answered 250 and in neither way there;</li>
  *   <li><b>duplicates</b>: (pipeline id, user) pairs held twice or more in the user's INBOX (evidence
  *       on stderr);</li>
  *   <li><b>delivered_without_250</b>: messages in the INBOXes that the client never saw a 250 for (it
@@ -47,7 +49,7 @@ import dev.jamespipeline.core.PipelineHeaders;
  * timeout); then {@code WitnessCount count AMQP_URI QUEUE IMAP_PORT DOMAIN MAILBOXES ACCEPTED_FILE LABEL
  * DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]} once the pipeline has drained. The users are
  * {@code user0..user(MAILBOXES-1)@DOMAIN}; ACCEPTED_FILE as FaultLoad writes it ("epoch-millis
- * pipeline-id recipient" per 250). The dead-letter queue's messages are listed with their reasons,
+ * pipeline-id recipient message-id" per 250). The dead-letter queue's messages are listed with their reasons,
  * and left where they are.
  */
 public final class WitnessCount {
@@ -56,9 +58,13 @@ public final class WitnessCount {
     private WitnessCount() {
     }
 
-    private record Accepted(long atMillis, String pipelineId, String recipient) {
+    private record Accepted(long atMillis, String pipelineId, String recipient, String messageId) {
         Delivery delivery() {
             return new Delivery(pipelineId, recipient.toLowerCase());
+        }
+
+        Sent sent() {
+            return new Sent(messageId, recipient.toLowerCase());
         }
     }
 
@@ -109,7 +115,7 @@ public final class WitnessCount {
         long missing = accepted.size();
         while (System.nanoTime() < deadline) {
             Holdings holdings = mailboxes.read();
-            missing = accepted.stream().filter(message -> !holdings.copies().containsKey(message.delivery())).count();
+            missing = accepted.stream().filter(message -> !inMailbox(message, holdings)).count();
             if (missing == 0) {
                 return true;
             }
@@ -119,11 +125,16 @@ public final class WitnessCount {
         return false;
     }
 
+    /** In its recipient's INBOX under the pipeline id its 250 named, or under another one (found by its Message-ID). */
+    private static boolean inMailbox(Accepted message, Holdings holdings) {
+        return holdings.copies().containsKey(message.delivery()) || holdings.sent().contains(message.sent());
+    }
+
     private static List<Accepted> readAccepted(Path acceptedFile) throws Exception {
         return Files.readAllLines(acceptedFile).stream()
             .filter(line -> !line.isBlank())
-            .map(line -> line.split(" ", 3))
-            .map(fields -> new Accepted(Long.parseLong(fields[0]), fields[1], fields[2]))
+            .map(line -> line.split(" ", 4))
+            .map(fields -> new Accepted(Long.parseLong(fields[0]), fields[1], fields[2], fields[3]))
             .toList();
     }
 
@@ -135,9 +146,15 @@ public final class WitnessCount {
         Map<Delivery, Integer> copies = holdings.copies();
 
         long inMailboxes = accepted.stream().filter(message -> copies.containsKey(message.delivery())).count();
+        // Not under the pipeline id its 250 named, but its Message-ID is there: delivered under another pipeline id.
+        List<Accepted> underAnotherId = accepted.stream().filter(message -> !copies.containsKey(message.delivery()))
+            .filter(message -> holdings.sent().contains(message.sent())).toList();
+        underAnotherId.stream().limit(MAX_DUPLICATES_SHOWN).forEach(message -> System.err.println(label
+            + " in the mailbox under another pipeline id: answered 250 as " + message.pipelineId() + ", Message-ID " + message.messageId()
+            + " user=" + message.recipient()));
         long announcedCount = accepted.stream().filter(message -> copies.containsKey(message.delivery()))
             .filter(message -> announced.contains(message.delivery())).count();
-        long lost = accepted.size() - inMailboxes;
+        long lost = accepted.size() - inMailboxes - underAnotherId.size();
         long duplicates = copies.values().stream().filter(held -> held > 1).count();
         // The evidence for a few of them, on stderr (the summary line stays one line).
         copies.entrySet().stream().filter(entry -> entry.getValue() > 1).limit(MAX_DUPLICATES_SHOWN)
@@ -147,9 +164,9 @@ public final class WitnessCount {
         accepted.forEach(message -> acceptedDeliveries.add(message.delivery()));
         long deliveredWithout250 = copies.keySet().stream().filter(delivery -> !acceptedDeliveries.contains(delivery)).count();
 
-        System.out.printf("%-18s accepted_250=%d in_mailboxes=%d lost=%d duplicates=%d unreadable_mailboxes=%d announced=%d"
-                + " in_mailbox_not_announced=%d delivered_without_250=%d longest_gap_between_250s_ms=%d",
-            label, accepted.size(), inMailboxes, lost, duplicates, holdings.unreadable().size(), announcedCount,
+        System.out.printf("%-18s accepted_250=%d in_mailboxes=%d under_another_pipeline_id=%d lost=%d duplicates=%d unreadable_mailboxes=%d"
+                + " announced=%d in_mailbox_not_announced=%d delivered_without_250=%d longest_gap_between_250s_ms=%d",
+            label, accepted.size(), inMailboxes, underAnotherId.size(), lost, duplicates, holdings.unreadable().size(), announcedCount,
             inMailboxes - announcedCount, deliveredWithout250, longestGapMillis(accepted));
         boolean indexRight = true;
         if (index.isPresent()) {
