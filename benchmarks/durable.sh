@@ -176,13 +176,15 @@ run_variant() {
     warmup_box=(imap 11143 user2@bench.test secret)
     imap_port=11143
     searches=${SEARCHES:-50}
-    james_before=$(cpu_seconds "$pid"); broker=$(pgrep -f beam.smp | head -n 1); broker_before=$(cpu_seconds "$broker")
-    database_before=$(database_cpu)
   fi
   # A warm-up into a mailbox of its own (user2), not measured: JIT, connection pools, Postfix's and Dovecot's processes.
   java -cp "$load" dev.jamespipeline.bench.DurableDelivery "$warmup" "$warmup" "${TIMEOUT_S:-600}" "${warmup_box[@]}" -- \
     smtp-source -s "$sessions" -l "$size" -m "$warmup" -f load@load.local -t user2@bench.test 127.0.0.1:12525 >/dev/null \
     || { echo "$variant: the warm-up did not arrive"; exit 1; }
+  if [ "$variant" != dovecot ]; then
+    james_before=$(cpu_seconds "$pid"); broker=$(pgrep -f beam.smp | head -n 1); broker_before=$(cpu_seconds "$broker")
+    database_before=$(database_cpu)
+  fi
   measure "$variant" end-to-end "$messages" "$messages" "${e2e_box[@]}" -- \
     smtp-source -s "$sessions" -l "$size" -m "$messages" -f load@load.local -t user0@bench.test 127.0.0.1:12525
   # Where our CPU went in that run, per message: James's process, the broker's and James's PostgreSQL backends (the
