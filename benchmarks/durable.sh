@@ -169,7 +169,6 @@ run_variant() {
     sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$scratch_index|" \
       "$dir/conf/pipeline.properties"
     backend=$(mailbox_backend "$dir")
-    [ "$backend" = memory ] || use_scratch_database "$dir"
     start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
     e2e_box=(imap 11143 user0@bench.test secret)
     growth_box=(imap 11143 user1@bench.test secret)

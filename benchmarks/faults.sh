@@ -65,6 +65,7 @@ start_private_opensearch() {
 # PostgreSQL for the postgresql backend: a private cluster with its data under $work, so that restarting it disturbs
 # nobody else's database (the machine's PostgreSQL serves other work).
 pg_port=15433
+bench_pg_port=$pg_port
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 private_pg() {
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/postgres/data" -l "$work/postgres/log" -w "$@" >/dev/null
@@ -84,7 +85,7 @@ trap '[ -z "$loader" ] || kill "$loader" 2>/dev/null; stop_james; [ -d "$work/op
   drop_scratch_databases; [ -d "$work/postgres/data" ] && private_pg -m fast stop; bench_cleanup' EXIT
 
 # The pipeline's James (our server main) with its shipped configuration on the harness's broker, OpenSearch index
-# INDEX and, on the PostgreSQL backend, a fresh database on the harness's PostgreSQL.
+# INDEX and, on the PostgreSQL backend, a fresh database on the harness's PostgreSQL (prepare, through bench_pg_port).
 prepare_harness() {
   local dir=$1 index=$2
   prepare pipeline "$dir"
@@ -92,7 +93,6 @@ prepare_harness() {
     "$dir/conf/pipeline.properties"
   grep -q "^amqp.uri=$amqp" "$dir/conf/pipeline.properties" && grep -q "^search.index.name=$index\$" "$dir/conf/pipeline.properties" \
     || { echo "the harness could not adapt the James configuration in $dir/conf (has its shape changed?)"; exit 2; }
-  [ "$backend" = memory ] || use_scratch_database "$dir" 127.0.0.1 "$pg_port"
 }
 
 # Every queue's "name messages", or nothing (exit 1) when the broker cannot answer.

@@ -173,6 +173,8 @@ prepare() {
     # No connection limits, as in stock James's sample configuration: the matrix opens 100 sessions from 127.0.0.1.
     sed -i 's#<connectionLimit>500</connectionLimit>#<connectionLimit>0</connectionLimit>#; s#<connectionLimitPerIP>50</connectionLimitPerIP>#<connectionLimitPerIP>0</connectionLimitPerIP>#' \
       "$dir/conf/smtpserver.xml" "$dir/conf/imapserver.xml"
+    # On PostgreSQL, a database of the run's own (on $bench_pg_port: the fault harness has a private cluster).
+    [ "$(mailbox_backend "$dir")" = memory ] || use_scratch_database "$dir" 127.0.0.1 "${bench_pg_port:-5432}"
   else
     cp -r "$stock_conf" "$dir/conf"
     sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
