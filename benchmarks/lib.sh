@@ -24,10 +24,12 @@ stop_james() {
   fi
 }
 
-# A private Postfix instance on the bench port: relays for 127.0.0.0/8 and discards after queueing,
-# so what is measured is its accept path (smtpd, cleanup, fsync'd queue file).
+# start_postfix DIR [SETTING...]: a private Postfix instance on the bench port. By default it relays for
+# 127.0.0.0/8 and discards after queueing, so what is measured is its accept path (smtpd, cleanup, fsync'd
+# queue file); postconf SETTINGs given after DIR override that (benchmarks/durable.sh relays to Dovecot's LMTP).
 start_postfix() {
   local dir=$1
+  shift
   wait_for_bench_ports
   mkdir -p "$dir/queue" "$dir/data"
   cp /etc/postfix/main.cf /etc/postfix/master.cf "$dir/"
@@ -35,12 +37,28 @@ start_postfix() {
   postconf -c "$dir" -e "queue_directory=$dir/queue" "data_directory=$dir/data" "inet_interfaces=127.0.0.1" \
     "mynetworks=127.0.0.0/8" "mydestination=" "relay_domains=" "default_transport=discard:bench" \
     "local_transport=discard:bench" "relay_transport=discard:bench" "smtpd_relay_restrictions=permit_mynetworks,reject" \
-    "maillog_file=" "syslog_name=postfix-bench"
+    "maillog_file=" "syslog_name=postfix-bench" "$@"
   postconf -c "$dir" -M "smtp/inet=127.0.0.1:12525 inet n - n - - smtpd"
   # postfix -c accepts only directories the default instance lists.
   postconf -e "alternate_config_directories=$dir"
   postfix -c "$dir" check && postfix -c "$dir" start >/dev/null
   postfix_conf=$dir
+}
+# ensure_debian_packages PACKAGE...: installs the Debian packages that are missing (root only; Postfix as "Local
+# only"; the scripts run private instances, whether or not the package started its system service). Returns 1 when one is missing and cannot be installed.
+ensure_debian_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  [ ${#missing[@]} = 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then echo "missing Debian packages ${missing[*]} (apt-get install them as root)"; return 1; fi
+  echo "installing ${missing[*]}"
+  echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+  echo "postfix postfix/mailname string localhost" | debconf-set-selections
+  (apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }) \
+    || { echo "could not install ${missing[*]}"; return 1; }
 }
 delete_bench_queues() {
   for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
@@ -68,9 +86,43 @@ start_private_rabbitmq() {
   echo "the private RabbitMQ node $private_node did not start within 60 s (logs in $base/log)"; exit 2
 }
 
+# mailbox_backend DIR: where the prepared James in DIR keeps its mailboxes: "postgresql" or "memory" (its
+# conf/james-database.properties; a build without that file has only the memory app's mailboxes).
+mailbox_backend() {
+  local file="$1/conf/james-database.properties" backend
+  [ -f "$file" ] || { echo memory; return; }
+  backend=$(sed -n 's/^backend[ =:]*//p' "$file" | tr -d ' ' | tr '[:upper:]' '[:lower:]')
+  echo "${backend:-postgresql}"
+}
+
+# use_scratch_database DIR [HOST PORT]: points the James in DIR (PostgreSQL backend) at a fresh database of its own
+# on the PostgreSQL at HOST:PORT (127.0.0.1:5432), as user postgres without a password (local trust, as the tests),
+# so a run neither reads nor leaves anything in anyone else's; bench_cleanup drops it.
+scratch_databases=()
+use_scratch_database() {
+  local dir=$1 host=${2:-127.0.0.1} port=${3:-5432} name
+  name=bench_$(date +%s%N)_$$
+  psql -q -h "$host" -p "$port" -U postgres -d postgres -c "CREATE DATABASE $name" >/dev/null \
+    || { echo "could not create the scratch database $name on $host:$port"; exit 2; }
+  scratch_databases+=("$host $port $name")
+  sed -i "s|^database\.url=.*|database.url=jdbc:postgresql://$host:$port/$name|; s|^database\.username=.*|database.username=postgres|; /^database\.password=/d" \
+    "$dir/conf/james-database.properties"
+  grep -q "^database.url=jdbc:postgresql://$host:$port/$name\$" "$dir/conf/james-database.properties" \
+    || { echo "no database.url line to point at $name in $dir/conf/james-database.properties"; exit 2; }
+}
+drop_scratch_databases() {
+  local database host port name
+  for database in "${scratch_databases[@]}"; do
+    read -r host port name <<< "$database"
+    psql -q -h "$host" -p "$port" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  scratch_databases=()
+}
+
 # KEEP_WORK=1 keeps the scratch directory (servers' logs, stores, ledgers) for a look after the run.
 bench_cleanup() {
   stop_james
+  drop_scratch_databases
   [ -z "$private_node" ] || private_rabbitmqctl -q stop >/dev/null 2>&1 || true
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "scratch directory kept: $work"; else rm -rf "$work"; fi
   delete_bench_queues
@@ -142,6 +194,8 @@ prepare() {
     # No connection limits, as in stock James's sample configuration: the matrix opens 100 sessions from 127.0.0.1.
     sed -i 's#<connectionLimit>500</connectionLimit>#<connectionLimit>0</connectionLimit>#; s#<connectionLimitPerIP>50</connectionLimitPerIP>#<connectionLimitPerIP>0</connectionLimitPerIP>#' \
       "$dir/conf/smtpserver.xml" "$dir/conf/imapserver.xml"
+    # On PostgreSQL, a database of the run's own (on $bench_pg_port: the fault harness has a private cluster).
+    [ "$(mailbox_backend "$dir")" = memory ] || use_scratch_database "$dir" 127.0.0.1 "${bench_pg_port:-5432}"
   else
     cp -r "$stock_conf" "$dir/conf"
     sed -i 's/0.0.0.0:25</127.0.0.1:12525</; s/0.0.0.0:465/127.0.0.1:12465/; s/0.0.0.0:587/127.0.0.1:12587/' "$dir/conf/smtpserver.xml"
@@ -176,9 +230,10 @@ wait_for_bench_ports() {
 # start_james DIR [MAIN]: James in DIR, by default the memory app's main (with our extension jar when DIR
 # has one); MAIN=dev.jamespipeline.server.PipelineJamesServerMain is our server main (search from
 # OpenSearch, users and mailboxes in the PostgreSQL database of DIR's conf), which also needs the
-# distribution's pipeline-lib on its class path. Then the domain
-# bench.test and users user0..user$((mailboxes - 1)) through WebAdmin on $webadmin_port, with the admin
-# token in $BENCH_WEBADMIN_TOKEN (also read by the Java benchmarks; stock James's WebAdmin ignores it).
+# distribution's pipeline-lib on its class path. Then the domain $bench_domain (bench.test) and users
+# user0..user$((mailboxes - 1)) with the password "secret" through WebAdmin on $webadmin_port, unless
+# create_accounts=0 (a restart on accounts that must have survived), with the admin token in
+# $BENCH_WEBADMIN_TOKEN (also read by the Java benchmarks; stock James's WebAdmin ignores it).
 start_james() {
   local dir=$1 main=${2:-org.apache.james.MemoryJamesServerMain} profile= classpath="$home/james-server-memory-app.jar:$home/james-server-memory-app.lib/*"
   [ "$main" = org.apache.james.MemoryJamesServerMain ] || classpath="$classpath:$home/pipeline-lib/*"
@@ -198,9 +253,11 @@ start_james() {
     kill -0 "$pid" 2>/dev/null || { echo "James exited:"; tail -20 "$dir/james.log"; exit 1; }
     sleep 1
   done
-  curl -sf -XPUT -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:$webadmin_port/domains/bench.test"
+  [ "${create_accounts:-1}" = 1 ] || return 0
+  local domain=${bench_domain:-bench.test}
+  curl -sf -XPUT -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:$webadmin_port/domains/$domain"
   for user in $(seq 0 $((mailboxes - 1))); do
-    curl -sf -XPUT -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:$webadmin_port/users/user$user@bench.test" -H 'Content-Type: application/json' -d '{"password":"secret"}'
+    curl -sf -XPUT -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:$webadmin_port/users/user$user@$domain" -H 'Content-Type: application/json' -d '{"password":"secret"}'
   done
 }
 

@@ -20,7 +20,8 @@ import org.HdrHistogram.Recorder;
  * The fault harness's load: {@code total} messages over {@code sessions} connections, round-robin
  * to {@code user0..userN-1@domain}, each message retried like an MTA would (after a 4xx or a
  * broken connection) until it gets a 250 or the deadline passes; a 5xx ends the message's tries.
- * Every 250 is written to {@code acceptedFile} as "epoch-millis pipeline-id recipient".
+ * Every 250 is written to {@code acceptedFile} as "epoch-millis pipeline-id recipient message-id"; a message
+ * keeps its Message-ID when it is sent again.
  *
  * <p>Usage: {@code java -cp smtp-load.jar dev.jamespipeline.bench.FaultLoad PORT SESSIONS TOTAL SIZE DOMAIN MAILBOXES ACCEPTED_FILE DEADLINE_SECONDS}
  */
@@ -43,6 +44,7 @@ public final class FaultLoad {
         AtomicInteger connectionErrors = new AtomicInteger();
         AtomicInteger abandoned = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
+        long run = System.currentTimeMillis();
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
         List<Future<?>> running = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
@@ -50,8 +52,11 @@ public final class FaultLoad {
                 RawDataSmtpClient client = null;
                 for (int number = next.getAndIncrement(); number < total; number = next.getAndIncrement()) {
                     String recipient = recipients.get(number % recipients.size());
+                    // One Message-ID per message, kept when the message is sent again: it finds the message in its
+                    // mailbox even when it got there under another pipeline id than the one its 250 named.
+                    String messageId = "<fault-load-" + number + "." + run + "@load.local>";
                     byte[] headers = ("From: load@load.local\r\nTo: " + recipient + "\r\nSubject: fault load " + number
-                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\nMessage-ID: " + messageId + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                     boolean done = false;
                     boolean rejected = false;
                     while (!done && !rejected && System.currentTimeMillis() < deadline) {
@@ -64,7 +69,8 @@ public final class FaultLoad {
                                 String text = client.getReplyString();
                                 int at = text.indexOf(QUEUED_AS);
                                 accepted.add(System.currentTimeMillis() + " "
-                                    + (at < 0 ? "unknown" : text.substring(at + QUEUED_AS.length()).trim()) + " " + recipient);
+                                    + (at < 0 ? "unknown" : text.substring(at + QUEUED_AS.length()).trim()) + " " + recipient
+                                    + " " + messageId);
                                 done = true;
                             } else if (reply >= 500) {
                                 rejections.incrementAndGet();

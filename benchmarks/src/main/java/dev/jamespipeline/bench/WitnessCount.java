@@ -18,60 +18,78 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 
+import dev.jamespipeline.bench.MailboxWitness.Delivery;
+import dev.jamespipeline.bench.MailboxWitness.Holdings;
+import dev.jamespipeline.bench.MailboxWitness.Sent;
 import dev.jamespipeline.core.PipelineHeaders;
-import dev.jamespipeline.core.ledger.FileDeliveryLedger;
-import dev.jamespipeline.core.ledger.LedgerEntry;
 
 /**
- * Counts what the pipeline did with every message it answered 250 to, by two durable witnesses
- * that survive a James crash (the memory app forgets its mailboxes when it restarts):
+ * Counts what became of every message the server answered 250 to, with the mailboxes themselves as
+ * the witness, read over IMAP as each user would ({@link MailboxWitness}: LOGIN per user, the
+ * {@value PipelineHeaders#PIPELINE_ID} header of every INBOX message). That reads any mailbox backend:
  * <ul>
- *   <li><b>delivered</b>: the delivery ledger on disk has the message's DELIVERED marker for its
- *       recipient (written during the mailbox append, before {@code mail.delivered});</li>
- *   <li><b>duplicates</b>: the {@code mail.delivered} events, collected in a durable queue of ours
- *       bound before the load, name one (pipeline id, user) with two different mailbox copies
- *       (mailbox id, message id, uid). One copy announced twice is not a duplicate.</li>
+ *   <li><b>in_mailboxes</b>: answered 250 and in its recipient's INBOX under the pipeline id the 250
+ *       named; <b>under_another_pipeline_id</b>: not so, but its Message-ID (kept when the client sends
+ *       a message again) is there; <b>lost</b> = answered 250 and in neither way there;</li>
+ *   <li><b>duplicates</b>: (pipeline id, user) pairs held twice or more in the user's INBOX (evidence
+ *       on stderr);</li>
+ *   <li><b>delivered_without_250</b>: messages in the INBOXes that the client never saw a 250 for (it
+ *       resent them under a new pipeline id: the SMTP contract allows them);</li>
+ *   <li><b>unreadable_mailboxes</b>: users who could not log in (their accepted messages count as lost);</li>
+ *   <li><b>announced</b>: messages in a mailbox with a {@code mail.delivered} event, collected in a durable
+ *       queue of ours bound before the load (evidence for the pipeline's events, not the pass condition).</li>
  * </ul>
- * With an OpenSearch URL and index (the server main's search index): <b>searchable</b> = delivered
- * messages whose document is in the index, found by the pipeline id header the document holds;
- * not searchable or in the index twice fails too.
- * Lost: answered 250, no DELIVERED marker. Exits 1 on any lost message or duplicate. The longest
- * gap between two 250 answers is how long clients saw the fault (time to recover).
+ * With an OpenSearch URL and index (the server main's search index): <b>searchable</b> = messages in
+ * the mailboxes whose document is in the index, found by the pipeline id header the document holds;
+ * not searchable or in the index twice fails too. Exits 1 on any lost message or duplicate. The
+ * longest gap between two 250 answers is how long clients saw the fault (time to recover).
  *
  * <p>Usage: {@code WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE} before the load;
- * {@code WitnessCount await LEDGER_DIR ACCEPTED_FILE TIMEOUT_S} after it (exits 1 on a timeout); then
- * {@code WitnessCount count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]} after it
- * has drained (ACCEPTED_FILE as FaultLoad writes it: "epoch-millis pipeline-id recipient" per 250).
- * The dead-letter queue's messages are listed with their reasons, and left where they are.
+ * {@code WitnessCount await IMAP_PORT DOMAIN MAILBOXES ACCEPTED_FILE TIMEOUT_S} after it (exits 1 on a
+ * timeout); then {@code WitnessCount count AMQP_URI QUEUE IMAP_PORT DOMAIN MAILBOXES ACCEPTED_FILE LABEL
+ * DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]} once the pipeline has drained. The users are
+ * {@code user0..user(MAILBOXES-1)@DOMAIN}; ACCEPTED_FILE as FaultLoad writes it ("epoch-millis
+ * pipeline-id recipient message-id" per 250). The dead-letter queue's messages are listed with their reasons,
+ * and left where they are.
  */
 public final class WitnessCount {
     private static final int MAX_DUPLICATES_SHOWN = 10;
+
     private WitnessCount() {
     }
 
-    private record Accepted(long atMillis, String pipelineId, String recipient) {
-    }
+    private record Accepted(long atMillis, String pipelineId, String recipient, String messageId) {
+        Delivery delivery() {
+            return new Delivery(pipelineId, recipient.toLowerCase());
+        }
 
-    /** One message for one user: what must be delivered exactly once. */
-    private record Delivery(String pipelineId, String user) {
+        Sent sent() {
+            return new Sent(messageId, recipient.toLowerCase());
+        }
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 4 && args[0].equals("bind")) {
             bind(args[1], args[2], args[3]);
-        } else if (args.length == 4 && args[0].equals("await")) {
-            System.exit(awaitDelivered(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3])) ? 0 : 1);
-        } else if ((args.length == 7 || args.length == 9) && args[0].equals("count")) {
-            showDeadLetters(args[1], args[6], args[5]);
-            Optional<SearchIndex> index = args.length == 9
-                ? Optional.of(new SearchIndex(new OpenSearchHttp(URI.create(args[7])), args[8]))
+        } else if (args.length == 6 && args[0].equals("await")) {
+            MailboxWitness mailboxes = witness(args[1], args[2], args[3]);
+            System.exit(awaitInMailboxes(mailboxes, Path.of(args[4]), Long.parseLong(args[5])) ? 0 : 1);
+        } else if ((args.length == 9 || args.length == 11) && args[0].equals("count")) {
+            showDeadLetters(args[1], args[8], args[7]);
+            Optional<SearchIndex> index = args.length == 11
+                ? Optional.of(new SearchIndex(new OpenSearchHttp(URI.create(args[9])), args[10]))
                 : Optional.empty();
-            System.exit(count(args[1], args[2], Path.of(args[3]), Path.of(args[4]), args[5], index) ? 0 : 1);
+            System.exit(count(args[1], args[2], witness(args[3], args[4], args[5]), Path.of(args[6]), args[7], index) ? 0 : 1);
         } else {
-            System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE | await LEDGER_DIR ACCEPTED_FILE TIMEOUT_S"
-                + " | count AMQP_URI QUEUE LEDGER_DIR ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]");
+            System.err.println("usage: WitnessCount bind AMQP_URI MAIL_EVENTS_EXCHANGE QUEUE"
+                + " | await IMAP_PORT DOMAIN MAILBOXES ACCEPTED_FILE TIMEOUT_S"
+                + " | count AMQP_URI QUEUE IMAP_PORT DOMAIN MAILBOXES ACCEPTED_FILE LABEL DEAD_LETTER_QUEUE [OPENSEARCH_URL INDEX]");
             System.exit(2);
         }
+    }
+
+    private static MailboxWitness witness(String imapPort, String domain, String mailboxes) {
+        return new MailboxWitness(Integer.parseInt(imapPort), SmtpAcceptLoad.users(domain, Integer.parseInt(mailboxes)));
     }
 
     private static void bind(String amqpUri, String exchange, String queue) throws Exception {
@@ -87,78 +105,79 @@ public final class WitnessCount {
     }
 
     /**
-     * Waits until the ledger has a DELIVERED marker for every message answered 250, or the timeout
-     * passes. The broker's queue counts cannot say when the pipeline is done: right after a restart
-     * a recovering quorum queue is listed with 0 messages for a few seconds while it holds
-     * thousands, and the harness once counted there.
+     * Waits until every message answered 250 is in its recipient's INBOX, or the timeout passes. The
+     * broker's queue counts cannot say when the pipeline is done: right after a restart a recovering
+     * quorum queue is listed with 0 messages for a few seconds while it holds thousands.
      */
-    private static boolean awaitDelivered(Path ledgerDir, Path acceptedFile, long timeoutSeconds) throws Exception {
+    private static boolean awaitInMailboxes(MailboxWitness mailboxes, Path acceptedFile, long timeoutSeconds) throws Exception {
         List<Accepted> accepted = readAccepted(acceptedFile);
-        FileDeliveryLedger ledger = new FileDeliveryLedger(ledgerDir);
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         long missing = accepted.size();
         while (System.nanoTime() < deadline) {
-            missing = 0;
-            for (Accepted message : accepted) {
-                missing += ledger.contains(message.pipelineId(), LedgerEntry.delivered(message.recipient())) ? 0 : 1;
-            }
+            Holdings holdings = mailboxes.read();
+            missing = accepted.stream().filter(message -> !inMailbox(message, holdings)).count();
             if (missing == 0) {
                 return true;
             }
             Thread.sleep(1000);
         }
-        System.out.println("not all delivered within " + timeoutSeconds + " s: " + missing + " of " + accepted.size() + " missing");
+        System.out.println("not all in their mailboxes within " + timeoutSeconds + " s: " + missing + " of " + accepted.size() + " missing");
         return false;
+    }
+
+    /** In its recipient's INBOX under the pipeline id its 250 named, or under another one (found by its Message-ID). */
+    private static boolean inMailbox(Accepted message, Holdings holdings) {
+        return holdings.copies().containsKey(message.delivery()) || holdings.sent().contains(message.sent());
     }
 
     private static List<Accepted> readAccepted(Path acceptedFile) throws Exception {
         return Files.readAllLines(acceptedFile).stream()
             .filter(line -> !line.isBlank())
-            .map(line -> line.split(" ", 3))
-            .map(fields -> new Accepted(Long.parseLong(fields[0]), fields[1], fields[2]))
+            .map(line -> line.split(" ", 4))
+            .map(fields -> new Accepted(Long.parseLong(fields[0]), fields[1], fields[2], fields[3]))
             .toList();
     }
 
-    private static boolean count(String amqpUri, String queue, Path ledgerDir, Path acceptedFile, String label,
+    private static boolean count(String amqpUri, String queue, MailboxWitness mailboxes, Path acceptedFile, String label,
                                  Optional<SearchIndex> index) throws Exception {
         List<Accepted> accepted = readAccepted(acceptedFile);
-        Map<Delivery, Set<String>> copies = announcedCopies(amqpUri, queue);
+        Set<Delivery> announced = announcedDeliveries(amqpUri, queue);
+        Holdings holdings = mailboxes.read();
+        Map<Delivery, Integer> copies = holdings.copies();
 
-        FileDeliveryLedger ledger = new FileDeliveryLedger(ledgerDir);
-        long delivered = 0;
-        long announced = 0;
-        long deliveredNotAnnounced = 0;
-        for (Accepted message : accepted) {
-            boolean inLedger = ledger.contains(message.pipelineId(), LedgerEntry.delivered(message.recipient()));
-            boolean inEvents = copies.containsKey(new Delivery(message.pipelineId(), message.recipient().toLowerCase()));
-            delivered += inLedger ? 1 : 0;
-            announced += inEvents ? 1 : 0;
-            deliveredNotAnnounced += inLedger && !inEvents ? 1 : 0;
-        }
-        long lost = accepted.size() - delivered;
-        long duplicates = copies.values().stream().filter(mailboxCopies -> mailboxCopies.size() > 1).count();
+        long inMailboxes = accepted.stream().filter(message -> copies.containsKey(message.delivery())).count();
+        // Not under the pipeline id its 250 named, but its Message-ID is there: delivered under another pipeline id.
+        List<Accepted> underAnotherId = accepted.stream().filter(message -> !copies.containsKey(message.delivery()))
+            .filter(message -> holdings.sent().contains(message.sent())).toList();
+        underAnotherId.stream().limit(MAX_DUPLICATES_SHOWN).forEach(message -> System.err.println(label
+            + " in the mailbox under another pipeline id: answered 250 as " + message.pipelineId() + ", Message-ID " + message.messageId()
+            + " user=" + message.recipient()));
+        long announcedCount = accepted.stream().filter(message -> copies.containsKey(message.delivery()))
+            .filter(message -> announced.contains(message.delivery())).count();
+        long lost = accepted.size() - inMailboxes - underAnotherId.size();
+        long duplicates = copies.values().stream().filter(held -> held > 1).count();
         // The evidence for a few of them, on stderr (the summary line stays one line).
-        copies.entrySet().stream().filter(entry -> entry.getValue().size() > 1).limit(MAX_DUPLICATES_SHOWN)
+        copies.entrySet().stream().filter(entry -> entry.getValue() > 1).limit(MAX_DUPLICATES_SHOWN)
             .forEach(entry -> System.err.println(label + " duplicate: pipelineId=" + entry.getKey().pipelineId() + " user="
-                + entry.getKey().user() + " copies (mailboxId/messageId/uid)=" + entry.getValue()));
-        Set<String> acceptedIds = new HashSet<>();
-        accepted.forEach(message -> acceptedIds.add(message.pipelineId()));
-        long deliveredWithout250 = copies.keySet().stream().filter(delivery -> !acceptedIds.contains(delivery.pipelineId())).count();
+                + entry.getKey().user() + " copies=" + entry.getValue()));
+        Set<Delivery> acceptedDeliveries = new HashSet<>();
+        accepted.forEach(message -> acceptedDeliveries.add(message.delivery()));
+        long deliveredWithout250 = copies.keySet().stream().filter(delivery -> !acceptedDeliveries.contains(delivery)).count();
 
-        System.out.printf("%-18s accepted_250=%d delivered=%d lost=%d duplicates=%d announced=%d delivered_not_announced=%d"
-                + " delivered_without_250=%d longest_gap_between_250s_ms=%d",
-            label, accepted.size(), delivered, lost, duplicates, announced, deliveredNotAnnounced, deliveredWithout250,
-            longestGapMillis(accepted));
+        System.out.printf("%-18s accepted_250=%d in_mailboxes=%d under_another_pipeline_id=%d lost=%d duplicates=%d unreadable_mailboxes=%d"
+                + " announced=%d in_mailbox_not_announced=%d delivered_without_250=%d longest_gap_between_250s_ms=%d",
+            label, accepted.size(), inMailboxes, underAnotherId.size(), lost, duplicates, holdings.unreadable().size(), announcedCount,
+            inMailboxes - announcedCount, deliveredWithout250, longestGapMillis(accepted));
         boolean indexRight = true;
         if (index.isPresent()) {
             Map<Delivery, Integer> documents = indexedDocuments(index.get());
             long searchable = accepted.stream()
-                .filter(message -> ledger.contains(message.pipelineId(), LedgerEntry.delivered(message.recipient())))
-                .filter(message -> documents.containsKey(new Delivery(message.pipelineId(), message.recipient().toLowerCase())))
+                .filter(message -> copies.containsKey(message.delivery()))
+                .filter(message -> documents.containsKey(message.delivery()))
                 .count();
             long indexDuplicates = documents.values().stream().filter(documentCount -> documentCount > 1).count();
-            System.out.printf(" searchable=%d not_searchable=%d index_duplicates=%d", searchable, delivered - searchable, indexDuplicates);
-            indexRight = searchable == delivered && indexDuplicates == 0;
+            System.out.printf(" searchable=%d not_searchable=%d index_duplicates=%d", searchable, inMailboxes - searchable, indexDuplicates);
+            indexRight = searchable == inMailboxes && indexDuplicates == 0;
         }
         System.out.println();
         return lost == 0 && duplicates == 0 && indexRight;
@@ -185,22 +204,20 @@ public final class WitnessCount {
         return documents;
     }
 
-    /** Drains our queue: for each (pipeline id, user), the distinct mailbox copies its events name. */
-    private static Map<Delivery, Set<String>> announcedCopies(String amqpUri, String queue) throws Exception {
+    /** Drains our queue: the (pipeline id, user) pairs that a mail.delivered event announced. */
+    private static Set<Delivery> announcedDeliveries(String amqpUri, String queue) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        Map<Delivery, Set<String>> copies = new HashMap<>();
+        Set<Delivery> announced = new HashSet<>();
         try (Connection connection = connect(amqpUri); Channel channel = connection.createChannel()) {
             for (GetResponse event = channel.basicGet(queue, true); event != null; event = channel.basicGet(queue, true)) {
                 JsonNode delivered = json.readTree(event.getBody());
                 if (delivered.path("pipelineId").isTextual()) {
-                    copies.computeIfAbsent(new Delivery(delivered.get("pipelineId").asText(), delivered.get("user").asText().toLowerCase()),
-                            key -> new HashSet<>())
-                        .add(delivered.get("mailboxId").asText() + "/" + delivered.get("messageId").asText() + "/" + delivered.get("uid").asText());
+                    announced.add(new Delivery(delivered.get("pipelineId").asText(), delivered.get("user").asText().toLowerCase()));
                 }
             }
             channel.queueDelete(queue);
         }
-        return copies;
+        return announced;
     }
 
     /** On stderr: each dead letter's pipeline id and reason; they are requeued, not consumed. */

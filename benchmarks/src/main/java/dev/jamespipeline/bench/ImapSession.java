@@ -1,0 +1,115 @@
+package dev.jamespipeline.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.net.imap.IMAPClient;
+
+/**
+ * One logged-in IMAP connection on 127.0.0.1 (Commons Net), for the benchmarks and the fault harness:
+ * the INBOX's message count, UID SEARCH, and the values of one header in every INBOX message. It
+ * speaks only IMAP, so it reads any server's mailboxes, whatever their backend.
+ */
+final class ImapSession implements AutoCloseable {
+    private static final Pattern MESSAGES = Pattern.compile("\\(MESSAGES (\\d+)\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SEARCH = Pattern.compile("^\\* SEARCH(.*)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FETCH = Pattern.compile("^\\* \\d+ FETCH ", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FIELD = Pattern.compile("^([A-Za-z0-9-]+):(.*)$");
+
+    private final IMAPClient client = new IMAPClient();
+
+    /** The server answered LOGIN with NO or BAD: the account does not exist or the password is wrong. */
+    static final class LoginRefused extends IOException {
+        LoginRefused(String message) {
+            super(message);
+        }
+    }
+
+    ImapSession(int port, String user, String password) throws IOException {
+        client.setDefaultTimeout(120_000);
+        client.connect("127.0.0.1", port);
+        client.setSoTimeout(120_000);
+        if (!client.login(user, password)) {
+            client.disconnect();
+            throw new LoginRefused("IMAP LOGIN " + user + " refused: " + client.getReplyString().trim());
+        }
+    }
+
+    /** STATUS INBOX (MESSAGES): what a client sees in the mailbox now. */
+    long inboxMessages() throws IOException {
+        if (!client.status("INBOX", new String[] {"MESSAGES"})) {
+            throw new IOException("STATUS INBOX failed: " + client.getReplyString().trim());
+        }
+        Matcher count = MESSAGES.matcher(client.getReplyString());
+        if (!count.find()) {
+            throw new IOException("no MESSAGES in the STATUS reply: " + client.getReplyString().trim());
+        }
+        return Long.parseLong(count.group(1));
+    }
+
+    void selectInbox() throws IOException {
+        if (!client.select("INBOX")) {
+            throw new IOException("SELECT INBOX failed: " + client.getReplyString().trim());
+        }
+    }
+
+    /** UID SEARCH with the given criteria on the selected mailbox: the uids found. */
+    List<Long> uidSearch(String criteria) throws IOException {
+        if (!client.uid("SEARCH", criteria)) {
+            throw new IOException("UID SEARCH " + criteria + " failed: " + client.getReplyString().trim());
+        }
+        List<Long> uids = new ArrayList<>();
+        for (String line : client.getReplyStrings()) {
+            Matcher found = SEARCH.matcher(line.trim());
+            if (found.matches()) {
+                for (String uid : found.group(1).trim().split(" +")) {
+                    if (!uid.isEmpty()) {
+                        uids.add(Long.parseLong(uid));
+                    }
+                }
+            }
+        }
+        return uids;
+    }
+
+    /**
+     * The given header fields of every message in the INBOX, one map per message (lower-case field
+     * name → value; UID FETCH 1:* of those fields only). A message whose pipeline id is listed twice is
+     * a message held twice.
+     */
+    List<Map<String, String>> headerFields(List<String> names) throws IOException {
+        selectInbox();
+        if (!client.uid("FETCH", "1:* (BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])")) {
+            throw new IOException("UID FETCH failed: " + client.getReplyString().trim());
+        }
+        List<Map<String, String>> messages = new ArrayList<>();
+        Map<String, String> current = null;
+        for (String line : client.getReplyStrings()) {
+            if (FETCH.matcher(line).find()) {
+                current = new HashMap<>();
+                messages.add(current);
+                continue;
+            }
+            Matcher field = FIELD.matcher(line.trim());
+            if (current != null && field.matches() && names.stream().anyMatch(name -> name.equalsIgnoreCase(field.group(1)))) {
+                current.put(field.group(1).toLowerCase(Locale.ROOT), field.group(2).trim());
+            }
+        }
+        return messages;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+}
