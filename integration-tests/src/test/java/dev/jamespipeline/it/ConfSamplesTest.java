@@ -11,6 +11,8 @@ import java.util.Properties;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 /** Each module's configuration sample is what james-conf runs, so the README's drop-in steps cannot drift from it. */
@@ -55,6 +57,27 @@ class ConfSamplesTest {
                 assertThat(conf.getProperty(key)).as(sample + ": " + key).isEqualTo(expected.getProperty(key));
             }
         }
+    }
+
+    /** A stage mailet that does not propagate sends a storage failure to "error", where nothing retries it. */
+    @Test
+    void everyStageMailetPropagatesMatcherAndMailetFailures() throws Exception {
+        String stages = Files.readString(ConfSamples.sample("stages", "mailetcontainer.xml"));
+        NodeList mailets = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+            .parse(new InputSource(new StringReader("<fragment>" + stages + "</fragment>")))
+            .getElementsByTagName("mailet");
+        assertThat(mailets.getLength()).isGreaterThan(0);
+        for (int i = 0; i < mailets.getLength(); i++) {
+            Element mailet = (Element) mailets.item(i);
+            String name = mailet.getAttribute("match") + " " + mailet.getAttribute("class");
+            assertThat(childText(mailet, "onMatchException")).as(name).isEqualTo("propagate");
+            assertThat(childText(mailet, "onMailetException")).as(name).isEqualTo("propagate");
+        }
+    }
+
+    private static String childText(Element parent, String tag) {
+        NodeList children = parent.getElementsByTagName(tag);
+        return children.getLength() == 1 ? children.item(0).getTextContent().trim() : null;
     }
 
     private static List<Path> samplesEndingWith(String suffix) throws Exception {
