@@ -70,6 +70,21 @@ final class MailetContainerEdits {
         };
     }
 
+    /**
+     * In stage "route", {@code PauseOnce} holds the stage consumer of the first message whose subject
+     * contains {@code subject} just before the mailet that starts with {@code mailetStart}.
+     */
+    static UnaryOperator<String> pauseInRouteBefore(String mailetStart, String subject) {
+        return conf -> {
+            int route = conf.indexOf("<processor state=\"route\"");
+            int mailet = conf.indexOf(mailetStart, route);
+            if (route < 0 || mailet < 0) {
+                throw new IllegalStateException("mailetcontainer.xml changed: " + mailetStart + " in route not found");
+            }
+            return conf.substring(0, mailet) + pauses(subject) + "\n            " + conf.substring(mailet);
+        };
+    }
+
     private static UnaryOperator<String> beforeLocalDelivery(String mailet) {
         return conf -> {
             if (!conf.contains(LOCAL_DELIVERY_START)) {

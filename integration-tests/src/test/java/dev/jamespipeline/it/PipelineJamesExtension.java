@@ -1,5 +1,6 @@
 package dev.jamespipeline.it;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
  * One James with the pipeline per test class: started before the class's {@code @BeforeAll}
@@ -34,6 +37,8 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     private TcpProxy proxy;
     private boolean openSearchThroughProxy;
     private TcpProxy openSearchProxy;
+    private boolean postgresThroughProxy;
+    private TcpProxy postgresProxy;
     private PipelineJames james;
     private BrokerTap tap;
 
@@ -93,6 +98,15 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
         return this;
     }
 
+    /**
+     * James reaches PostgreSQL (mailboxes, accounts, the pipeline's state) through a {@link TcpProxy} the
+     * test can cut; its pool gives up waiting for a connection after 1 s.
+     */
+    PipelineJamesExtension postgresThroughProxy() {
+        postgresThroughProxy = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         workDir = Files.createTempDirectory("pipeline-it-");
@@ -109,8 +123,22 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
             openSearchProxy = new TcpProxy(OpenSearchEndpoint.uri());
             settings.put(SearchConfiguration.URL, openSearchProxy.uri());
         }
-        james = PipelineJames.start(workDir, amqpUri, settings, confEdits)
-            .withUsers(DOMAIN, users.toArray(String[]::new));
+        if (postgresThroughProxy) {
+            PostgresTestDatabase database = PostgresTestDatabase.create();
+            URI direct = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+            postgresProxy = new TcpProxy("tcp://" + direct.getHost() + ":" + direct.getPort());
+            URI proxied = URI.create(postgresProxy.uri());
+            String viaProxy = database.jdbcUrl().replace("//" + direct.getHost() + ":" + direct.getPort() + "/",
+                "//" + proxied.getHost() + ":" + proxied.getPort() + "/");
+            // A query waits at most a second for a connection, so a cut of a few seconds fails what runs
+            // during it, as a longer outage does with the shipped 30 s.
+            confEdits.put("james-database.properties", text -> text.replaceAll("(?m)^database\\.url=.*$",
+                Matcher.quoteReplacement("database.url=" + viaProxy)) + "\ndatabase.pool.connection.timeout.ms=1000\n");
+            james = PipelineJames.start(workDir, amqpUri, settings, confEdits, database);
+        } else {
+            james = PipelineJames.start(workDir, amqpUri, settings, confEdits);
+        }
+        james.withUsers(DOMAIN, users.toArray(String[]::new));
         tap = new BrokerTap(brokerUri);
     }
 
@@ -123,12 +151,18 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
         if (proxy != null) {
             proxy.restore();
         }
+        if (postgresProxy != null) {
+            postgresProxy.restore();
+        }
         james.close();
         if (proxy != null) {
             proxy.close();
         }
         if (openSearchProxy != null) {
             openSearchProxy.close();
+        }
+        if (postgresProxy != null) {
+            postgresProxy.close();
         }
         try (Stream<Path> paths = Files.walk(workDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -149,5 +183,9 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
 
     TcpProxy openSearchProxy() {
         return openSearchProxy;
+    }
+
+    TcpProxy postgresProxy() {
+        return postgresProxy;
     }
 }

@@ -1,0 +1,131 @@
+package dev.jamespipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jamespipeline.it.mailets.PauseOnce;
+
+/**
+ * What the fault harness caught on a PostgreSQL restart: a route stage that met the outage sent the
+ * mail to James's error processors (RecipientIsLocal could not read the domain list; the recipient
+ * rewrite table could not be read and James sent the recipient to rrt-error), where nothing retries
+ * it. A stage attempt that meets the outage must fail and be retried until PostgreSQL is back.
+ * Each test holds one message in the route stage, cuts PostgreSQL under it, sends more mail while it
+ * is cut, releases the held message, then restores PostgreSQL: every message answered 250 must be in
+ * its mailbox exactly once, and the error repositories empty.
+ */
+class PostgresOutageIT {
+    private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
+    private static final String ALICE = "alice@" + DOMAIN;
+    private static final String BOB = "bob@" + DOMAIN;
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration OUTAGE = Duration.ofSeconds(4);
+    private static final List<String> ERROR_REPOSITORIES = List.of("postgres://var/mail/error/", "postgres://var/mail/rrt-error/");
+
+    @RegisterExtension
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob")
+        .postgresThroughProxy()
+        // Retries close together, so the test waits seconds, not the shipped minute.
+        .setting("stage.retry.delays.ms", "1000,2000,4000,8000,16000")
+        .editMailetContainer(conf -> MailetContainerEdits.pauseInRouteBefore(
+                "<mailet match=\"RecipientIsLocal\"", "outage-at-routing")
+            .apply(MailetContainerEdits.pauseInRouteBefore(
+                "<mailet match=\"All\" class=\"dev.jamespipeline.mailets.RewriteRecipients\"", "outage-at-rewriting")
+                .apply(conf)));
+
+    @AfterEach
+    void restorePostgres() throws Exception {
+        PIPELINE.postgresProxy().restore();
+    }
+
+    @AfterAll
+    static void releasePausedConsumers() {
+        PauseOnce.release("outage-at-routing");
+        PauseOnce.release("outage-at-rewriting");
+    }
+
+    @Test
+    void recipientRewritingThatMeetsTheOutageIsRetried() throws Exception {
+        mailHeldInRouteWhilePostgresIsCutIsDeliveredOnce("outage-at-rewriting");
+    }
+
+    @Test
+    void localRoutingThatMeetsTheOutageIsRetried() throws Exception {
+        mailHeldInRouteWhilePostgresIsCutIsDeliveredOnce("outage-at-routing");
+    }
+
+    private void mailHeldInRouteWhilePostgresIsCutIsDeliveredOnce(String subject) throws Exception {
+        List<String> accepted = new ArrayList<>();
+        SmtpReply held = PIPELINE.james().smtp().send(ALICE, subject, "held in route", BOB);
+        assertThat(held.accepted()).isTrue();
+        accepted.add(subject);
+        assertThat(PauseOnce.awaitReached(subject, 30)).as("held in route").isTrue();
+
+        PIPELINE.postgresProxy().cut();
+        // Mail sent during the outage: whatever is answered 250 must arrive too (a 4xx is the sender's to retry).
+        for (int i = 0; i < 3; i++) {
+            String duringOutage = subject + "-sent-while-cut-" + i;
+            if (sendQuietly(duringOutage)) {
+                accepted.add(duringOutage);
+            }
+        }
+        PauseOnce.release(subject);
+        Thread.sleep(OUTAGE.toMillis());
+        PIPELINE.postgresProxy().restore();
+
+        await().atMost(WAIT).until(() -> inboxSubjects().containsAll(accepted));
+        Thread.sleep(2_000); // a late second copy would show now
+        List<String> inbox = inboxSubjects();
+        for (String subjectAccepted : accepted) {
+            assertThat(inbox).as(subjectAccepted).filteredOn(subjectAccepted::equals).hasSize(1);
+        }
+        for (String repository : ERROR_REPOSITORIES) {
+            assertThat(repositorySize(repository)).as(repository).isZero();
+        }
+    }
+
+    private static boolean sendQuietly(String subject) {
+        try {
+            return PIPELINE.james().smtp().send(ALICE, subject, "sent while PostgreSQL is cut", BOB).accepted();
+        } catch (Exception refused) {
+            return false; // not answered 250: not James's to deliver
+        }
+    }
+
+    private static List<String> inboxSubjects() throws Exception {
+        return PIPELINE.james().imap().inboxMessages(BOB, PipelineJames.PASSWORD).stream()
+            .map(PostgresOutageIT::subjectOf)
+            .toList();
+    }
+
+    private static String subjectOf(String message) {
+        return message.lines()
+            .filter(line -> line.startsWith("Subject: "))
+            .map(line -> line.substring("Subject: ".length()).trim())
+            .findFirst()
+            .orElse("");
+    }
+
+    private static long repositorySize(String repository) throws Exception {
+        var response = PIPELINE.james().webAdmin("GET",
+            "/mailRepositories/" + URLEncoder.encode(repository, StandardCharsets.UTF_8));
+        if (response.statusCode() == 404) {
+            return 0; // never created: nothing was ever stored there
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body()).path("size").asLong(-1);
+    }
+}
