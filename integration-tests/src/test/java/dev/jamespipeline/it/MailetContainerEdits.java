@@ -72,16 +72,17 @@ final class MailetContainerEdits {
 
     /**
      * In stage "route", {@code PauseOnce} holds the stage consumer of the first message whose subject
-     * contains {@code subject} just before the mailet that starts with {@code mailetStart}.
+     * contains {@code subject} just before the mailet that starts with {@code mailetStart}, once for
+     * each of the given subjects.
      */
-    static UnaryOperator<String> pauseInRouteBefore(String mailetStart, String subject) {
+    static UnaryOperator<String> pauseInRouteBefore(String mailetStart, String... subjects) {
         return conf -> {
             int route = conf.indexOf("<processor state=\"route\"");
             int mailet = conf.indexOf(mailetStart, route);
             if (route < 0 || mailet < 0) {
                 throw new IllegalStateException("mailetcontainer.xml changed: " + mailetStart + " in route not found");
             }
-            return conf.substring(0, mailet) + pauses(subject) + "\n            " + conf.substring(mailet);
+            return conf.substring(0, mailet) + pauses(subjects) + "\n            " + conf.substring(mailet);
         };
     }
 
