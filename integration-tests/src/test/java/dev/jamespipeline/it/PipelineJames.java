@@ -37,11 +37,15 @@ import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.state.StateSettings;
+import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.state.PostgresDeliveryLedger;
+import dev.jamespipeline.state.PostgresMessageStore;
 import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
@@ -134,7 +138,6 @@ final class PipelineJames implements AutoCloseable {
         GuiceJamesServer server = PipelineJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workDir.toFile())
             .build())
-            .overrideWith(PipelineStateProbe.MODULE)
             .overrideWith(overrides);
         try {
             server.start();
@@ -262,14 +265,18 @@ final class PipelineJames implements AutoCloseable {
         return storeRoot.resolve("messages");
     }
 
-    /** The ledger this James writes, whatever its backend. */
-    DeliveryLedger ledger() {
-        return server.getProbe(PipelineStateProbe.class).ledger();
+    /**
+     * The ledger this James writes, over the same files or tables (the ledger.backend it runs with; the
+     * pipeline's objects live in the injector James makes for its mailets, out of a probe's reach).
+     */
+    DeliveryLedger ledger() throws IOException {
+        return configuration.state().ledgerBackend() == StateSettings.Backend.FILE
+            ? new FileDeliveryLedger(ledgerRoot()) : new PostgresDeliveryLedger(database.dataSource());
     }
 
-    /** The message store this James reads and writes, whatever its backend. */
-    MessageStore store() {
-        return server.getProbe(PipelineStateProbe.class).store();
+    /** The message store this James reads and writes, over the same files or table (its store.backend). */
+    MessageStore store() throws IOException {
+        return filesStore() ? new FileMessageStore(messageStore()) : new PostgresMessageStore(database.dataSource());
     }
 
     /** The bytes stored under this key, read from this James's message store, whatever its backend. */
