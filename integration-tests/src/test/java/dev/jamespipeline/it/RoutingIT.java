@@ -3,6 +3,7 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -93,7 +94,7 @@ class RoutingIT {
             .contains(envelope.pipelineId(), LedgerEntry.bounced("nobody@" + DOMAIN))).isTrue();
     }
 
-    private static void awaitStageDone(String pipelineId) {
+    private static void awaitStageDone(String pipelineId) throws IOException {
         DeliveryLedger ledger = PIPELINE.james().ledger();
         await().atMost(WAIT).until(() -> ledger.contains(pipelineId, LedgerEntry.stageDone("route")));
     }
