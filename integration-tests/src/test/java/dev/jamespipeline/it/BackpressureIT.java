@@ -46,7 +46,7 @@ class BackpressureIT {
         SmtpReply reply = null;
         long stored = 0;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            stored = PIPELINE.james().storedFileCount();
+            stored = PIPELINE.james().storedMessageCount();
             reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "queued " + attempt, "fills the queue", "bob@" + DOMAIN);
             if (!reply.accepted()) {
                 break;
@@ -57,7 +57,7 @@ class BackpressureIT {
         assertThat(reply.code()).isEqualTo(451);
         assertThat(reply.text()).contains("4.3.0");
         assertThat(accepted).isBetween(2, 3);
-        assertThat(PIPELINE.james().storedFileCount()).as("the refused message left nothing behind").isEqualTo(stored);
+        assertThat(PIPELINE.james().storedMessageCount()).as("the refused message left nothing behind").isEqualTo(stored);
 
         PauseOnce.release("hold");
         int expected = accepted;

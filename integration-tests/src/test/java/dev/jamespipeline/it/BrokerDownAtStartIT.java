@@ -21,7 +21,7 @@ class BrokerDownAtStartIT {
     void tempfailsUntilTheBrokerIsReachableThenDelivers() throws Exception {
         SmtpReply withoutBroker = PIPELINE.james().smtp().send("alice@" + DOMAIN, "too early", "no broker yet", "bob@" + DOMAIN);
         assertThat(withoutBroker.code()).isEqualTo(451);
-        assertThat(PIPELINE.james().storedFileCount()).isZero();
+        assertThat(PIPELINE.james().storedMessageCount()).isZero();
 
         PIPELINE.proxy().restore();
         AtomicReference<SmtpReply> reply = new AtomicReference<>();

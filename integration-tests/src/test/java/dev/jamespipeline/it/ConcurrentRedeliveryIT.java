@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.it.mailets.PauseOnce;
 
@@ -53,7 +53,7 @@ class ConcurrentRedeliveryIT {
         Thread.sleep(1_000);
         PauseOnce.release("raced");
 
-        FileDeliveryLedger ledger = new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
+        DeliveryLedger ledger = PIPELINE.james().ledger();
         await().atMost(WAIT).until(() -> ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route")));
         await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount(BOB, PipelineJames.PASSWORD) >= 1);
         Thread.sleep(1_000);

@@ -24,7 +24,6 @@ import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.StoredBlob;
 
 /** Bad input and persistent failures end in the stage's dead-letter queue with a reason, and the queue keeps moving. */
@@ -99,7 +98,7 @@ class DeadLetterIT {
         String pipelineId = PipelineIds.next();
         StoredBlob blob = ReceivedEvents.store(PIPELINE.james(), pipelineId,
             ReceivedEvents.message("alice@" + DOMAIN, "bob@" + DOMAIN, "withdrawn at ingest", "answered 451"));
-        new FileMessageStore(PIPELINE.james().messageStore()).withdraw(blob.key());
+        PIPELINE.james().store().withdraw(blob.key());
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), pipelineId,
             CODEC.encode(ReceivedEvents.envelope(PIPELINE.james(), pipelineId, blob, "alice@" + DOMAIN, List.of("bob@" + DOMAIN))));
         ReceivedEvents.publish(PIPELINE.james(), PIPELINE.tap(), "alice@" + DOMAIN, List.of("bob@" + DOMAIN),

@@ -3,7 +3,6 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,17 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamespipeline.core.PipelineConfiguration;
-import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.core.ledger.FileDeliveryLedger;
-import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.core.runtime.QueuePolicy;
+import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.it.mailets.PauseOnce;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 
 /**
- * The mailbox listener runs inside LocalDelivery's append, and James's event bus reports success to
- * the append whatever the listener threw. A failed ledger write or {@code mail.delivered} publish
- * there must neither deliver the message twice nor leave it unannounced (never indexed).
+ * The file ledger's path (ledger.backend=file, as with backend=memory and the stock-James drop-in,
+ * where no append hook writes the ledger): {@code DeliveryAnnouncer}, a mailbox listener, runs inside
+ * LocalDelivery's append, and James's event bus reports success to the append whatever the listener threw. A failed ledger write or {@code mail.delivered} publish
+ * there must neither deliver the message twice nor leave it unannounced (never indexed). The PostgreSQL
+ * path (ledger and outbox written in the mailbox's transaction): OutboxAnnouncementFaultIT.
  */
 class DeliveryAnnouncementFaultIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
@@ -34,6 +33,9 @@ class DeliveryAnnouncementFaultIT {
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol")
         .throughProxy()
+        .editConf("james-database.properties", text -> text.replace("backend=postgresql", "backend=memory"))
+        .setting(StateSettings.LEDGER_BACKEND, "file")
+        .setting(StateSettings.STORE_BACKEND, "file")
         .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.RETRY_DELAYS, String.join(",", RETRY_DELAYS_MS))
         .editMailetContainer(MailetContainerEdits.pauseAroundLocalDelivery(
             List.of("ledger-before", "publish-before"), List.of("ledger-after", "publish-after")));
@@ -62,7 +64,8 @@ class DeliveryAnnouncementFaultIT {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> PIPELINE.tap().readyCount(firstRetry) > 0);
         blocker.unblock();
 
-        assertDeliveredOnceAndAnnouncedOnce(reply.pipelineId(), "bob@" + DOMAIN, delivered);
+        DeliveredOnce.assertDeliveredOnceAndAnnouncedOnce(PIPELINE, reply.pipelineId(), "bob@" + DOMAIN, delivered,
+            RETRY_DELAYS_MS.size());
     }
 
     @Test
@@ -81,7 +84,8 @@ class DeliveryAnnouncementFaultIT {
         }
         PauseOnce.release("publish-after");
 
-        assertDeliveredOnceAndAnnouncedOnce(reply.pipelineId(), "carol@" + DOMAIN, delivered);
+        DeliveredOnce.assertDeliveredOnceAndAnnouncedOnce(PIPELINE, reply.pipelineId(), "carol@" + DOMAIN, delivered,
+            RETRY_DELAYS_MS.size());
     }
 
     private static String tapMailDelivered() throws Exception {
@@ -95,29 +99,6 @@ class DeliveryAnnouncementFaultIT {
         assertThat(reply.accepted()).isTrue();
         assertThat(PauseOnce.awaitReached(fault + "-before", 30)).isTrue();
         return reply;
-    }
-
-    private void assertDeliveredOnceAndAnnouncedOnce(String pipelineId, String user, String deliveredTap) throws Exception {
-        FileDeliveryLedger ledger = new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
-        await().atMost(WAIT).until(() -> ledger.contains(pipelineId, LedgerEntry.stageDone("route")));
-        assertThat(ledger.contains(pipelineId, LedgerEntry.delivered(user))).isTrue();
-        // Every copy of the envelope (the broker's redelivery, the retry tiers) has been consumed.
-        await().atMost(WAIT).until(() -> queuesHoldingWork() == 0);
-        assertThat(PIPELINE.james().imap().inboxCount(user, PipelineJames.PASSWORD)).isEqualTo(1);
-        long announcements = PIPELINE.tap().drain(deliveredTap).stream()
-            .filter(event -> new String(event.getBody(), StandardCharsets.UTF_8).contains(pipelineId))
-            .count();
-        assertThat(announcements).as("mail.delivered events for " + pipelineId).isEqualTo(1);
-    }
-
-    private long queuesHoldingWork() throws Exception {
-        Topology topology = PIPELINE.james().topology();
-        String stageQueue = topology.stageQueue("route");
-        long total = PIPELINE.tap().readyCount(stageQueue);
-        for (int tier = 0; tier < RETRY_DELAYS_MS.size(); tier++) {
-            total += PIPELINE.tap().readyCount(topology.retryQueue(stageQueue, tier));
-        }
-        return total;
     }
 
     /** Puts a regular file where the ledger's directory for one pipeline id goes, and takes it away again. */

@@ -18,7 +18,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.it.mailets.PauseOnce;
 
@@ -56,7 +56,7 @@ class DerivedMailIT {
 
         assertThat(PauseOnce.awaitReached(REDIRECTED, 30)).as("the redirect reached root").isTrue();
         assertThat(PauseOnce.heldThread(REDIRECTED)).startsWith(STAGE_THREADS);
-        FileDeliveryLedger ledger = new FileDeliveryLedger(james.ledgerRoot());
+        DeliveryLedger ledger = james.ledger();
         assertThat(ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route"))).isFalse();
         PauseOnce.release(REDIRECTED);
 
@@ -76,7 +76,7 @@ class DerivedMailIT {
         // The bounce is about to be announced: the thread holding it is the stage's, which has not finished.
         assertThat(PauseOnce.awaitReached(SUBJECT, 30)).as("the bounce reached root").isTrue();
         assertThat(PauseOnce.heldThread(SUBJECT)).startsWith(STAGE_THREADS);
-        FileDeliveryLedger ledger = new FileDeliveryLedger(james.ledgerRoot());
+        DeliveryLedger ledger = james.ledger();
         assertThat(ledger.contains(original.pipelineId(), LedgerEntry.stageDone("route"))).isFalse();
         PauseOnce.release(SUBJECT);
 

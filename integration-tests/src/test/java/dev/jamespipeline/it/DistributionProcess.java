@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.apache.commons.configuration2.BaseConfiguration;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
 import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.testing.PostgresTestDatabase;
@@ -74,6 +75,10 @@ final class DistributionProcess implements AutoCloseable {
             // James's own main has no PostgreSQL backend (it ignores james-database.properties) and no
             // postgres:// mail repositories: its error mail stays in memory, as in the stock memory app.
             edit(workDir.resolve("conf/mailetcontainer.xml"), text -> text.replace("postgres://var/mail/", "memory://var/mail/"));
+            // Nor the append hook that writes the PostgreSQL ledger: the pipeline's state stays in files (the drop-in's default).
+            edit(workDir.resolve("conf/pipeline.properties"), text -> text
+                .replace(StateSettings.LEDGER_BACKEND + "=postgres", StateSettings.LEDGER_BACKEND + "=file")
+                .replace(StateSettings.STORE_BACKEND + "=postgres", StateSettings.STORE_BACKEND + "=file"));
         }
         PostgresTestDatabase database = PostgresTestDatabase.create();
         PipelineJames.useDatabase(workDir.resolve("conf"), database);

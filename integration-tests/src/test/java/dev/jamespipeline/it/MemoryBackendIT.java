@@ -11,6 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.jamespipeline.core.state.StateSettings;
+
 /**
  * {@code backend=memory} in james-database.properties (trials): the server main runs James's memory
  * app (the error repositories the shipped configuration names included), mail flows, and nothing is
@@ -21,7 +23,10 @@ class MemoryBackendIT {
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("bob")
-        .editConf("james-database.properties", text -> text.replace("backend=postgresql", "backend=memory"));
+        .editConf("james-database.properties", text -> text.replace("backend=postgresql", "backend=memory"))
+        // Without PostgreSQL the pipeline's state is in files (the PostgreSQL ledger needs the PostgreSQL mailbox).
+        .setting(StateSettings.LEDGER_BACKEND, "file")
+        .setting(StateSettings.STORE_BACKEND, "file");
 
     @Test
     void theMemoryBackendDeliversMailAndLeavesPostgresqlUntouched() throws Exception {

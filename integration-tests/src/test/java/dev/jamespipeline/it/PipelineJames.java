@@ -1,6 +1,7 @@
 package dev.jamespipeline.it;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,6 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,8 +36,16 @@ import com.google.inject.Module;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.state.StateSettings;
+import dev.jamespipeline.core.store.FileMessageStore;
+import dev.jamespipeline.core.store.MessageStore;
+import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.server.PipelineJamesServerMain;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
+import dev.jamespipeline.state.PostgresDeliveryLedger;
+import dev.jamespipeline.state.PostgresMessageStore;
 import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
@@ -247,10 +260,33 @@ final class PipelineJames implements AutoCloseable {
         return configuration;
     }
 
+    /** The directory of the file message store (store.backend=file). */
     Path messageStore() {
         return storeRoot.resolve("messages");
     }
 
+    /**
+     * The ledger this James writes, over the same files or tables (the ledger.backend it runs with; the
+     * pipeline's objects live in the injector James makes for its mailets, out of a probe's reach).
+     */
+    DeliveryLedger ledger() throws IOException {
+        return configuration.state().ledgerBackend() == StateSettings.Backend.FILE
+            ? new FileDeliveryLedger(ledgerRoot()) : new PostgresDeliveryLedger(database.dataSource());
+    }
+
+    /** The message store this James reads and writes, over the same files or table (its store.backend). */
+    MessageStore store() throws IOException {
+        return filesStore() ? new FileMessageStore(messageStore()) : new PostgresMessageStore(database.dataSource());
+    }
+
+    /** The bytes stored under this key, read from this James's message store, whatever its backend. */
+    byte[] storedMessage(String key) throws IOException {
+        try (InputStream in = store().open(new StorageKey(key))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The directory of the file ledger (ledger.backend=file). */
     Path ledgerRoot() {
         return storeRoot.resolve("ledger");
     }
@@ -265,16 +301,29 @@ final class PipelineJames implements AutoCloseable {
     }
 
     /**
-     * Regular files in the message store (temp files included, the empty marks a withdrawn message
-     * leaves not): what a failed ingest must not leave behind.
+     * Messages in the message store (with the file store its regular files, temp files included, the
+     * empty marks a withdrawn message leaves not): what a failed ingest must not leave behind.
      */
-    long storedFileCount() throws IOException {
-        return countStoreFiles(name -> !isWithdrawalMark(name));
+    long storedMessageCount() throws Exception {
+        return filesStore() ? countStoreFiles(name -> !isWithdrawalMark(name)) : countRows("pipeline_message");
     }
 
     /** Marks of messages withdrawn at ingest (not confirmed by the broker, answered 451). */
-    long withdrawalMarkCount() throws IOException {
-        return countStoreFiles(PipelineJames::isWithdrawalMark);
+    long withdrawalMarkCount() throws Exception {
+        return filesStore() ? countStoreFiles(PipelineJames::isWithdrawalMark) : countRows("pipeline_withdrawn_message");
+    }
+
+    private boolean filesStore() {
+        return configuration.state().storeBackend() == StateSettings.Backend.FILE;
+    }
+
+    private long countRows(String table) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            count.next();
+            return count.getLong(1);
+        }
     }
 
     private long countStoreFiles(java.util.function.Predicate<String> fileName) throws IOException {

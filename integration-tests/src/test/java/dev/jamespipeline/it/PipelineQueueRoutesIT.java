@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +32,6 @@ import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.StoredBlob;
 import dev.jamespipeline.core.envelope.OutboundJob;
@@ -91,10 +88,10 @@ class PipelineQueueRoutesIT {
         String pipelineId = PipelineIds.next();
         byte[] original = ReceivedEvents.message("alice@" + DOMAIN, bob, "replayed", "fixed, then replayed")
             .getBytes(StandardCharsets.UTF_8);
-        StoredBlob blob = new FileMessageStore(PIPELINE.james().messageStore())
-            .write(new StorageKey("test/" + pipelineId + ".eml"), out -> out.write(original));
-        Path stored = PIPELINE.james().messageStore().resolve(blob.key().value());
-        Files.writeString(stored, "damaged on disk");
+        StorageKey key = new StorageKey("test/" + pipelineId + ".eml");
+        StoredBlob blob = PIPELINE.james().store().write(key, out -> out.write(original));
+        // Other bytes under the same key: the envelope's size and digest no longer match what is stored.
+        PIPELINE.james().store().write(key, out -> out.write("damaged in the store".getBytes(StandardCharsets.UTF_8)));
         ReceivedEnvelope envelope = new ReceivedEnvelope(ReceivedEnvelope.VERSION, pipelineId, DOMAIN,
             ReceivedEnvelope.StorageRef.of(blob), "alice@" + DOMAIN, List.of(bob), "192.0.2.10", "peer.example", null,
             false, Instant.now(), "route", Map.of());
@@ -125,7 +122,7 @@ class PipelineQueueRoutesIT {
             .containsExactlyInAnyOrder(topology().retryQueue(routeQueue(), 0) + "=1",
                 topology().retryQueue(routeQueue(), 1) + "=1");
 
-        Files.write(stored, original);
+        PIPELINE.james().store().write(key, out -> out.write(original));
         QueueRoutesClient.Reply fixed = routes.replay(routeQueue(), "?action=replay");
 
         assertThat(fixed.status()).isEqualTo(200);

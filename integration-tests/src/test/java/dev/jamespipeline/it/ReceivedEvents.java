@@ -10,7 +10,6 @@ import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.StoredBlob;
 
@@ -31,7 +30,7 @@ final class ReceivedEvents {
 
     /** Stores the message in James's message store, as the ingest hook would. */
     static StoredBlob store(PipelineJames james, String pipelineId, String rawMessage) throws Exception {
-        return new FileMessageStore(james.messageStore()).write(new StorageKey("test/" + pipelineId + ".eml"),
+        return james.store().write(new StorageKey("test/" + pipelineId + ".eml"),
             out -> out.write(rawMessage.getBytes(StandardCharsets.UTF_8)));
     }
 

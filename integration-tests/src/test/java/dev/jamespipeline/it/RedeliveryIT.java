@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.it.mailets.PauseOnce;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
@@ -53,7 +53,7 @@ class RedeliveryIT {
         PIPELINE.proxy().cut();
         PIPELINE.proxy().restore();
         PauseOnce.release("interrupted");
-        FileDeliveryLedger ledger = new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
+        DeliveryLedger ledger = PIPELINE.james().ledger();
         await().atMost(WAIT).until(() -> ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("route")));
         Thread.sleep(2_000);
         assertThat(PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD)).isEqualTo(1);

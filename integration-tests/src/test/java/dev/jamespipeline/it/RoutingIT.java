@@ -3,7 +3,8 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamespipeline.core.envelope.OutboundJob;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.core.ledger.FileDeliveryLedger;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
 
 /** The routing stage: remote recipients become one outbound job, unknown local ones a bounce, aliases resolve. */
@@ -48,9 +49,9 @@ class RoutingIT {
         assertThat(job.sender()).isEqualTo("alice@" + DOMAIN);
         assertThat(job.jobId()).startsWith(reply.pipelineId());
         // The job references the routed message: stored, intact, without the pipeline's local header.
-        String routed = Files.readString(PIPELINE.james().messageStore().resolve(job.storage().key()));
-        assertThat(routed).contains("local and remote").doesNotContain("X-James-Pipeline-Id");
-        assertThat(Files.size(PIPELINE.james().messageStore().resolve(job.storage().key()))).isEqualTo(job.storage().size());
+        byte[] routed = PIPELINE.james().storedMessage(job.storage().key());
+        assertThat(new String(routed, StandardCharsets.UTF_8)).contains("local and remote").doesNotContain("X-James-Pipeline-Id");
+        assertThat((long) routed.length).isEqualTo(job.storage().size());
         await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
     }
 
@@ -76,7 +77,7 @@ class RoutingIT {
         });
         assertThat(jobs).hasSize(1);
         assertThat(jobs.get(0).recipients()).containsExactly("dave@elsewhere.test");
-        assertThat(Files.readString(PIPELINE.james().messageStore().resolve(jobs.get(0).storage().key()))).contains("forwarded body");
+        assertThat(new String(PIPELINE.james().storedMessage(jobs.get(0).storage().key()), StandardCharsets.UTF_8)).contains("forwarded body");
     }
 
     @Test
@@ -89,21 +90,13 @@ class RoutingIT {
         await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("alice@" + DOMAIN, PipelineJames.PASSWORD) == before + 1);
         List<String> messages = PIPELINE.james().imap().inboxMessages("alice@" + DOMAIN, PipelineJames.PASSWORD);
         assertThat(messages.get(messages.size() - 1)).contains("no such user here");
-        assertThat(new FileDeliveryLedger(PIPELINE.james().ledgerRoot())
+        assertThat(PIPELINE.james().ledger()
             .contains(envelope.pipelineId(), LedgerEntry.bounced("nobody@" + DOMAIN))).isTrue();
     }
 
-    private static void awaitStageDone(String pipelineId) {
-        FileDeliveryLedger ledger = ledger();
+    private static void awaitStageDone(String pipelineId) throws IOException {
+        DeliveryLedger ledger = PIPELINE.james().ledger();
         await().atMost(WAIT).until(() -> ledger.contains(pipelineId, LedgerEntry.stageDone("route")));
-    }
-
-    private static FileDeliveryLedger ledger() {
-        try {
-            return new FileDeliveryLedger(PIPELINE.james().ledgerRoot());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static List<OutboundJob> outboundJobsFor(String pipelineId) throws Exception {

@@ -119,7 +119,7 @@ class SecurityDefaultsIT {
         SmtpReply over = PIPELINE.james().smtp().send(ALICE, "too large", large.repeat(30), BOB);
 
         assertThat(over.code()).as(over.text()).isEqualTo(552);
-        assertThat(PIPELINE.james().storedFileCount()).isZero();
+        assertThat(PIPELINE.james().storedMessageCount()).isZero();
         assertThat(PIPELINE.james().smtp().send(ALICE, "small", "fits", BOB).code()).isEqualTo(250);
     }
 

@@ -38,18 +38,21 @@ final class TcpProxy implements AutoCloseable {
     /**
      * The proxy closes and reopens its port during a test. A port from the ephemeral range (what
      * port 0 gives) can meanwhile become the local port of some client connection on this busy
-     * machine, and the reopening fails; ports below that range are never handed out that way.
+     * machine, and the reopening fails; ports below that range are never handed out that way. Test
+     * JVMs running side by side (surefire's forks) take ports from separate blocks, so one cannot take
+     * the port of another's cut proxy.
      */
     private static int freePortBelowTheEphemeralRange() throws IOException {
+        int block = (Integer.getInteger("pipeline.test.fork", 1) - 1) % 4;
         for (int attempt = 0; attempt < 100; attempt++) {
-            int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            int candidate = 20_000 + block * 3_000 + ThreadLocalRandom.current().nextInt(3_000);
             try (ServerSocket probe = new ServerSocket(candidate, 50, InetAddress.getLoopbackAddress())) {
                 return probe.getLocalPort();
             } catch (IOException taken) {
                 // try another one
             }
         }
-        throw new IOException("no free port between 20000 and 32000 on the loopback address");
+        throw new IOException("no free port in block " + block + " of 20000-32000 on the loopback address");
     }
 
     /** The target's URI with the proxy's address. */

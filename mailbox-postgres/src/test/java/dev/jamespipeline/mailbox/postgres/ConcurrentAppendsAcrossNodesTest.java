@@ -32,7 +32,8 @@ import reactor.core.publisher.Flux;
  * Issue 10's two-node criterion at the mailbox manager level: 100,000 appends to ONE mailbox, from two
  * mailbox managers (two nodes: each its own event bus and JVM-local path locker) on one database, each
  * from several threads at once, get 100,000 distinct UIDs, and the mailbox then holds exactly those.
- * {@code -Dpipeline.test.appends=N} runs fewer (the full count takes minutes).
+ * {@code -Dpipeline.test.appends=N} runs fewer (the full count takes minutes): ./test.sh runs 10,000;
+ * README gives the command of the full run.
  */
 class ConcurrentAppendsAcrossNodesTest {
     @RegisterExtension
