@@ -6,7 +6,8 @@ import java.util.function.UnaryOperator;
 /** Test-only changes to the shipped mailetcontainer.xml. */
 final class MailetContainerEdits {
     private static final String LOCAL_DELIVERY_END =
-        "<mailet match=\"All\" class=\"dev.jamespipeline.mailets.DeliverAsReceived\">\n                <onMailetException>propagate</onMailetException>\n            </mailet>";
+        "<mailet match=\"All\" class=\"dev.jamespipeline.mailets.DeliverAsReceived\">\n                <onMatchException>propagate</onMatchException>\n"
+            + "                <onMailetException>propagate</onMailetException>\n            </mailet>";
 
     private static final String LOCAL_DELIVERY_START = "<mailet match=\"All\" class=\"dev.jamespipeline.mailets.DeliverAsReceived\">";
 
@@ -35,6 +36,7 @@ final class MailetContainerEdits {
             }
             return conf.replace(LOCAL_DELIVERY_END,
                 LOCAL_DELIVERY_START + "\n                <consume>false</consume>\n"
+                    + "                <onMatchException>propagate</onMatchException>\n"
                     + "                <onMailetException>propagate</onMailetException>\n            </mailet>\n"
                     + "            " + pauses(subjects) + "\n"
                     + "            <mailet match=\"All\" class=\"Null\"/>");
