@@ -42,7 +42,7 @@ public final class PostgresMessageStore implements MessageStore {
     @Override
     public StoredBlob write(StorageKey key, BodyWriter body) throws IOException {
         MessageDigest digest = Digests.sha256();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
+        MessageBuffer bytes = new MessageBuffer();
         try (DigestOutputStream out = new DigestOutputStream(bytes, digest)) {
             body.writeTo(out);
         }
@@ -53,7 +53,7 @@ public final class PostgresMessageStore implements MessageStore {
                      + "ON CONFLICT (storage_key) DO UPDATE SET content = excluded.content, sha256 = excluded.sha256, "
                      + "size = excluded.size, stored_at = now(), released_at = NULL")) {
             insert.setString(1, key.value());
-            insert.setBytes(2, bytes.toByteArray());
+            insert.setBinaryStream(2, bytes.asInputStream(), bytes.size());
             insert.setString(3, sha256);
             insert.setLong(4, bytes.size());
             insert.executeUpdate();
@@ -137,6 +137,17 @@ public final class PostgresMessageStore implements MessageStore {
             update.executeUpdate();
         } catch (SQLException e) {
             throw new IOException("releasing message " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The message as received, read back for the insert without copying it a second time. */
+    private static final class MessageBuffer extends ByteArrayOutputStream {
+        MessageBuffer() {
+            super(16 * 1024);
+        }
+
+        InputStream asInputStream() {
+            return new ByteArrayInputStream(buf, 0, count);
         }
     }
 }
