@@ -19,6 +19,7 @@ import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Refresh;
 import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.VersionType;
@@ -135,12 +136,22 @@ public final class MailIndex implements AutoCloseable {
 
     /** Applies the operations in one bulk request; see {@link WriteOutcome} for what a failure is. */
     public WriteOutcome write(List<IndexOperation> operations) throws IndexUnavailableException {
+        return write(operations, false);
+    }
+
+    /**
+     * As {@link #write(List)}; with {@code searchableOnReturn}, returns only once searches see the writes
+     * (OpenSearch's {@code refresh=wait_for}: the next periodic refresh, no extra one), so the caller may
+     * then tell searches to trust the index for these messages.
+     */
+    public WriteOutcome write(List<IndexOperation> operations, boolean searchableOnReturn) throws IndexUnavailableException {
         if (operations.isEmpty()) {
             return new WriteOutcome(Map.of());
         }
         List<BulkOperation> bulk = operations.stream().map(this::toBulkOperation).toList();
+        Refresh refresh = searchableOnReturn ? Refresh.WaitFor : Refresh.False;
         BulkResponse response = call("bulk write of " + operations.size() + " operations",
-            () -> client.bulk(request -> request.index(indexName()).operations(bulk)));
+            () -> client.bulk(request -> request.index(indexName()).operations(bulk).refresh(refresh)));
         Map<Integer, String> failures = new HashMap<>();
         List<BulkResponseItem> items = response.items();
         for (int i = 0; i < items.size(); i++) {
