@@ -134,24 +134,35 @@ public final class MailIndex implements AutoCloseable {
         });
     }
 
-    /** Applies the operations in one bulk request; see {@link WriteOutcome} for what a failure is. */
-    public WriteOutcome write(List<IndexOperation> operations) throws IndexUnavailableException {
-        return write(operations, false);
+    /** When searches see a write. */
+    public enum Visibility {
+        /** At OpenSearch's next periodic refresh, after the write has returned. */
+        EVENTUALLY(Refresh.False),
+        /** Before the write returns, at the next periodic refresh ({@code refresh=wait_for}): no extra refresh. */
+        BEFORE_RETURN(Refresh.WaitFor),
+        /** At once: the write refreshes the index itself ({@code refresh=true}), for a search waiting on it. */
+        IMMEDIATELY(Refresh.True);
+
+        private final Refresh refresh;
+
+        Visibility(Refresh refresh) {
+            this.refresh = refresh;
+        }
     }
 
-    /**
-     * As {@link #write(List)}; with {@code searchableOnReturn}, returns only once searches see the writes
-     * (OpenSearch's {@code refresh=wait_for}: the next periodic refresh, no extra one), so the caller may
-     * then tell searches to trust the index for these messages.
-     */
-    public WriteOutcome write(List<IndexOperation> operations, boolean searchableOnReturn) throws IndexUnavailableException {
+    /** Applies the operations in one bulk request; see {@link WriteOutcome} for what a failure is. */
+    public WriteOutcome write(List<IndexOperation> operations) throws IndexUnavailableException {
+        return write(operations, Visibility.EVENTUALLY);
+    }
+
+    /** As {@link #write(List)}, visible to searches as {@code visibility} says. */
+    public WriteOutcome write(List<IndexOperation> operations, Visibility visibility) throws IndexUnavailableException {
         if (operations.isEmpty()) {
             return new WriteOutcome(Map.of());
         }
         List<BulkOperation> bulk = operations.stream().map(this::toBulkOperation).toList();
-        Refresh refresh = searchableOnReturn ? Refresh.WaitFor : Refresh.False;
         BulkResponse response = call("bulk write of " + operations.size() + " operations",
-            () -> client.bulk(request -> request.index(indexName()).operations(bulk).refresh(refresh)));
+            () -> client.bulk(request -> request.index(indexName()).operations(bulk).refresh(visibility.refresh)));
         Map<Integer, String> failures = new HashMap<>();
         List<BulkResponseItem> items = response.items();
         for (int i = 0; i < items.size(); i++) {

@@ -3,6 +3,7 @@ package dev.jamespipeline.search.indexer;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,12 +73,29 @@ public class IndexUpdater {
         }
         if (!operations.isEmpty()) {
             // Searchable before the backlog forgets the changes: a search in between must find them one way or the other.
-            WriteOutcome outcome = index.write(operations, true);
+            WriteOutcome outcome = index.write(operations, MailIndex.Visibility.BEFORE_RETURN);
             outcome.failures().forEach((operationIndex, reason) ->
                 results.set(eventOfOperation.get(operationIndex), Optional.of("index write failed: " + reason)));
             forgetApplied(operations, outcome);
         }
         return results;
+    }
+
+    /**
+     * Writes these messages of the mailbox as they are now, searchable at once, for a search that
+     * found them in the backlog: the search then trusts the index for them too.
+     *
+     * @return whether every write succeeded (otherwise the index may still not show some)
+     */
+    public boolean indexNow(String user, String mailboxId, Collection<Long> uids) throws Exception {
+        ensureIndex();
+        List<IndexOperation> operations = new ArrayList<>();
+        for (long uid : uids) {
+            operations.add(upsertOrDelete(user, mailboxId, uid));
+        }
+        WriteOutcome outcome = index.write(operations, MailIndex.Visibility.IMMEDIATELY);
+        forgetApplied(operations, outcome);
+        return outcome.isComplete();
     }
 
     /**

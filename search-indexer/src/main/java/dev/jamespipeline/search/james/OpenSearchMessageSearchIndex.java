@@ -1,17 +1,15 @@
 package dev.jamespipeline.search.james;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
+import javax.inject.Provider;
 
 import org.apache.james.mailbox.MailboxManager.MessageCapabilities;
 import org.apache.james.mailbox.MailboxManager.SearchCapabilities;
@@ -32,17 +30,21 @@ import dev.jamespipeline.search.index.IndexUnavailableException;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.SearchQueryTranslator;
 import dev.jamespipeline.search.index.TranslatedQuery;
+import dev.jamespipeline.search.indexer.IndexUpdater;
 
 import reactor.core.publisher.Flux;
 
 /**
- * IMAP SEARCH (and multi-mailbox search) answered exactly, whatever the indexer's lag: from the
- * OpenSearch index for every message the {@link IndexBacklog} does not list, and by James's own
- * scanning search for the few it lists (changed since the index last showed them). The backlog is
- * read before the index is asked, and forgets a change only once searches see it, so every change
- * made before the search is found one way or the other. Queries the index cannot answer exactly,
- * and every search while OpenSearch is unreachable, are scanned whole. Every index search is
- * confined to the mailbox ids James passes in, which it has already checked the session may read.
+ * IMAP SEARCH (and multi-mailbox search) answered from the OpenSearch index, exactly, whatever the
+ * indexer's lag: a search first reads the mailbox's {@link IndexBacklog} (the messages changed since
+ * the index last showed them), writes those few messages to the index as they are now, searchable at
+ * once, and only then asks the index. The backlog is read before the index is asked, and forgets a
+ * change only once searches see it, so every change made before the search is in the answer; the
+ * cost follows the lag, not the mailbox, and every answer has the index's meaning (attachment text
+ * included). Queries the index cannot answer exactly, mailboxes being re-indexed, and every search
+ * while OpenSearch is unreachable or refuses a write are answered by James's own scanning search.
+ * Every index search is confined to the mailbox ids James passes in, which it has already checked
+ * the session may read.
  */
 public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
     private static final Logger LOGGER = LoggerFactory.getLogger(OpenSearchMessageSearchIndex.class);
@@ -51,87 +53,63 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
     private final SearchQueryTranslator translator;
     private final SimpleMessageSearchIndex scanning;
     private final IndexBacklog backlog;
+    // A provider: the updater reads messages through the mailbox manager, which is built with this index.
+    private final Provider<IndexUpdater> updater;
     private final MessageId.Factory messageIdFactory;
 
     @Inject
     public OpenSearchMessageSearchIndex(MailIndex index, SearchQueryTranslator translator, SimpleMessageSearchIndex scanning,
-                                        IndexBacklog backlog, MessageId.Factory messageIdFactory) {
+                                        IndexBacklog backlog, Provider<IndexUpdater> updater, MessageId.Factory messageIdFactory) {
         this.index = index;
         this.translator = translator;
         this.scanning = scanning;
         this.backlog = backlog;
+        this.updater = updater;
         this.messageIdFactory = messageIdFactory;
     }
 
     @Override
     public Flux<MessageUid> search(MailboxSession session, Mailbox mailbox, SearchQuery searchQuery) throws MailboxException {
         Optional<TranslatedQuery> translated = translator.translate(searchQuery);
-        Optional<Comparator<Long>> uidOrder = uidOrder(searchQuery);
-        if (translated.isPresent()) {
-            // The backlog before the index: a change it no longer lists is already searchable.
-            Set<Long> pending = pendingUids(mailbox.getMailboxId());
-            if (pending.isEmpty() || (uidOrder.isPresent() && !pending.contains(IndexBacklog.WHOLE_MAILBOX))) {
-                try {
-                    List<Long> indexed = index.searchUids(mailbox.getMailboxId().serialize(), translated.get());
-                    if (pending.isEmpty()) {
-                        return Flux.fromIterable(indexed).map(MessageUid::of);
-                    }
-                    return Flux.fromIterable(withBacklogScanned(session, mailbox, searchQuery, indexed, pending, uidOrder.get()))
-                        .map(MessageUid::of);
-                } catch (IndexUnavailableException e) {
-                    LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailbox.getMailboxId(), e.getMessage());
-                }
+        if (translated.isPresent() && indexShowsAllOf(mailbox)) {
+            try {
+                List<Long> uids = index.searchUids(mailbox.getMailboxId().serialize(), translated.get());
+                return Flux.fromIterable(uids).map(MessageUid::of);
+            } catch (IndexUnavailableException e) {
+                LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailbox.getMailboxId(), e.getMessage());
             }
         }
         return scanning.search(session, mailbox, searchQuery);
     }
 
-    /** The index's answer without the backlog's messages, plus James's answer on exactly those, in uid order. */
-    private List<Long> withBacklogScanned(MailboxSession session, Mailbox mailbox, SearchQuery searchQuery, List<Long> indexed,
-                                          Set<Long> pending, Comparator<Long> order) throws MailboxException {
-        TreeSet<Long> uids = new TreeSet<>(order);
-        indexed.stream().filter(uid -> !pending.contains(uid)).forEach(uids::add);
-        SearchQuery onlyPending = SearchQuery.builder()
-            // First, so that James's scan fetches only these messages (it narrows to the first uid criterion it finds).
-            .andCriterion(SearchQuery.uid(ranges(pending)))
-            .andCriteria(searchQuery.getCriteria())
-            .sorts(searchQuery.getSorts())
-            .addRecentMessageUids(searchQuery.getRecentMessageUids())
-            .build();
-        scanning.search(session, mailbox, onlyPending).map(MessageUid::asLong).toIterable().forEach(uids::add);
-        return new ArrayList<>(uids);
-    }
-
-    /** Consecutive uids as one range each. */
-    private static SearchQuery.UidRange[] ranges(Set<Long> uids) {
-        List<SearchQuery.UidRange> ranges = new ArrayList<>();
-        long low = -1;
-        long high = -1;
-        for (long uid : new TreeSet<>(uids)) {
-            if (low >= 0 && uid == high + 1) {
-                high = uid;
-                continue;
-            }
-            if (low >= 0) {
-                ranges.add(new SearchQuery.UidRange(MessageUid.of(low), MessageUid.of(high)));
-            }
-            low = uid;
-            high = uid;
-        }
-        ranges.add(new SearchQuery.UidRange(MessageUid.of(low), MessageUid.of(high)));
-        return ranges.toArray(SearchQuery.UidRange[]::new);
-    }
-
     /**
-     * The order of a query sorted by uid alone (every IMAP SEARCH), in which the index's answer and the
-     * backlog's can be merged; other sorts (IMAP SORT) with a backlog are scanned whole.
+     * Brings the index up to the mailbox for the messages in its backlog.
+     *
+     * @return false when the index cannot be trusted for this mailbox now: it is being re-indexed, or
+     *         OpenSearch did not take every write
      */
-    private static Optional<Comparator<Long>> uidOrder(SearchQuery searchQuery) {
-        List<SearchQuery.Sort> sorts = searchQuery.getSorts();
-        if (sorts.isEmpty() || sorts.get(0).getSortClause() != SearchQuery.Sort.SortClause.Uid) {
-            return Optional.empty();
+    private boolean indexShowsAllOf(Mailbox mailbox) throws MailboxException {
+        String mailboxId = mailbox.getMailboxId().serialize();
+        Set<Long> pending = pendingUids(mailbox.getMailboxId());
+        if (pending.isEmpty()) {
+            return true;
         }
-        return Optional.of(sorts.get(0).isReverse() ? Comparator.<Long>reverseOrder() : Comparator.<Long>naturalOrder());
+        if (pending.contains(IndexBacklog.WHOLE_MAILBOX)) {
+            return false;
+        }
+        try {
+            if (updater.get().indexNow(mailbox.getUser().asString(), mailboxId, pending)) {
+                return true;
+            }
+            LOGGER.warn("OpenSearch refused some of {} writes for mailbox {}: scanning it instead", pending.size(), mailboxId);
+        } catch (IndexUnavailableException e) {
+            LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailboxId, e.getMessage());
+        } catch (MailboxException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new MailboxException("Cannot bring the search index up to mailbox " + mailboxId + ": " + e.getMessage(), e);
+        }
+        return false;
     }
 
     private Set<Long> pendingUids(MailboxId mailboxId) throws MailboxException {
@@ -146,7 +124,7 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
     public Flux<MessageId> search(MailboxSession session, Collection<MailboxId> mailboxIds, SearchQuery searchQuery,
                                   long limit) throws MailboxException {
         Optional<TranslatedQuery> translated = translator.translate(searchQuery);
-        // Across mailboxes the answer is message ids, cut at a limit: with any backlog, James scans.
+        // Across mailboxes (JMAP, not IMAP) a backlog is not indexed on the spot: James scans them all.
         if (translated.isPresent() && !mailboxIds.isEmpty() && noBacklog(mailboxIds)) {
             try {
                 List<String> ids = mailboxIds.stream().map(MailboxId::serialize).collect(Collectors.toList());
