@@ -1,5 +1,7 @@
 package dev.jamespipeline.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.james.mpt.api.ImapHostSystem;
 import org.apache.james.mpt.imapmailbox.suite.Search;
 import org.apache.james.mpt.imapmailbox.suite.SelectedState;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.jamespipeline.search.james.OpenSearchMessageSearchIndex;
 
 /**
  * James's own IMAP SEARCH scripts (MPT, {@code apache-james-mpt-imapmailbox-core}), run unchanged by
@@ -37,7 +41,10 @@ class OpenSearchImapScriptsIT {
 
     @BeforeAll
     static void connectHostSystem() {
-        hostSystem = new ServerImapHostSystem(PIPELINE.james().server().getProbe(ServerImapHostSystem.ImapStackProbe.class));
+        ServerImapHostSystem.ImapStackProbe stack = PIPELINE.james().server().getProbe(ServerImapHostSystem.ImapStackProbe.class);
+        // The scripts prove our search only if it is what answers them, not James's scanning search.
+        assertThat(stack.searchIndex()).isInstanceOf(OpenSearchMessageSearchIndex.class);
+        hostSystem = new ServerImapHostSystem(stack);
     }
 
     @BeforeEach

@@ -18,6 +18,7 @@ import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.model.MailboxMetaData;
 import org.apache.james.mailbox.model.search.MailboxQuery;
 import org.apache.james.mailbox.quota.MaxQuotaManager;
+import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.apache.james.mpt.api.ImapFeatures;
 import org.apache.james.mpt.api.ImapFeatures.Feature;
 import org.apache.james.mpt.host.JamesImapHostSystem;
@@ -119,16 +120,23 @@ final class ServerImapHostSystem extends JamesImapHostSystem {
         private final MailboxManager mailboxManager;
         private final UsersRepository users;
         private final MaxQuotaManager maxQuotas;
+        private final MessageSearchIndex searchIndex;
 
         @Inject
         public ImapStackProbe(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, MailboxManager mailboxManager,
-                              UsersRepository users, MaxQuotaManager maxQuotas) {
+                              UsersRepository users, MaxQuotaManager maxQuotas, MessageSearchIndex searchIndex) {
             this.decoder = decoder;
             this.encoder = encoder;
             this.processor = processor;
             this.mailboxManager = mailboxManager;
             this.users = users;
             this.maxQuotas = maxQuotas;
+            this.searchIndex = searchIndex;
+        }
+
+        /** What answers the scripts' SEARCH commands. */
+        MessageSearchIndex searchIndex() {
+            return searchIndex;
         }
     }
 }
