@@ -3,6 +3,7 @@ package dev.jamespipeline.it;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -16,12 +17,15 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import com.google.inject.Module;
+
 import dev.jamespipeline.search.indexer.SearchConfiguration;
 import dev.jamespipeline.testing.PostgresTestDatabase;
 
 /**
  * One James with the pipeline per test class: started before the class's {@code @BeforeAll}
- * methods, stopped (and its queues removed) after its {@code @AfterAll} methods.
+ * methods, stopped (and its queues removed) after its {@code @AfterAll} methods. Its {@code @Nested}
+ * classes, which JUnit calls the extension for too, share it.
  */
 final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallback {
     static final String DOMAIN = "example.test";
@@ -30,6 +34,7 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     private final Map<String, String> settings = new HashMap<>();
     private final Map<String, UnaryOperator<String>> confEdits =
         new HashMap<>(Map.of("imapserver.xml", PipelineJames::allowPlainImapLogin));
+    private final List<Module> overrides = new ArrayList<>();
     private Supplier<String> broker = RabbitMQEndpoint::amqpUri;
     private boolean throughProxy;
     private boolean brokerDownAtStart;
@@ -41,6 +46,8 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     private TcpProxy postgresProxy;
     private PipelineJames james;
     private BrokerTap tap;
+    /** The test class that started James: the one whose end stops it. */
+    private Class<?> owner;
 
     private PipelineJamesExtension(List<String> users) {
         this.users = users;
@@ -67,6 +74,12 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
      */
     PipelineJamesExtension editConf(String fileName, UnaryOperator<String> edit) {
         confEdits.put(fileName, edit);
+        return this;
+    }
+
+    /** A Guice module over the server main's (a probe the test needs). */
+    PipelineJamesExtension override(Module module) {
+        overrides.add(module);
         return this;
     }
 
@@ -109,6 +122,10 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (owner != null) {
+            return;
+        }
+        owner = context.getRequiredTestClass();
         workDir = Files.createTempDirectory("pipeline-it-");
         String brokerUri = broker.get();
         String amqpUri = brokerUri;
@@ -134,9 +151,9 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
             // during it, as a longer outage does with the shipped 30 s.
             confEdits.put("james-database.properties", text -> text.replaceAll("(?m)^database\\.url=.*$",
                 Matcher.quoteReplacement("database.url=" + viaProxy)) + "\ndatabase.pool.connection.timeout.ms=1000\n");
-            james = PipelineJames.start(workDir, amqpUri, settings, confEdits, database);
+            james = PipelineJames.start(workDir, amqpUri, settings, confEdits, database, overrides.toArray(Module[]::new));
         } else {
-            james = PipelineJames.start(workDir, amqpUri, settings, confEdits);
+            james = PipelineJames.start(workDir, amqpUri, settings, confEdits, overrides.toArray(Module[]::new));
         }
         james.withUsers(DOMAIN, users.toArray(String[]::new));
         tap = new BrokerTap(brokerUri);
@@ -146,6 +163,9 @@ final class PipelineJamesExtension implements BeforeAllCallback, AfterAllCallbac
     public void afterAll(ExtensionContext context) throws Exception {
         if (workDir == null) {
             return; // skipped before starting (an assumption in an extension registered earlier)
+        }
+        if (context.getRequiredTestClass() != owner) {
+            return;
         }
         tap.close();
         if (proxy != null) {
