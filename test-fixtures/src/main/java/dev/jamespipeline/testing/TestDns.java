@@ -34,10 +34,12 @@ public final class TestDns implements AutoCloseable {
 
     private final InetAddress address;
     private final PeerDaemon daemon;
+    private final Path directory;
 
-    private TestDns(InetAddress address, PeerDaemon daemon) {
+    private TestDns(InetAddress address, PeerDaemon daemon, Path directory) {
         this.address = address;
         this.daemon = daemon;
+        this.directory = directory;
     }
 
     public static Builder builder() {
@@ -68,6 +70,7 @@ public final class TestDns implements AutoCloseable {
     @Override
     public void close() {
         daemon.close();
+        PeerDaemon.deleteDirectory(directory);
     }
 
     /** The records, in dnsmasq's configuration syntax (one option a line). */
@@ -161,7 +164,7 @@ public final class TestDns implements AutoCloseable {
                 PeerDaemon daemon = PeerDaemon.start(List.of(DNSMASQ, "--keep-in-foreground", "--conf-file=" + configuration),
                     directory.resolve("dnsmasq.log"), address, PORT);
                 if (daemon != null) {
-                    return new TestDns(address, daemon);
+                    return new TestDns(address, daemon, directory);
                 }
             }
             throw new IllegalStateException("dnsmasq found no free 127.0.53.x:53 in 5 attempts (see " + directory + ")");
