@@ -3,18 +3,25 @@
 # d<i>.outbound.test has an MX mx.d<i>.outbound.test in a dnsmasq of the benchmark's own (127.0.53.250:53), and
 # every MX host is the address of one Postfix smtp-sink (127.0.0.250:25, counting what arrives: -c). The same
 # load (MESSAGES messages of SIZE bytes, one recipient each, user<k>@d<n % DOMAINS>.outbound.test, SESSIONS
-# SMTP sessions as fast as answered, submitted to 127.0.0.1:12525) goes, one after the other, each with a fresh sink:
+# SMTP sessions as fast as answered, submitted to 127.0.0.1:12525) goes to each variant, each run on fresh
+# servers and a fresh sink:
 #   postfix   a private Postfix instance (benchmarks/lib.sh start_postfix) relaying with its own smtp client, its
 #             defaults otherwise (20 per destination, 100 smtp processes); smtp runs chrooted in its queue
 #             directory, whose etc/resolv.conf names the benchmark's dnsmasq: it resolves the 100 MX records and
 #             their A records by DNS like James (no transport map, no cache: dnsmasq answers with TTL 0).
 #   pipeline  James with the pipeline (benchmarks/lib.sh prepare/start_james), its DNSService pointed at the same
-#             dnsmasq (conf/dnsservice.xml), delivering through the outbound worker.
-# Delivered msg/s = arrivals at the sink / the time from the first submission to the last arrival; arrivals are
-# sampled every 100 ms until all accepted messages arrived or DRAIN_S passed. Not part of the tests; root only
-# (ports 53 and 25). Writes OUT.md (and prints it).
+#             dnsmasq (conf/dnsservice.xml), delivering through the outbound worker with the shipped settings.
+# Two modes (MODES, both by default):
+#   drain     the backlog: all messages are submitted while the server holds delivery back (Postfix:
+#             defer_transports=smtp; the pipeline: outbound.worker.enabled=false, James restarted with it true once
+#             every job waits in its queue), then released (Postfix: postqueue -f); delivered msg/s = arrivals
+#             after the first / (last − first arrival): the delivery engine alone.
+#   flow      submission and delivery at once; delivered msg/s = arrivals / (last arrival − first submission),
+#             which the accept rate bounds.
+# Arrivals are sampled every 100 ms until all accepted messages arrived or DRAIN_S passed. Not part of the tests;
+# root only (ports 53 and 25). Writes OUT.md (and prints it).
 #   benchmarks/outbound.sh [MESSAGES=5000] [SESSIONS=20] [SIZE_BYTES=10240] [DOMAINS=100]
-#   VARIANTS="postfix pipeline" (default), DRAIN_S=300, OUT=benchmarks/results/outbound-<UTC stamp>
+#   VARIANTS="postfix pipeline", MODES="drain flow", DRAIN_S=300, OUT=benchmarks/results/outbound-<UTC stamp>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -48,9 +55,8 @@ trap 'stop_peers; [ -z "$dns_pid" ] || kill "$dns_pid" 2>/dev/null || true; benc
 dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --log-facility="$work/dnsmasq.log" &
 dns_pid=$!
 
-# start_sink VARIANT: a fresh smtp-sink, its counters in $work/sink-VARIANT.count
+# start_sink LABEL: a fresh smtp-sink (up to 1,000 connections at once), its counters in $work/sink-LABEL.count
 start_sink() {
-  mkdir -p "$work/sink"
   smtp-sink -c -u nobody -m 1000 "$sink_address:25" 1000 > "$work/sink-$1.count" &
   sink_pid=$!
   for _ in $(seq 1 50); do
@@ -60,15 +66,14 @@ start_sink() {
   echo "smtp-sink did not listen on $sink_address:25"; exit 2
 }
 
-command="benchmarks/outbound.sh $messages $sessions $size $domains"
-echo "# outbound: $messages messages of $size bytes to $domains domains, $sessions SMTP sessions as fast as answered, to smtp-sink"
-echo "# command: $command   ($(nproc) cores, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
-results=()
-for variant in ${VARIANTS:-postfix pipeline}; do
-  dir="$work/$variant-outbound"
+# start_server VARIANT DIR HOLD: the server under test on 127.0.0.1:12525; HOLD=1 holds delivery back.
+start_server() {
+  local variant=$1 dir=$2 hold=$3
   if [ "$variant" = postfix ]; then
+    local defer=()
+    [ "$hold" = 1 ] && defer=("defer_transports=smtp")
     start_postfix "$dir" "default_transport=smtp" "relay_transport=smtp" "inet_protocols=ipv4" \
-      "maillog_file=$dir/maillog" "maillog_file_prefixes=$dir"
+      "maillog_file=$dir/maillog" "maillog_file_prefixes=$dir" "${defer[@]}" 2> >(grep -v 'ignoring earlier request' >&2)
     # smtp runs chrooted in the queue directory: the resolver and the service names it reads there.
     mkdir -p "$dir/queue/etc"
     echo "nameserver $dns_address" > "$dir/queue/etc/resolv.conf"
@@ -77,30 +82,79 @@ for variant in ${VARIANTS:-postfix pipeline}; do
     prepare "$variant" "$dir"
     printf '<?xml version="1.0"?>\n<dnsservice>\n  <servers><server>%s</server></servers>\n  <autodiscover>false</autodiscover>\n  <authoritative>false</authoritative>\n  <maxcachesize>50000</maxcachesize>\n</dnsservice>\n' \
       "$dns_address" > "$dir/conf/dnsservice.xml"
+    [ "$hold" = 1 ] && echo "outbound.worker.enabled=false" >> "$dir/conf/pipeline.properties"
     start_james "$dir"
   fi
-  start_sink "$variant"
-  result=$(java -cp "$load" dev.jamespipeline.bench.OutboundLoad "$variant" 12525 "$sessions" "$messages" "$size" "$domains" \
-    "$work/sink-$variant.count" "${DRAIN_S:-300}") || true
-  echo "$result"
-  results+=("$(echo "$result" | head -1)")
-  stop_peers
-  stop_james
+}
+
+# release VARIANT DIR ACCEPTED: lets the held server deliver its backlog.
+release() {
+  local variant=$1 dir=$2 accepted=$3
+  if [ "$variant" = postfix ]; then
+    postconf -c "$dir" -e defer_transports= && postfix -c "$dir" reload >/dev/null 2>&1 && postqueue -c "$dir" -f
+  else
+    local queue waiting=0
+    queue="$(sed -n 's/^topology.name.prefix=//p' "$dir/conf/pipeline.properties")pipeline.outbound.deliver"
+    for _ in $(seq 1 300); do
+      waiting=$(rabbitmqctl list_queues -q name messages 2>/dev/null | awk -v q="$queue" '$1 == q { print $2 }')
+      [ "${waiting:-0}" -ge "$accepted" ] && break
+      sleep 1
+    done
+    echo "$waiting jobs wait in $queue: restarting James with the outbound worker"
+    stop_james
+    sed -i 's/^outbound.worker.enabled=false$/outbound.worker.enabled=true/' "$dir/conf/pipeline.properties"
+    create_accounts=0 start_james "$dir"
+  fi
+}
+
+command="benchmarks/outbound.sh $messages $sessions $size $domains"
+echo "# outbound: $messages messages of $size bytes to $domains domains, $sessions SMTP sessions as fast as answered, to smtp-sink"
+echo "# command: $command   ($(nproc) cores, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+rows=()
+for variant in ${VARIANTS:-postfix pipeline}; do
+  for mode in ${MODES:-drain flow}; do
+    dir="$work/$variant-$mode"
+    echo "## $variant, $mode"
+    if [ "$mode" = drain ]; then
+      start_server "$variant" "$dir" 1
+      submitted=$(java -cp "$load" dev.jamespipeline.bench.OutboundLoad submit "$variant" 12525 "$sessions" "$messages" "$size" "$domains") || true
+      echo "$submitted"
+      accepted=$(echo "$submitted" | sed -n 's/.* accepted=\([0-9]*\).*/\1/p')
+      start_sink "$variant-$mode"
+      java -cp "$load" dev.jamespipeline.bench.OutboundLoad drain "$variant" "${accepted:-0}" "$work/sink-$variant-$mode.count" \
+        "${DRAIN_S:-300}" > "$work/drain-$variant.txt" &
+      watcher=$!
+      release "$variant" "$dir" "${accepted:-0}"
+      wait "$watcher" || true
+      cat "$work/drain-$variant.txt"
+      rows+=("$variant $mode $(echo "$submitted" | head -1 | cut -d' ' -f2-) $(head -1 "$work/drain-$variant.txt" | cut -d' ' -f2-)")
+    else
+      start_server "$variant" "$dir" 0
+      start_sink "$variant-$mode"
+      result=$(java -cp "$load" dev.jamespipeline.bench.OutboundLoad flow "$variant" 12525 "$sessions" "$messages" "$size" "$domains" \
+        "$work/sink-$variant-$mode.count" "${DRAIN_S:-300}") || true
+      echo "$result"
+      rows+=("$variant $mode $(echo "$result" | head -1 | cut -d' ' -f2-)")
+    fi
+    stop_peers
+    stop_james
+  done
 done
 
 {
   echo "## Outbound delivery to $domains domains (smtp-sink)"
   echo
-  echo "\`$command\` ($(nproc) cores, $(date -u +%FT%TZ)): $messages messages of $size bytes, one recipient each, $sessions SMTP sessions"
-  echo "as fast as answered; delivered msg/s = arrivals at the sink / (last arrival − first submission)."
+  echo "\`$command\` ($(nproc) cores, $(date -u +%FT%TZ)): $messages messages of $size bytes, one recipient each, submitted by"
+  echo "$sessions SMTP sessions as fast as answered. drain: the backlog delivered once released, msg/s between the first and"
+  echo "the last arrival; flow: submitted while delivering, msg/s from the first submission to the last arrival."
   echo
-  echo "| variant | accepted msg/s | accept p99 ms | delivered | all delivered | last arrival after s | delivered msg/s |"
+  echo "| variant | mode | accepted msg/s | delivered | all delivered | seconds | delivered msg/s |"
   echo "|---|---|---|---|---|---|---|"
-  for line in "${results[@]}"; do
-    [ -n "$line" ] || continue
-    echo "$line" | awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "| %s | %s | %s | %s of %s | %s | %s | %s |\n", $1, v["accept_msg_per_s"], v["accept_p99_ms"], v["delivered"], v["accepted"],
-        v["all_delivered"], v["last_arrival_after_s"], v["delivered_msg_per_s"] }'
+  for row in "${rows[@]}"; do
+    echo "$row" | awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      seconds = $2 == "drain" ? v["first_to_last_arrival_s"] : v["last_arrival_after_s"]
+      printf "| %s | %s | %s | %s of %s | %s | %s | %s |\n", $1, $2, v["accept_msg_per_s"], v["delivered"], v["accepted"],
+        v["all_delivered"], seconds, v["delivered_msg_per_s"] }'
   done
 } > "$out.md"
 cat "$out.md"
