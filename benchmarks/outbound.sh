@@ -9,8 +9,9 @@
 #             defaults otherwise (20 per destination, 100 smtp processes); smtp runs chrooted in its queue
 #             directory, whose etc/resolv.conf names the benchmark's dnsmasq: it resolves the 100 MX records and
 #             their A records by DNS like James (no transport map, no cache: dnsmasq answers with TTL 0).
-#   pipeline  James with the pipeline (benchmarks/lib.sh prepare/start_james), its DNSService pointed at the same
-#             dnsmasq (conf/dnsservice.xml), delivering through the outbound worker with the shipped settings.
+#   pipeline  James with the pipeline on our server main (benchmarks/lib.sh prepare/start_james; its indexer on a
+#             scratch OpenSearch index, deleted afterwards), its DNSService pointed at the same dnsmasq
+#             (conf/dnsservice.xml), delivering through the outbound worker with the shipped settings.
 # Two modes (MODES, both by default):
 #   drain     the backlog: all messages are submitted while the server holds delivery back (Postfix:
 #             defer_transports=smtp; the pipeline: outbound.worker.enabled=false, James restarted with it true once
@@ -38,11 +39,23 @@ for port_check in "$dns_address:53" "$sink_address:25" "0.0.0.0:53" "0.0.0.0:25"
   if ss -ltnuH | awk '{ print $5 }' | grep -qxF "$port_check"; then echo "$port_check is taken: the outbound benchmark needs it"; exit 2; fi
 done
 
+# Our server main runs the search indexer too: on a scratch index of its own, deleted once James is stopped.
+if [[ " ${VARIANTS:-postfix pipeline} " == *" pipeline "* ]]; then
+  . scripts/opensearch.sh
+  ensure_opensearch
+fi
+opensearch="http://127.0.0.1:${OPENSEARCH_PORT:-9200}"
+scratch_index=
+delete_scratch_index() {
+  [ -z "$scratch_index" ] || java -cp "$load" dev.jamespipeline.bench.OpenSearchHttp "$opensearch" delete "$scratch_index" || true
+  scratch_index=
+}
+
 dns_pid=; sink_pid=
 stop_peers() {
   if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; sink_pid=; fi
 }
-trap 'stop_peers; [ -z "$dns_pid" ] || kill "$dns_pid" 2>/dev/null || true; bench_cleanup' EXIT
+trap 'stop_peers; stop_james; delete_scratch_index; [ -z "$dns_pid" ] || kill "$dns_pid" 2>/dev/null || true; bench_cleanup' EXIT
 
 {
   echo "port=53"; echo "listen-address=$dns_address"; echo "bind-interfaces"
@@ -82,8 +95,11 @@ start_server() {
     prepare "$variant" "$dir"
     printf '<?xml version="1.0"?>\n<dnsservice>\n  <servers><server>%s</server></servers>\n  <autodiscover>false</autodiscover>\n  <authoritative>false</authoritative>\n  <maxcachesize>50000</maxcachesize>\n</dnsservice>\n' \
       "$dns_address" > "$dir/conf/dnsservice.xml"
+    scratch_index=bench-outbound-$(date -u +%Y%m%dt%H%M%Sz)-$$
+    sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$scratch_index|" \
+      "$dir/conf/pipeline.properties"
     [ "$hold" = 1 ] && echo "outbound.worker.enabled=false" >> "$dir/conf/pipeline.properties"
-    start_james "$dir"
+    start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
   fi
 }
 
@@ -103,7 +119,7 @@ release() {
     echo "$waiting jobs wait in $queue: restarting James with the outbound worker"
     stop_james
     sed -i 's/^outbound.worker.enabled=false$/outbound.worker.enabled=true/' "$dir/conf/pipeline.properties"
-    create_accounts=0 start_james "$dir"
+    create_accounts=0 start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
   fi
 }
 
@@ -138,6 +154,7 @@ for variant in ${VARIANTS:-postfix pipeline}; do
     fi
     stop_peers
     stop_james
+    delete_scratch_index
   done
 done
 

@@ -80,7 +80,7 @@ public final class OutboundLoad {
                 submitted = load.await();
             }
         }
-        double seconds = (watch.lastNanos() - load.startNanos()) / 1e9;
+        double seconds = watch.arrived() > 0 ? (watch.lastNanos() - load.startNanos()) / 1e9 : 0;
         System.out.printf(Locale.ROOT, "%s %s delivered=%d all_delivered=%s last_arrival_after_s=%.2f delivered_msg_per_s=%.1f%n",
             args[1], accepted(submitted), watch.arrived(), watch.arrived() >= submitted.accepted(), seconds,
             seconds > 0 ? watch.arrived() / seconds : 0);
