@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -101,13 +100,9 @@ public final class TestDns implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The null MX of RFC 7505 ({@code MX 0 .}): {@code domain} accepts no mail. dnsmasq's {@code mx-host} takes
-         * no root target, so the record is given as raw data ({@code dns-rr}), encoded by dnsjava.
-         */
+        /** The null MX of RFC 7505 ({@code MX 0 .}): {@code domain} accepts no mail. dnsmasq serves the root target as given. */
         public Builder nullMx(String domain) {
-            MXRecord record = new MXRecord(name(domain), DClass.IN, 0, 0, Name.root);
-            return raw(domain, Type.MX, record.rdataToWireCanonical());
+            return mx(domain, 0, ".");
         }
 
         /**
