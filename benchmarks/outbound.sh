@@ -123,6 +123,25 @@ release() {
   fi
 }
 
+# tree_cpu PID: CPU seconds (user + system) PID and its descendants have used, reaped children included (Postfix's
+# master runs short-lived smtp, cleanup... processes; James is one process).
+tree_cpu() {
+  for stat in /proc/[0-9]*/stat; do sed -E 's/^([0-9]+) \(.*\) /\1 /' "$stat" 2>/dev/null || true; done \
+    | awk -v root="$1" -v tck="$(getconf CLK_TCK)" '
+      { parent[$1] = $3; cpu[$1] = $13 + $14 + $15 + $16 }
+      END {
+        tree[root] = 1
+        do { grown = 0; for (p in parent) if (!(p in tree) && (parent[p] in tree)) { tree[p] = 1; grown = 1 } } while (grown)
+        for (p in tree) total += cpu[p]
+        printf "%.2f", total / tck
+      }'
+}
+
+# server_pid VARIANT DIR: the process (tree) of the server under test.
+server_pid() {
+  if [ "$1" = postfix ]; then tr -d ' ' < "$2/queue/pid/master.pid"; else echo "$pid"; fi
+}
+
 command="benchmarks/outbound.sh $messages $sessions $size $domains"
 echo "# outbound: $messages messages of $size bytes to $domains domains, $sessions SMTP sessions as fast as answered, to smtp-sink"
 echo "# command: $command   ($(nproc) cores, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -147,10 +166,14 @@ for variant in ${VARIANTS:-postfix pipeline}; do
     else
       start_server "$variant" "$dir" 0
       start_sink "$variant-$mode"
+      server=$(server_pid "$variant" "$dir")
+      cpu_before=$(tree_cpu "$server")
       result=$(java -cp "$load" dev.jamespipeline.bench.OutboundLoad flow "$variant" 12525 "$sessions" "$messages" "$size" "$domains" \
         "$work/sink-$variant-$mode.count" "${DRAIN_S:-300}") || true
+      cpu=$(awk -v a="$cpu_before" -v b="$(tree_cpu "$server")" 'BEGIN { printf "%.1f", b - a }')
       echo "$result"
-      rows+=("$variant $mode $(echo "$result" | head -1 | cut -d' ' -f2-)")
+      echo "$variant server_cpu_s=$cpu (from the first submission to the last arrival; the server's processes)"
+      rows+=("$variant $mode $(echo "$result" | head -1 | cut -d' ' -f2-) server_cpu_s=$cpu")
     fi
     stop_peers
     stop_james
@@ -165,13 +188,13 @@ done
   echo "$sessions SMTP sessions as fast as answered. drain: the backlog delivered once released, msg/s between the first and"
   echo "the last arrival; flow: submitted while delivering, msg/s from the first submission to the last arrival."
   echo
-  echo "| variant | mode | accepted msg/s | delivered | all delivered | seconds | delivered msg/s |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| variant | mode | accepted msg/s | delivered | all delivered | seconds | delivered msg/s | server CPU s (flow) |"
+  echo "|---|---|---|---|---|---|---|---|"
   for row in "${rows[@]}"; do
     echo "$row" | awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       seconds = $2 == "drain" ? v["first_to_last_arrival_s"] : v["last_arrival_after_s"]
-      printf "| %s | %s | %s | %s of %s | %s | %s | %s |\n", $1, $2, v["accept_msg_per_s"], v["delivered"], v["accepted"],
-        v["all_delivered"], seconds, v["delivered_msg_per_s"] }'
+      printf "| %s | %s | %s | %s of %s | %s | %s | %s | %s |\n", $1, $2, v["accept_msg_per_s"], v["delivered"], v["accepted"],
+        v["all_delivered"], seconds, v["delivered_msg_per_s"], $2 == "flow" ? v["server_cpu_s"] : "–" }'
   done
 } > "$out.md"
 cat "$out.md"
