@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param mimeMessageId the Message-ID header value
  * @param bodyText      text of the text/plain and text/html (converted) parts that are not attachments
  * @param attachments   attachments, with their extracted text or why there is none
+ * @param scan          what James's scanning search compares the criteria against
  * @param indexedAt     when this document was built
  */
 public record MessageDocument(
@@ -51,6 +52,7 @@ public record MessageDocument(
     Optional<String> mimeMessageId,
     String bodyText,
     List<Attachment> attachments,
+    ScanFields scan,
     Instant indexedAt) {
 
     public String documentId() {
@@ -68,7 +70,7 @@ public record MessageDocument(
     /** A copy with other flags and mod-sequence: what a flags change writes. */
     public MessageDocument withFlags(List<String> newFlags, long newModSeq, Instant now) {
         return new MessageDocument(user, mailboxId, uid, messageId, threadId, newModSeq, List.copyOf(newFlags),
-            internalDate, sentDate, size, headers, from, to, cc, bcc, subject, mimeMessageId, bodyText, attachments, now);
+            internalDate, sentDate, size, headers, from, to, cc, bcc, subject, mimeMessageId, bodyText, attachments, scan, now);
     }
 
     /** @param name lower-cased field name; @param value decoded, unfolded value */
@@ -88,5 +90,63 @@ public record MessageDocument(
      */
     public record Attachment(String fileName, String contentType, long size, String text,
                              Optional<String> failureReason) {
+    }
+
+    /**
+     * The message as James 3.8.1's scanning search ({@code MessageSearches}) sees it, so that the
+     * index answers exactly as it does. Text is kept in the case James compares it in.
+     *
+     * @param text           what TEXT searches: every header field value (of every part) and every
+     *                       decoded body, in message order, each character upper-cased
+     * @param body           what BODY searches: the bodies only, likewise
+     * @param textComplete   both texts are whole: not cut at the extraction limit, and read without
+     *                       the charset or parse error that stops James's matcher part-way
+     * @param textFails      James's matcher throws where the texts stop (an unknown charset, a
+     *                       broken encoding): its scan leaves the message out of any search with a
+     *                       text criterion it reaches, unless the text was found before
+     * @param headers        the top-level fields, each as {@code name:value}: the name folded
+     *                       ({@link #foldName}; a field name never holds a colon), the value as
+     *                       James compares it (unfolded, encoded words decoded, upper-cased in
+     *                       {@code Locale.US})
+     * @param from           for the From criterion: the addresses of the first From field as mime4j
+     *                       formats them, then that field's raw value; upper-cased likewise
+     * @param to             likewise for To
+     * @param cc             likewise for Cc
+     * @param bcc            likewise for Bcc
+     * @param date           the first Date field as James parses it, if it does
+     * @param dateUncertain  James would compare that date wrongly (five-digit year) or fail on it
+     * @param dateFails      James's date parser fails on it with an error, which ends the whole search
+     */
+    public record ScanFields(String text, String body, boolean textComplete, boolean textFails, List<String> headers,
+                             List<String> from, List<String> to, List<String> cc, List<String> bcc,
+                             Optional<Instant> date, boolean dateUncertain, boolean dateFails) {
+
+        /** How {@link #headers()} holds a field. */
+        public static String headerLine(String foldedName, String value) {
+            return foldedName + ":" + value;
+        }
+
+        /** Two names are equal ignoring case ({@code String.equalsIgnoreCase}) exactly when their folds are equal. */
+        public static String foldName(String name) {
+            StringBuilder folded = new StringBuilder(name.length());
+            for (int i = 0; i < name.length(); i++) {
+                folded.append(Character.toLowerCase(Character.toUpperCase(name.charAt(i))));
+            }
+            return folded.toString();
+        }
+
+        /** The case TEXT and BODY compare in: each UTF-16 unit upper-cased on its own, as mime4j's MessageMatcher does. */
+        public static String textCase(String text) {
+            StringBuilder upper = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                upper.append(Character.toUpperCase(text.charAt(i)));
+            }
+            return upper.toString();
+        }
+
+        /** The case header and address criteria compare in. */
+        public static String headerCase(String text) {
+            return text.toUpperCase(java.util.Locale.US);
+        }
     }
 }

@@ -1,6 +1,11 @@
 package dev.jamespipeline.search.index;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +15,8 @@ import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocument.Address;
 import dev.jamespipeline.search.document.MessageDocument.Attachment;
 import dev.jamespipeline.search.document.MessageDocument.Header;
+import dev.jamespipeline.search.document.MessageDocument.ScanFields;
+import dev.jamespipeline.search.document.ScanFieldsReader;
 
 /** Message documents for tests: sensible defaults, change what the test is about. */
 final class TestDocuments {
@@ -148,9 +155,21 @@ final class TestDocuments {
             }
             headers.add(new Header("subject", subject));
             mimeMessageId.ifPresent(id -> headers.add(new Header("message-id", id)));
+            sentDate.ifPresent(date -> headers.add(new Header("date", DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atZone(ZoneOffset.UTC)))));
             headers.addAll(extraHeaders);
             return new MessageDocument(user, mailboxId, uid, messageId, threadId, modSeq, flags, internalDate, sentDate,
-                size, headers, from, to, cc, List.of(), subject, mimeMessageId, bodyText, attachments, indexedAt);
+                size, headers, from, to, cc, List.of(), subject, mimeMessageId, bodyText, attachments, scan(headers), indexedAt);
+        }
+
+        /** What James's scan sees of the message these fields describe, written out as UTF-8. */
+        private ScanFields scan(List<Header> headers) {
+            String raw = headers.stream().map(header -> header.name() + ": " + header.value() + "\r\n").collect(Collectors.joining())
+                + "\r\n" + bodyText + "\r\n";
+            try {
+                return ScanFieldsReader.read(raw.getBytes(StandardCharsets.UTF_8), 1_000_000);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private static String formatted(List<Address> addresses) {
