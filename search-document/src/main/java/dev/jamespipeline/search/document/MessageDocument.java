@@ -97,7 +97,8 @@ public record MessageDocument(
      * index answers exactly as it does. Text is kept in the case James compares it in.
      *
      * @param text           what TEXT searches: every header field value (of every part) and every
-     *                       decoded body, in message order, each character upper-cased
+     *                       decoded body, in message order, each character upper-cased (all texts
+     *                       here with the backslash swapped, see {@link #BACKSLASH_STAND_IN})
      * @param body           what BODY searches: the bodies only, likewise
      * @param textComplete   both texts are whole: not cut at the extraction limit, and read without
      *                       the charset or parse error that stops James's matcher part-way
@@ -121,9 +122,17 @@ public record MessageDocument(
                              List<String> from, List<String> to, List<String> cc, List<String> bcc,
                              Optional<Instant> date, boolean dateUncertain, boolean dateFails) {
 
-        /** How {@link #headers()} holds a field. */
+        /**
+         * Stands in for the backslash in every text the index holds and searches, and the other way
+         * round: OpenSearch 2.19's wildcard field finds nothing for a literal that ends with a
+         * backslash. Swapping two characters keeps every substring test's answer; a search text
+         * holding this private-use character is left to James's scan ({@link #searchable}).
+         */
+        public static final char BACKSLASH_STAND_IN = '\uE05C';
+
+        /** How {@link #headers()} holds a field (the name as {@link #foldName} gives it). */
         public static String headerLine(String foldedName, String value) {
-            return foldedName + ":" + value;
+            return swapBackslash(foldedName) + ":" + value;
         }
 
         /** Two names are equal ignoring case ({@code String.equalsIgnoreCase}) exactly when their folds are equal. */
@@ -135,18 +144,39 @@ public record MessageDocument(
             return folded.toString();
         }
 
-        /** The case TEXT and BODY compare in: each UTF-16 unit upper-cased on its own, as mime4j's MessageMatcher does. */
+        /** A character as TEXT and BODY compare it: upper-cased on its own, as mime4j's MessageMatcher does. */
+        public static char textCase(char c) {
+            return swapBackslash(Character.toUpperCase(c));
+        }
+
         public static String textCase(String text) {
             StringBuilder upper = new StringBuilder(text.length());
             for (int i = 0; i < text.length(); i++) {
-                upper.append(Character.toUpperCase(text.charAt(i)));
+                upper.append(textCase(text.charAt(i)));
             }
             return upper.toString();
         }
 
-        /** The case header and address criteria compare in. */
+        /** Text as header and address criteria compare it: upper-cased in {@code Locale.US}. */
         public static String headerCase(String text) {
-            return text.toUpperCase(java.util.Locale.US);
+            return swapBackslash(text.toUpperCase(java.util.Locale.US));
+        }
+
+        /** Whether the index can search for this text (or header name); see {@link #BACKSLASH_STAND_IN}. */
+        public static boolean searchable(String text) {
+            return text.indexOf(BACKSLASH_STAND_IN) < 0;
+        }
+
+        private static String swapBackslash(String text) {
+            StringBuilder swapped = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                swapped.append(swapBackslash(text.charAt(i)));
+            }
+            return swapped.toString();
+        }
+
+        private static char swapBackslash(char c) {
+            return c == '\\' ? BACKSLASH_STAND_IN : c == BACKSLASH_STAND_IN ? '\\' : c;
         }
     }
 }

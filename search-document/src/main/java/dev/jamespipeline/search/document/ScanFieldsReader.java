@@ -259,7 +259,7 @@ public final class ScanFieldsReader {
         private boolean append(Reader reader) throws IOException {
             int read;
             while ((read = reader.read()) != -1) {
-                char upper = Character.toUpperCase((char) read);
+                char upper = ScanFields.textCase((char) read);
                 if (text.length() >= maxChars || body.length() >= maxChars) {
                     return false;
                 }
@@ -274,7 +274,7 @@ public final class ScanFieldsReader {
                 if (target.length() >= maxChars) {
                     return false;
                 }
-                target.append(Character.toUpperCase(fieldBody.charAt(i)));
+                target.append(ScanFields.textCase(fieldBody.charAt(i)));
             }
             return true;
         }

@@ -32,6 +32,7 @@ import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,7 +222,7 @@ public final class MailIndex implements AutoCloseable {
     private long deleteMatching(Query filter, String what) throws IndexUnavailableException {
         List<IndexOperation> batch = new ArrayList<>();
         long[] deleted = {0};
-        scan(filter, List.of(), PAGE_SIZE, false, hit -> {
+        scan(filter, List.of(), PAGE_SIZE, Reading.DOCUMENT_IDS, hit -> {
             batch.add(IndexOperation.delete(hit.mailboxId(), hit.uid()));
             if (batch.size() == PAGE_SIZE) {
                 deleted[0] += deleteBatch(batch, what);
@@ -259,7 +260,7 @@ public final class MailIndex implements AutoCloseable {
      */
     public List<Long> searchUids(String mailboxId, TranslatedQuery query) throws IndexUnavailableException {
         List<Long> uids = new ArrayList<>();
-        scan(inMailboxes(List.of(mailboxId), query.matches()), query.sorts(), SEARCH_PAGE_SIZE, false, hit -> {
+        scan(inMailboxes(List.of(mailboxId), query.matches()), query.sorts(), SEARCH_PAGE_SIZE, Reading.UIDS, hit -> {
             uids.add(hit.uid());
             return true;
         });
@@ -275,7 +276,7 @@ public final class MailIndex implements AutoCloseable {
             return List.of();
         }
         List<Long> uids = new ArrayList<>();
-        scan(inMailboxes(List.of(mailboxId), query.undecided()), List.of(), SEARCH_PAGE_SIZE, false, hit -> {
+        scan(inMailboxes(List.of(mailboxId), query.undecided()), List.of(), SEARCH_PAGE_SIZE, Reading.UIDS, hit -> {
             uids.add(hit.uid());
             return true;
         });
@@ -302,7 +303,7 @@ public final class MailIndex implements AutoCloseable {
         }
         Set<String> messageIds = new LinkedHashSet<>();
         int pageSize = (int) Math.min(SEARCH_PAGE_SIZE, limit);
-        scan(inMailboxes(mailboxIds, query.matches()), query.sorts(), pageSize, true, hit -> {
+        scan(inMailboxes(mailboxIds, query.matches()), query.sorts(), pageSize, Reading.MESSAGE_IDS, hit -> {
             messageIds.add(hit.messageId());
             return messageIds.size() < limit;
         });
@@ -319,21 +320,25 @@ public final class MailIndex implements AutoCloseable {
     /**
      * Visits every hit of the filter in the given order, page by page with search_after (so never
      * limited by index.max_result_window), until the visitor says stop. Hits are read from their
-     * sort values (the tie-breakers are the mailbox id and uid) and, when asked, the message id's
-     * doc value: no stored fields, no source.
+     * sort values (the tie-breakers: the uid, preceded by the mailbox id unless the search is in
+     * one mailbox) and, when asked, the message id's doc value: no stored fields, no source, and
+     * the response filtered down to those values.
      */
-    private void scan(Query filter, List<SortOption> sorts, int pageSize, boolean withMessageIds, HitVisitor visitor)
+    private void scan(Query filter, List<SortOption> sorts, int pageSize, Reading reading, HitVisitor visitor)
             throws IndexUnavailableException {
         requireSchema();
         List<SortOptions> sort = new ArrayList<>();
         sorts.forEach(option -> sort.add(fieldSort(option.field().indexField(), option.descending())));
         // Tie-breakers make the order total, which search_after needs.
-        sort.add(fieldSort(MailIndexSchema.MAILBOX_ID, false));
+        if (reading != Reading.UIDS) {
+            sort.add(fieldSort(MailIndexSchema.MAILBOX_ID, false));
+        }
         sort.add(fieldSort(MailIndexSchema.UID, false));
+        OpenSearchClient filtered = client.withTransportOptions(reading.responseFilter);
         List<FieldValue> after = List.of();
         while (true) {
             List<FieldValue> searchAfter = after;
-            SearchResponse<Void> page = call("search", () -> client.search(search -> {
+            SearchResponse<Void> page = call("search", () -> filtered.search(search -> {
                 search.index(indexName())
                     .query(filter)
                     .sort(sort)
@@ -341,7 +346,7 @@ public final class MailIndex implements AutoCloseable {
                     .trackTotalHits(track -> track.enabled(false))
                     .source(source -> source.fetch(false))
                     .storedFields(NO_STORED_FIELDS);
-                if (withMessageIds) {
+                if (reading == Reading.MESSAGE_IDS) {
                     search.docvalueFields(field -> field.field(MailIndexSchema.MESSAGE_ID));
                 }
                 if (!searchAfter.isEmpty()) {
@@ -351,7 +356,7 @@ public final class MailIndex implements AutoCloseable {
             }, Void.class));
             List<Hit<Void>> hits = page.hits().hits();
             for (Hit<Void> hit : hits) {
-                if (!visitor.visit(IndexHit.of(hit, withMessageIds))) {
+                if (!visitor.visit(IndexHit.of(hit, reading))) {
                     return;
                 }
             }
@@ -359,6 +364,23 @@ public final class MailIndex implements AutoCloseable {
                 return;
             }
             after = hits.get(hits.size() - 1).sortVals();
+        }
+    }
+
+    /** What a scan reads of each hit. */
+    private enum Reading {
+        /** Uids, in one mailbox. */
+        UIDS("took,timed_out,_shards,hits.hits.sort"),
+        /** Mailbox ids and uids. */
+        DOCUMENT_IDS("took,timed_out,_shards,hits.hits.sort"),
+        /** Mailbox ids, uids and message ids. */
+        MESSAGE_IDS("took,timed_out,_shards,hits.hits.sort,hits.hits.fields");
+
+        /** What the response keeps (filter_path): a 10,000-hit answer is a fraction of the unfiltered one. */
+        private final TransportOptions responseFilter;
+
+        Reading(String responseFields) {
+            this.responseFilter = TransportOptions.builder().setParameter("filter_path", responseFields).build();
         }
     }
 
@@ -426,15 +448,16 @@ public final class MailIndex implements AutoCloseable {
         boolean visit(IndexHit hit) throws IndexUnavailableException;
     }
 
-    /** The fields a search reads from each hit; the message id only when asked for. */
+    /** The fields a search reads from each hit, as far as it reads them (else null). */
     record IndexHit(String mailboxId, long uid, String messageId) {
-        static IndexHit of(Hit<Void> hit, boolean withMessageId) {
+        static IndexHit of(Hit<Void> hit, Reading reading) {
             List<FieldValue> sortValues = hit.sortVals();
-            String messageId = withMessageId
+            long uid = sortValues.get(sortValues.size() - 1).longValue();
+            String mailboxId = reading == Reading.UIDS ? null : sortValues.get(sortValues.size() - 2).stringValue();
+            String messageId = reading == Reading.MESSAGE_IDS
                 ? hit.fields().get(MailIndexSchema.MESSAGE_ID).toJson().asJsonArray().getString(0)
                 : null;
-            return new IndexHit(sortValues.get(sortValues.size() - 2).stringValue(),
-                sortValues.get(sortValues.size() - 1).longValue(), messageId);
+            return new IndexHit(mailboxId, uid, messageId);
         }
     }
 }

@@ -79,7 +79,8 @@ class ScanSemanticsIT {
         "hello <b>", "&amp;", "amp", "notes", "content-type", "charset", "base64", "aab", "abac", "dedicated", "ever",
         "eve", "", "e", "needle", "END", "x-no-such", "Überweisung", "juergen", "Jürgen", "team", "a@x.org", "ll",
         "\r\n", " ", "a", "zzzz-not-there", "inner", "continued", "soft line", "crème", "€100", "“quoted”",
-        "=C3=BC", "Z3J", "bob@example.com", "<bob@", "alice liddell", "\"", "Builder\" <", "ss", "ı", "İ", "k");
+        "=C3=BC", "Z3J", "bob@example.com", "<bob@", "alice liddell", "\"", "Builder\" <", "ss", "ı", "İ", "k",
+        "\\", "h\\", "\\s", "ends\\", "\uE05C", "*", "?", "\\*");
     private static final Instant BASE = Instant.parse("2024-03-10T10:00:00Z");
 
     private static InMemoryIntegrationResources resources;
@@ -340,7 +341,7 @@ class ScanSemanticsIT {
             // 15 raw UTF-8 in headers, no Date
             add(list, 14, flags(), bytes(StandardCharsets.UTF_8,
                 "From: Jürgen <juergen@example.de>", "To: bob@example.com", "Subject: Grüße aus München", "X-Custom: ıİk",
-                "", "xaaab ababac", ""));
+                "", "xaaab ababac invoinvoice", ""));
             // 16 bare line feeds
             list.add(new Message(("From: lf@example.com\nTo: bob@example.com\nSubject: bare lf invoice\n\nline one\nline two invoice\n")
                 .getBytes(StandardCharsets.US_ASCII), BASE.plusSeconds(15 * 3600), flags()));
@@ -352,6 +353,11 @@ class ScanSemanticsIT {
             add(list, 18, flags("\\Seen", "\\Flagged"), ascii(
                 "From: \"Liddell, Alice\" <alice@example.com>", "To: undisclosed-recipients:;", "Cc: Team: a@x.org;",
                 "Subject: midnight", "Date: Sun, 10 Mar 2024 00:30:00 +0000", "", "sent at 00:30 UTC", ""));
+            // 20 backslashes (OpenSearch's wildcard field needs them swapped), a private-use character, wildcard characters
+            add(list, 19, flags(), bytes(StandardCharsets.UTF_8,
+                "From: \"back\\slash\" <bs@example.com>", "To: bob@example.com", "Subject: path C:\\dir\\",
+                "X-Custom: a\\b\\ *? \uE05C", "Content-Type: text/plain; charset=utf-8", "",
+                "back\\slash ends\\", "star * and question ? and \uE05C private", ""));
             return list;
         }
 
