@@ -63,8 +63,9 @@ public final class MailIndex implements AutoCloseable {
     /** Documents per delete batch. */
     private static final int PAGE_SIZE = 1000;
     /**
-     * Hits per search request: OpenSearch's default index.max_result_window, so a 10,000-message
-     * answer is one request. Hits carry doc values only, a few bytes each, never the source.
+     * Hits per search request: OpenSearch's default index.max_result_window (an index with a
+     * smaller one refuses the search, which then falls back to James's scan), so a 10,000-message
+     * answer is one request. Hits carry their sort values only, a few bytes each.
      */
     private static final int SEARCH_PAGE_SIZE = 10_000;
 
