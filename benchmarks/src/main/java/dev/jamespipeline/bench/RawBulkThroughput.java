@@ -1,7 +1,9 @@
 package dev.jamespipeline.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.jamespipeline.search.document.ExtractionLimits;
 import dev.jamespipeline.search.document.MessageDocument;
+import dev.jamespipeline.search.document.ScanFieldsReader;
 import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.OpenSearchSettings;
@@ -154,6 +158,18 @@ public final class RawBulkThroughput {
         return new MessageDocument(to, "raw-mailbox-" + n % MAILBOXES, n, "raw-" + n, "raw-thread-" + n, 1, List.of("\\Recent"), now,
             Optional.of(now), body.length() + (long) HEADER_BYTES, headers, List.of(new MessageDocument.Address("", "load@load.local")),
             List.of(new MessageDocument.Address("", to)), List.of(), List.of(), subject, Optional.of(mimeMessageId), body,
-            attachments, now);
+            attachments, scanFields(headers, body), now);
+    }
+
+    /** What James's scan sees of a message with these headers and body, as the indexer computes it. */
+    private static MessageDocument.ScanFields scanFields(List<MessageDocument.Header> headers, String body) {
+        StringBuilder raw = new StringBuilder();
+        headers.forEach(header -> raw.append(header.name()).append(": ").append(header.value()).append("\r\n"));
+        raw.append("\r\n").append(body);
+        try {
+            return ScanFieldsReader.read(raw.toString().getBytes(StandardCharsets.UTF_8), ExtractionLimits.DEFAULT.maxOutputChars());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -10,8 +10,10 @@ import java.util.Objects;
  *
  * @param maxInputBytes        decoded bytes of one attachment Tika may read; beyond that the
  *                             attachment gets the reason "larger than N bytes"
- * @param maxOutputChars       characters of text kept per attachment, and for the body; more is
- *                             cut off (truncation is noted, not a failure)
+ * @param maxOutputChars       characters of text kept per attachment, for the body, and of each
+ *                             text searches read (TEXT, BODY); more is cut off (truncation is
+ *                             noted, not a failure; a search of a message cut so is decided by
+ *                             James's scan of it)
  * @param timeout              how long one attachment's parse may run
  * @param maxNestingDepth      how deep containers may nest: a message attached to the stored one,
  *                             or a file inside an attachment (archive entry), is at depth 1, one

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param mimeMessageId the Message-ID header value
  * @param bodyText      text of the text/plain and text/html (converted) parts that are not attachments
  * @param attachments   attachments, with their extracted text or why there is none
+ * @param scan          what James's scanning search compares the criteria against
  * @param indexedAt     when this document was built
  */
 public record MessageDocument(
@@ -51,6 +52,7 @@ public record MessageDocument(
     Optional<String> mimeMessageId,
     String bodyText,
     List<Attachment> attachments,
+    ScanFields scan,
     Instant indexedAt) {
 
     public String documentId() {
@@ -68,7 +70,7 @@ public record MessageDocument(
     /** A copy with other flags and mod-sequence: what a flags change writes. */
     public MessageDocument withFlags(List<String> newFlags, long newModSeq, Instant now) {
         return new MessageDocument(user, mailboxId, uid, messageId, threadId, newModSeq, List.copyOf(newFlags),
-            internalDate, sentDate, size, headers, from, to, cc, bcc, subject, mimeMessageId, bodyText, attachments, now);
+            internalDate, sentDate, size, headers, from, to, cc, bcc, subject, mimeMessageId, bodyText, attachments, scan, now);
     }
 
     /** @param name lower-cased field name; @param value decoded, unfolded value */
@@ -88,5 +90,93 @@ public record MessageDocument(
      */
     public record Attachment(String fileName, String contentType, long size, String text,
                              Optional<String> failureReason) {
+    }
+
+    /**
+     * The message as James 3.8.1's scanning search ({@code MessageSearches}) sees it, so that the
+     * index answers exactly as it does. Text is kept in the case James compares it in.
+     *
+     * @param text           what TEXT searches: every header field value (of every part) and every
+     *                       decoded body, in message order, each character upper-cased (all texts
+     *                       here with the backslash swapped, see {@link #BACKSLASH_STAND_IN})
+     * @param body           what BODY searches: the bodies only, likewise
+     * @param textComplete   both texts are whole: not cut at the extraction limit, and read without
+     *                       the charset or parse error that stops James's matcher part-way
+     * @param textFails      James's matcher throws where the texts stop (an unknown charset, a
+     *                       broken encoding): its scan leaves the message out of any search with a
+     *                       text criterion it reaches, unless the text was found before
+     * @param headers        the top-level fields, each as {@code name:value}: the name folded
+     *                       ({@link #foldName}; a field name never holds a colon), the value as
+     *                       James compares it (unfolded, encoded words decoded, upper-cased in
+     *                       {@code Locale.US})
+     * @param from           for the From criterion: the addresses of the first From field as mime4j
+     *                       formats them, then that field's raw value; upper-cased likewise
+     * @param to             likewise for To
+     * @param cc             likewise for Cc
+     * @param bcc            likewise for Bcc
+     * @param date           the first Date field as James parses it, if it does
+     * @param dateUncertain  James would compare that date wrongly (five-digit year) or fail on it
+     * @param dateFails      James's date parser fails on it with an error, which ends the whole search
+     */
+    public record ScanFields(String text, String body, boolean textComplete, boolean textFails, List<String> headers,
+                             List<String> from, List<String> to, List<String> cc, List<String> bcc,
+                             Optional<Instant> date, boolean dateUncertain, boolean dateFails) {
+
+        /**
+         * Stands in for the backslash in every text the index holds and searches, and the other way
+         * round: OpenSearch 2.19's wildcard field finds nothing for a literal that ends with a
+         * backslash. Swapping two characters keeps every substring test's answer; a search text
+         * holding this private-use character is left to James's scan ({@link #searchable}).
+         */
+        public static final char BACKSLASH_STAND_IN = '\uE05C';
+
+        /** How {@link #headers()} holds a field (the name as {@link #foldName} gives it). */
+        public static String headerLine(String foldedName, String value) {
+            return swapBackslash(foldedName) + ":" + value;
+        }
+
+        /** Two names are equal ignoring case ({@code String.equalsIgnoreCase}) exactly when their folds are equal. */
+        public static String foldName(String name) {
+            StringBuilder folded = new StringBuilder(name.length());
+            for (int i = 0; i < name.length(); i++) {
+                folded.append(Character.toLowerCase(Character.toUpperCase(name.charAt(i))));
+            }
+            return folded.toString();
+        }
+
+        /** A character as TEXT and BODY compare it: upper-cased on its own, as mime4j's MessageMatcher does. */
+        public static char textCase(char c) {
+            return swapBackslash(Character.toUpperCase(c));
+        }
+
+        public static String textCase(String text) {
+            StringBuilder upper = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                upper.append(textCase(text.charAt(i)));
+            }
+            return upper.toString();
+        }
+
+        /** Text as header and address criteria compare it: upper-cased in {@code Locale.US}. */
+        public static String headerCase(String text) {
+            return swapBackslash(text.toUpperCase(java.util.Locale.US));
+        }
+
+        /** Whether the index can search for this text (or header name); see {@link #BACKSLASH_STAND_IN}. */
+        public static boolean searchable(String text) {
+            return text.indexOf(BACKSLASH_STAND_IN) < 0;
+        }
+
+        private static String swapBackslash(String text) {
+            StringBuilder swapped = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                swapped.append(swapBackslash(text.charAt(i)));
+            }
+            return swapped.toString();
+        }
+
+        private static char swapBackslash(char c) {
+            return c == '\\' ? BACKSLASH_STAND_IN : c == BACKSLASH_STAND_IN ? '\\' : c;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jamespipeline.search.document;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -77,8 +78,9 @@ public final class MessageDocumentBuilder {
         Objects.requireNonNull(rawMessage, "rawMessage");
         Objects.requireNonNull(facts, "facts");
         String documentId = facts.documentId();
+        byte[] raw = rawMessage.readAllBytes();
         // Bodies live in memory (mime4j's BasicBodyFactory): nothing to dispose of afterwards.
-        Message message = parse(rawMessage, documentId);
+        Message message = parse(new ByteArrayInputStream(raw), documentId);
         refuseDeepNesting(message, documentId);
         MessageContent content = MessageContent.of(message, extractor, documentId);
         if (content.skippedAttachments() > 0) {
@@ -97,6 +99,7 @@ public final class MessageDocumentBuilder {
             Optional.ofNullable(message.getMessageId()).map(String::trim).filter(id -> !id.isEmpty()),
             content.bodyText(),
             content.attachments(),
+            ScanFieldsReader.read(raw, extractor.limits().maxOutputChars()),
             clock.instant());
     }
 

@@ -1,5 +1,7 @@
 package dev.jamespipeline.search.index;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -35,10 +37,12 @@ final class DocumentJson {
         json.put(MailIndexSchema.HAS_ATTACHMENT, document.hasAttachment());
         json.set(MailIndexSchema.SENT_DATE_OR_ARRIVAL,
             mapper.valueToTree(document.sentDate().orElse(document.internalDate())));
+        json.set(MailIndexSchema.FLAGS_LOWERCASE,
+            mapper.valueToTree(document.flags().stream().map(flag -> flag.toLowerCase(Locale.ENGLISH)).toList()));
         return json;
     }
 
-    @JsonIgnoreProperties({MailIndexSchema.HAS_ATTACHMENT, MailIndexSchema.SENT_DATE_OR_ARRIVAL})
+    @JsonIgnoreProperties({MailIndexSchema.HAS_ATTACHMENT, MailIndexSchema.SENT_DATE_OR_ARRIVAL, MailIndexSchema.FLAGS_LOWERCASE})
     private abstract static class WithoutDerivedFields {
     }
 }

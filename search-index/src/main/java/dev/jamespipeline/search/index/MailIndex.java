@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.util.Timeout;
+import org.opensearch.client.json.JsonData;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -23,6 +24,7 @@ import org.opensearch.client.opensearch._types.Refresh;
 import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.mapping.TypeMapping;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.MgetResponse;
@@ -31,6 +33,7 @@ import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +61,23 @@ public final class MailIndex implements AutoCloseable {
     /** OpenSearch's largest version: a delete with it outranks every write of the same document. */
     static final long TOMBSTONE_VERSION = Long.MAX_VALUE;
     private static final int CONFLICT = 409;
-    /** Hits per search request, documents per delete batch. */
+    /** Documents per delete batch. */
     private static final int PAGE_SIZE = 1000;
-    private static final String[] HIT_FIELDS = {MailIndexSchema.MAILBOX_ID, MailIndexSchema.UID, MailIndexSchema.MESSAGE_ID};
+    /**
+     * Hits per search request: OpenSearch's default index.max_result_window (an index with a
+     * smaller one refuses the search, which then falls back to James's scan), so a 10,000-message
+     * answer is one request. Hits carry their sort values only, a few bytes each.
+     */
+    private static final int SEARCH_PAGE_SIZE = 10_000;
+
+    private static final List<String> NO_STORED_FIELDS = List.of("_none_");
 
     private final OpenSearchSettings settings;
     private final DocumentJson documentJson;
     private final OpenSearchTransport transport;
     private final OpenSearchClient client;
+    /** Set once the index is known to have this version's mapping; until then every search checks. */
+    private volatile boolean schemaChecked;
 
     private MailIndex(OpenSearchSettings settings, DocumentJson documentJson, OpenSearchTransport transport) {
         this.settings = settings;
@@ -233,7 +245,7 @@ public final class MailIndex implements AutoCloseable {
     private long deleteMatching(Query filter, String what) throws IndexUnavailableException {
         List<IndexOperation> batch = new ArrayList<>();
         long[] deleted = {0};
-        scan(filter, List.of(), PAGE_SIZE, hit -> {
+        scan(filter, List.of(), PAGE_SIZE, Reading.DOCUMENT_IDS, hit -> {
             batch.add(IndexOperation.delete(hit.mailboxId(), hit.uid()));
             if (batch.size() == PAGE_SIZE) {
                 deleted[0] += deleteBatch(batch, what);
@@ -266,12 +278,12 @@ public final class MailIndex implements AutoCloseable {
     }
 
     /**
-     * The uids of the mailbox's messages matching the query, all of them, in the query's order
-     * (uid ascending for James's default sort).
+     * The uids of the mailbox's messages the query certainly matches ({@link TranslatedQuery#matches()}),
+     * all of them, in the query's order (uid ascending for James's default sort).
      */
     public List<Long> searchUids(String mailboxId, TranslatedQuery query) throws IndexUnavailableException {
         List<Long> uids = new ArrayList<>();
-        scan(inMailboxes(List.of(mailboxId), query.query()), query.sorts(), PAGE_SIZE, hit -> {
+        scan(inMailboxes(List.of(mailboxId), query.matches()), query.sorts(), SEARCH_PAGE_SIZE, Reading.UIDS, hit -> {
             uids.add(hit.uid());
             return true;
         });
@@ -279,8 +291,33 @@ public final class MailIndex implements AutoCloseable {
     }
 
     /**
-     * The James message ids of the messages matching the query in these mailboxes, in the query's
-     * order, each once (a message in two mailboxes counts once), at most {@code limit}.
+     * The uids of the mailbox's messages the index cannot decide for this query: only James's
+     * scan of those messages can. None, without asking OpenSearch, for an exact query.
+     */
+    public List<Long> undecidedUids(String mailboxId, TranslatedQuery query) throws IndexUnavailableException {
+        if (query.exact()) {
+            return List.of();
+        }
+        List<Long> uids = new ArrayList<>();
+        scan(inMailboxes(List.of(mailboxId), query.undecided()), List.of(), SEARCH_PAGE_SIZE, Reading.UIDS, hit -> {
+            uids.add(hit.uid());
+            return true;
+        });
+        return uids;
+    }
+
+    /** Whether the index cannot decide the query for some message of these mailboxes. */
+    public boolean anyUndecided(Collection<String> mailboxIds, TranslatedQuery query) throws IndexUnavailableException {
+        if (query.exact() || mailboxIds.isEmpty()) {
+            return false;
+        }
+        requireSchema();
+        return count(inMailboxes(mailboxIds, query.undecided())) > 0;
+    }
+
+    /**
+     * The James message ids of the messages the query certainly matches in these mailboxes, in
+     * the query's order, each once (a message in two mailboxes counts once), at most {@code limit}.
      */
     public List<String> searchMessageIds(Collection<String> mailboxIds, TranslatedQuery query, long limit)
             throws IndexUnavailableException {
@@ -288,8 +325,8 @@ public final class MailIndex implements AutoCloseable {
             return List.of();
         }
         Set<String> messageIds = new LinkedHashSet<>();
-        int pageSize = (int) Math.min(PAGE_SIZE, limit);
-        scan(inMailboxes(mailboxIds, query.query()), query.sorts(), pageSize, hit -> {
+        int pageSize = (int) Math.min(SEARCH_PAGE_SIZE, limit);
+        scan(inMailboxes(mailboxIds, query.matches()), query.sorts(), pageSize, Reading.MESSAGE_IDS, hit -> {
             messageIds.add(hit.messageId());
             return messageIds.size() < limit;
         });
@@ -305,32 +342,44 @@ public final class MailIndex implements AutoCloseable {
 
     /**
      * Visits every hit of the filter in the given order, page by page with search_after (so never
-     * limited by index.max_result_window), until the visitor says stop.
+     * limited by index.max_result_window), until the visitor says stop. Hits are read from their
+     * sort values (the tie-breakers: the uid, preceded by the mailbox id unless the search is in
+     * one mailbox) and, when asked, the message id's doc value: no stored fields, no source, and
+     * the response filtered down to those values.
      */
-    private void scan(Query filter, List<SortOption> sorts, int pageSize, HitVisitor visitor) throws IndexUnavailableException {
+    private void scan(Query filter, List<SortOption> sorts, int pageSize, Reading reading, HitVisitor visitor)
+            throws IndexUnavailableException {
+        requireSchema();
         List<SortOptions> sort = new ArrayList<>();
         sorts.forEach(option -> sort.add(fieldSort(option.field().indexField(), option.descending())));
         // Tie-breakers make the order total, which search_after needs.
-        sort.add(fieldSort(MailIndexSchema.MAILBOX_ID, false));
+        if (reading != Reading.UIDS) {
+            sort.add(fieldSort(MailIndexSchema.MAILBOX_ID, false));
+        }
         sort.add(fieldSort(MailIndexSchema.UID, false));
+        OpenSearchClient filtered = client.withTransportOptions(reading.responseFilter);
         List<FieldValue> after = List.of();
         while (true) {
             List<FieldValue> searchAfter = after;
-            SearchResponse<IndexHit> page = call("search", () -> client.search(search -> {
+            SearchResponse<Void> page = call("search", () -> filtered.search(search -> {
                 search.index(indexName())
                     .query(filter)
                     .sort(sort)
                     .size(pageSize)
                     .trackTotalHits(track -> track.enabled(false))
-                    .source(source -> source.filter(fields -> fields.includes(List.of(HIT_FIELDS))));
+                    .source(source -> source.fetch(false))
+                    .storedFields(NO_STORED_FIELDS);
+                if (reading == Reading.MESSAGE_IDS) {
+                    search.docvalueFields(field -> field.field(MailIndexSchema.MESSAGE_ID));
+                }
                 if (!searchAfter.isEmpty()) {
                     search.searchAfterVals(searchAfter);
                 }
                 return search;
-            }, IndexHit.class));
-            List<Hit<IndexHit>> hits = page.hits().hits();
-            for (Hit<IndexHit> hit : hits) {
-                if (!visitor.visit(hit.source())) {
+            }, Void.class));
+            List<Hit<Void>> hits = page.hits().hits();
+            for (Hit<Void> hit : hits) {
+                if (!visitor.visit(IndexHit.of(hit, reading))) {
                     return;
                 }
             }
@@ -339,6 +388,45 @@ public final class MailIndex implements AutoCloseable {
             }
             after = hits.get(hits.size() - 1).sortVals();
         }
+    }
+
+    /** What a scan reads of each hit. */
+    private enum Reading {
+        /** Uids, in one mailbox. */
+        UIDS("took,timed_out,_shards,hits.hits.sort"),
+        /** Mailbox ids and uids. */
+        DOCUMENT_IDS("took,timed_out,_shards,hits.hits.sort"),
+        /** Mailbox ids, uids and message ids. */
+        MESSAGE_IDS("took,timed_out,_shards,hits.hits.sort,hits.hits.fields");
+
+        /** What the response keeps (filter_path): a 10,000-hit answer is a fraction of the unfiltered one. */
+        private final TransportOptions responseFilter;
+
+        Reading(String responseFields) {
+            this.responseFilter = TransportOptions.builder().setParameter("filter_path", responseFields).build();
+        }
+    }
+
+    /**
+     * Refuses an index made by an older version, whose mapping lacks fields the searches need
+     * (they would find nothing, not fail): the caller's fallback, James's scan, answers instead.
+     */
+    private void requireSchema() throws IndexUnavailableException {
+        if (schemaChecked) {
+            return;
+        }
+        Integer version = call("read the mapping", () -> {
+            TypeMapping mapping = client.indices().getMapping(get -> get.index(indexName())).result()
+                .values().iterator().next().mappings();
+            JsonData value = mapping.meta().get(MailIndexSchema.SCHEMA_VERSION_KEY);
+            return value == null ? null : value.to(Integer.class);
+        });
+        if (version == null || version != MailIndexSchema.SCHEMA_VERSION) {
+            throw new IndexUnavailableException("The index " + indexName() + " has mapping version " + version
+                + ", this version needs " + MailIndexSchema.SCHEMA_VERSION + ": set search.index.name to a new index"
+                + " (the default is " + OpenSearchSettings.DEFAULT_INDEX_NAME + ") and run POST /pipeline/search?action=reindex");
+        }
+        schemaChecked = true;
     }
 
     private static SortOptions fieldSort(String field, boolean descending) {
@@ -383,7 +471,16 @@ public final class MailIndex implements AutoCloseable {
         boolean visit(IndexHit hit) throws IndexUnavailableException;
     }
 
-    /** The fields a search reads from each hit. */
+    /** The fields a search reads from each hit, as far as it reads them (else null). */
     record IndexHit(String mailboxId, long uid, String messageId) {
+        static IndexHit of(Hit<Void> hit, Reading reading) {
+            List<FieldValue> sortValues = hit.sortVals();
+            long uid = sortValues.get(sortValues.size() - 1).longValue();
+            String mailboxId = reading == Reading.UIDS ? null : sortValues.get(sortValues.size() - 2).stringValue();
+            String messageId = reading == Reading.MESSAGE_IDS
+                ? hit.fields().get(MailIndexSchema.MESSAGE_ID).toJson().asJsonArray().getString(0)
+                : null;
+            return new IndexHit(mailboxId, uid, messageId);
+        }
     }
 }

@@ -16,11 +16,13 @@ import jakarta.json.stream.JsonParser;
  *
  * <p>Document fields carry the names of {@link dev.jamespipeline.search.document.MessageDocument}'s
  * components. Besides them the index holds fields derived when a document is written
- * ({@link #HAS_ATTACHMENT}, {@link #SENT_DATE_OR_ARRIVAL}) and two copy_to fields that exist only
- * in the index ({@link #SEARCH_TEXT}, {@link #SEARCH_BODY_TEXT}). Text fields use the
- * {@code standard} analyzer, and the keyword fields searched for substrings the built-in
- * {@code lowercase} normalizer (a wildcard query's case_insensitive flag folds ASCII only): the
- * distribution used in tests has no analysis-common module, so nothing beyond core is used.
+ * ({@link #HAS_ATTACHMENT}, {@link #SENT_DATE_OR_ARRIVAL}, {@link #FLAGS_LOWERCASE}). Searches use
+ * the {@code scan.*} fields: text as James's scanning search compares it, in {@code wildcard}
+ * fields (trigram-indexed, matched exactly), so a substring test is exact and case is handled by
+ * storing and searching text in the case James compares in.
+ *
+ * <p>The mapping carries {@link #SCHEMA_VERSION} in its {@code _meta}: an index made by an older
+ * version lacks fields the searches need, and is refused rather than searched.
  */
 final class MailIndexSchema {
     static final String USER = "user";
@@ -32,20 +34,27 @@ final class MailIndexSchema {
     static final String INTERNAL_DATE = "internalDate";
     static final String SENT_DATE = "sentDate";
     static final String SIZE = "size";
-    static final String HEADERS = "headers";
-    static final String HEADER_NAME = "headers.name";
-    static final String HEADER_VALUE_LOWERCASE = "headers.value.lowercase";
-    static final String ATTACHMENT_FILE_NAME = "attachments.fileName";
-    static final String ATTACHMENT_TEXT = "attachments.text";
     static final String INDEXED_AT = "indexedAt";
+    /** Derived: the flags lower-cased as javax.mail compares user flags ({@code Locale.ENGLISH}). */
+    static final String FLAGS_LOWERCASE = "flagsLowercase";
+    static final String SCAN_TEXT = "scan.text";
+    static final String SCAN_BODY = "scan.body";
+    static final String SCAN_TEXT_COMPLETE = "scan.textComplete";
+    static final String SCAN_TEXT_FAILS = "scan.textFails";
+    /** {@code name:value} of each field: a wildcard field verifies against the source, which nested fields break. */
+    static final String SCAN_HEADERS = "scan.headers";
+    /** Followed by the address field's name: {@code scan.from}, ... */
+    static final String SCAN_ADDRESS_PREFIX = "scan.";
+    static final String SCAN_DATE = "scan.date";
+    static final String SCAN_DATE_UNCERTAIN = "scan.dateUncertain";
+    static final String SCAN_DATE_FAILS = "scan.dateFails";
+    /** The version of the mapping, in its {@code _meta}; raise it with every change searches depend on. */
+    static final int SCHEMA_VERSION = 2;
+    static final String SCHEMA_VERSION_KEY = "schemaVersion";
     /** Derived: whether the message has attachments. */
     static final String HAS_ATTACHMENT = "hasAttachment";
     /** Derived: the sent date, or the internal date when the message has none: James's sent-date sort key. */
     static final String SENT_DATE_OR_ARRIVAL = "sentDateOrArrival";
-    /** Index only: every header value, the body text and the attachments' text. */
-    static final String SEARCH_TEXT = "searchText";
-    /** Index only: the body text and the attachments' text. */
-    static final String SEARCH_BODY_TEXT = "searchBodyText";
 
     /**
      * How long OpenSearch remembers a deleted document's version. A write older than its delete is

@@ -27,7 +27,7 @@ public record OpenSearchSettings(
         Duration requestTimeout) {
 
     public static final URI DEFAULT_URL = URI.create("http://127.0.0.1:9200");
-    public static final String DEFAULT_INDEX_NAME = "james-mail";
+    public static final String DEFAULT_INDEX_NAME = "james-mail-v2";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     // OpenSearch's rule for index names (it would refuse the others when the index is created).

@@ -15,7 +15,7 @@ class OpenSearchSettingsTest {
     @Test
     void defaultsAreTheLocalSingleNode() {
         assertThat(DEFAULTS).isEqualTo(new OpenSearchSettings(URI.create("http://127.0.0.1:9200"), Optional.empty(),
-            Optional.empty(), "james-mail", 1, 0, Duration.ofSeconds(10)));
+            Optional.empty(), "james-mail-v2", 1, 0, Duration.ofSeconds(10)));
     }
 
     @Test

@@ -1,15 +1,24 @@
 package dev.jamespipeline.search.index;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.apache.james.mime4j.codec.EncoderUtil;
+
 import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocument.Address;
 import dev.jamespipeline.search.document.MessageDocument.Attachment;
 import dev.jamespipeline.search.document.MessageDocument.Header;
+import dev.jamespipeline.search.document.MessageDocument.ScanFields;
+import dev.jamespipeline.search.document.ScanFieldsReader;
 
 /** Message documents for tests: sensible defaults, change what the test is about. */
 final class TestDocuments {
@@ -148,9 +157,42 @@ final class TestDocuments {
             }
             headers.add(new Header("subject", subject));
             mimeMessageId.ifPresent(id -> headers.add(new Header("message-id", id)));
+            sentDate.ifPresent(date -> headers.add(new Header("date", DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atZone(ZoneOffset.UTC)))));
             headers.addAll(extraHeaders);
             return new MessageDocument(user, mailboxId, uid, messageId, threadId, modSeq, flags, internalDate, sentDate,
-                size, headers, from, to, cc, List.of(), subject, mimeMessageId, bodyText, attachments, indexedAt);
+                size, headers, from, to, cc, List.of(), subject, mimeMessageId, bodyText, attachments, scan(headers), indexedAt);
+        }
+
+        /**
+         * What James's scan sees of the message these fields describe, written out as a mailer
+         * would: non-ASCII header text in encoded words, the body in UTF-8, declared.
+         */
+        private ScanFields scan(List<Header> headers) {
+            String raw = headers.stream()
+                .map(header -> header.name() + ": " + encoded(header) + "\r\n")
+                .collect(Collectors.joining())
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + bodyText + "\r\n";
+            try {
+                return ScanFieldsReader.read(raw.getBytes(StandardCharsets.UTF_8), 1_000_000);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private String encoded(Header header) {
+            List<Address> addresses = switch (header.name()) {
+                case "from" -> from;
+                case "to" -> to;
+                case "cc" -> cc;
+                default -> null;
+            };
+            if (addresses == null) {
+                return EncoderUtil.encodeIfNecessary(header.value(), EncoderUtil.Usage.TEXT_TOKEN, header.name().length() + 2);
+            }
+            return addresses.stream()
+                .map(address -> address.name().isEmpty() ? address.address()
+                    : EncoderUtil.encodeAddressDisplayName(address.name()) + " <" + address.address() + ">")
+                .collect(Collectors.joining(", "));
         }
 
         private static String formatted(List<Address> addresses) {

@@ -19,6 +19,7 @@ import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.SearchQuery;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
@@ -33,6 +34,7 @@ import dev.jamespipeline.search.index.TranslatedQuery;
 import dev.jamespipeline.search.indexer.IndexUpdater;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * IMAP SEARCH (and multi-mailbox search) answered from the OpenSearch index, exactly, whatever the
@@ -73,8 +75,19 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
         Optional<TranslatedQuery> translated = translator.translate(searchQuery);
         if (translated.isPresent() && indexShowsAllOf(mailbox)) {
             try {
-                List<Long> uids = index.searchUids(mailbox.getMailboxId().serialize(), translated.get());
-                return Flux.fromIterable(uids).map(MessageUid::of);
+                String mailboxId = mailbox.getMailboxId().serialize();
+                List<Long> undecided = index.undecidedUids(mailboxId, translated.get());
+                if (undecided.isEmpty()) {
+                    return Flux.fromIterable(index.searchUids(mailboxId, translated.get())).map(MessageUid::of);
+                }
+                return decideByScanning(session, mailbox, searchQuery, undecided)
+                    .flatMap(matching -> Mono.fromCallable(() -> index.searchUids(mailboxId, translated.get().withMatchingUids(matching))))
+                    .flatMapIterable(uids -> uids)
+                    .map(MessageUid::of)
+                    .onErrorResume(IndexUnavailableException.class, e -> {
+                        LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailbox.getMailboxId(), e.getMessage());
+                        return scanning.search(session, mailbox, searchQuery);
+                    });
             } catch (IndexUnavailableException e) {
                 LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailbox.getMailboxId(), e.getMessage());
             }
@@ -128,8 +141,11 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
         if (translated.isPresent() && !mailboxIds.isEmpty() && noBacklog(mailboxIds)) {
             try {
                 List<String> ids = mailboxIds.stream().map(MailboxId::serialize).collect(Collectors.toList());
-                return Flux.fromIterable(index.searchMessageIds(ids, translated.get(), limit))
-                    .map(messageIdFactory::fromString);
+                // Undecided messages would need a scan per mailbox: scan them all instead (rare: see SearchQueryTranslator).
+                if (!index.anyUndecided(ids, translated.get())) {
+                    return Flux.fromIterable(index.searchMessageIds(ids, translated.get(), limit))
+                        .map(messageIdFactory::fromString);
+                }
             } catch (IndexUnavailableException e) {
                 LOGGER.warn("Search index unavailable, scanning {} mailboxes instead: {}", mailboxIds.size(), e.getMessage());
             }
@@ -144,6 +160,23 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
             }
         }
         return true;
+    }
+
+    /**
+     * Which of the messages the index cannot decide (see {@link TranslatedQuery}) James's scan
+     * matches: a uid criterion first in the query makes it fetch just those.
+     */
+    private Mono<List<Long>> decideByScanning(MailboxSession session, Mailbox mailbox, SearchQuery searchQuery,
+                                              List<Long> undecided) throws MailboxException {
+        SearchQuery.UidRange[] ranges = MessageRange.toRanges(undecided.stream().map(MessageUid::of).toList()).stream()
+            .map(range -> new SearchQuery.UidRange(range.getUidFrom(), range.getUidTo()))
+            .toArray(SearchQuery.UidRange[]::new);
+        SearchQuery onlyUndecided = SearchQuery.builder()
+            .andCriteria(SearchQuery.uid(ranges))
+            .andCriteria(searchQuery.getCriteria())
+            .addRecentMessageUids(searchQuery.getRecentMessageUids())
+            .build();
+        return scanning.search(session, mailbox, onlyUndecided).map(MessageUid::asLong).collectList();
     }
 
     @Override
