@@ -36,14 +36,14 @@ class SearchWhileIndexerPausedIT {
     @Test
     void searchesAreExactWhileTheIndexerIsPausedAndTheSameOnceItCatchesUp() throws Exception {
         // Indexed before the pause: their documents are in the index and stay trusted.
-        long indexedRead = append("indexed one", "the code is backlogtoken7");
+        long indexedRead = append("indexed one", "the code is backlogtoken7, noted");
         long indexedUnread = append("indexed two", "nothing to see");
         addFlags(indexedRead, "\\Seen");
         await().atMost(Duration.ofSeconds(60)).until(() -> backlogRows() == 0);
 
         assertThat(indexer("pause")).isTrue();
         long fresh = append("fresh one", "a BACKLOGTOKEN7 in capitals");
-        long freshFlagged = append("fresh two", "word only here: pausedbodyword");
+        long freshFlagged = append("fresh two", "pausedbodyword is only here");
         long freshExpunged = append("fresh three", "backlogtoken7 but gone soon");
         addFlags(freshFlagged, "\\Flagged \\Seen");
         addFlags(indexedUnread, "\\Seen");

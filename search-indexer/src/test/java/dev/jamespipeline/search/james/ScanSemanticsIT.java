@@ -49,6 +49,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.jamespipeline.core.search.InMemoryIndexBacklog;
 import dev.jamespipeline.search.document.AttachmentTextExtractor;
 import dev.jamespipeline.search.document.ExtractionLimits;
 import dev.jamespipeline.search.document.MessageDocument;
@@ -57,6 +58,7 @@ import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.OpenSearchSettings;
 import dev.jamespipeline.search.index.SearchQueryTranslator;
+import dev.jamespipeline.search.indexer.IndexUpdater;
 import dev.jamespipeline.search.indexer.MailboxReader;
 
 /**
@@ -128,7 +130,11 @@ class ScanSemanticsIT {
         index.refresh();
 
         SimpleMessageSearchIndex scanning = (SimpleMessageSearchIndex) resources.getSearchIndex();
-        searchIndex = new OpenSearchMessageSearchIndex(index, TRANSLATOR, scanning, resources.getMessageIdFactory());
+        // An empty backlog: every message is indexed above, so each answer comes from the index.
+        InMemoryIndexBacklog backlog = new InMemoryIndexBacklog();
+        IndexUpdater updater = new IndexUpdater(index, reader, backlog, Clock.systemUTC());
+        searchIndex = new OpenSearchMessageSearchIndex(index, TRANSLATOR, scanning, backlog, () -> updater,
+            resources.getMessageIdFactory());
     }
 
     @AfterAll
