@@ -35,8 +35,10 @@ import dev.jamespipeline.search.document.MessageDocumentBuilder;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.SearchQueryTranslator;
 import dev.jamespipeline.search.indexer.IndexerStartable;
+import dev.jamespipeline.search.indexer.NewIndexListener;
 import dev.jamespipeline.search.indexer.SearchConfiguration;
 import dev.jamespipeline.search.james.SearchIndexHealthCheck;
+import dev.jamespipeline.search.reindex.NewIndexRebuild;
 import dev.jamespipeline.search.reindex.ReindexDetailsDTO;
 import dev.jamespipeline.search.reindex.SearchRoutes;
 import dev.jamespipeline.state.PipelineStateSchema;
@@ -55,6 +57,7 @@ public class SearchModule extends AbstractModule {
         Multibinder.newSetBinder(binder(), Routes.class).addBinding().to(SearchRoutes.class);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(SearchIndexHealthCheck.class);
         bind(IndexerStartable.class).in(Scopes.SINGLETON);
+        bind(NewIndexListener.class).to(NewIndexRebuild.class);
     }
 
     @Provides

@@ -52,8 +52,9 @@ public final class PostgresIndexBacklog implements IndexBacklog {
     public Set<Long> pendingUids(String mailboxId) throws IOException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                 "SELECT DISTINCT uid FROM search_index_backlog WHERE mailbox_id = ?")) {
+                 "SELECT DISTINCT uid FROM search_index_backlog WHERE mailbox_id = ? OR mailbox_id = ?")) {
             select.setString(1, mailboxId);
+            select.setString(2, EVERY_MAILBOX);
             Set<Long> uids = new HashSet<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

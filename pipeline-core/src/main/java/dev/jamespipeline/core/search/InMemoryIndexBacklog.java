@@ -1,6 +1,7 @@
 package dev.jamespipeline.core.search;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -28,6 +29,12 @@ public final class InMemoryIndexBacklog implements IndexBacklog {
 
     @Override
     public Set<Long> pendingUids(String mailboxId) {
+        Set<Long> pending = new HashSet<>(uidsOf(mailboxId));
+        pending.addAll(uidsOf(EVERY_MAILBOX));
+        return pending;
+    }
+
+    private Set<Long> uidsOf(String mailboxId) {
         Map<Long, NavigableSet<Long>> uids = mailboxes.get(mailboxId);
         if (uids == null) {
             return Set.of();

@@ -17,6 +17,8 @@ public interface IndexBacklog {
      * binds (the server main), else {@link #NONE}.
      */
     String PIPELINE_BINDING = "pipeline.search.index.backlog";
+    /** The mailbox id standing for every mailbox: while a new, empty index is filled, none can be trusted. */
+    String EVERY_MAILBOX = "*";
     /** The uid standing for every message of a mailbox, while it is re-indexed (IMAP uids start at 1). */
     long WHOLE_MAILBOX = 0;
     /** The mod-sequence of an expunge: only the index's delete, which outranks every write, applies it. */
@@ -51,6 +53,10 @@ public interface IndexBacklog {
         public static Change wholeMailbox(String mailboxId) {
             return new Change(mailboxId, WHOLE_MAILBOX, EXPUNGED);
         }
+
+        public static Change everyMailbox() {
+            return wholeMailbox(EVERY_MAILBOX);
+        }
     }
 
     /** These changes happened and the index does not show them yet. */
@@ -58,7 +64,8 @@ public interface IndexBacklog {
 
     /**
      * The uids of the mailbox whose index documents may be behind the mailbox; {@link #WHOLE_MAILBOX}
-     * among them means that none of the mailbox's documents can be trusted.
+     * among them means that none of the mailbox's documents can be trusted (the mailbox, or
+     * {@link #EVERY_MAILBOX}, is being re-indexed).
      */
     Set<Long> pendingUids(String mailboxId) throws IOException;
 

@@ -71,6 +71,18 @@ public abstract class IndexBacklogContract {
     }
 
     @Test
+    void everyMailboxIsListedWholeUntilTheNewIndexIsFilled() throws Exception {
+        try {
+            backlog().record(List.of(Change.everyMailbox()));
+            assertThat(backlog().pendingUids(mailbox)).containsExactly(IndexBacklog.WHOLE_MAILBOX);
+            assertThat(backlog().pendingUids(otherMailbox)).containsExactly(IndexBacklog.WHOLE_MAILBOX);
+        } finally {
+            backlog().applied(List.of(Change.everyMailbox()));
+        }
+        assertThat(backlog().pendingUids(mailbox)).isEmpty();
+    }
+
+    @Test
     void forgettingAMailboxLeavesTheOthers() throws Exception {
         backlog().record(List.of(new Change(mailbox, 1, 10), new Change(otherMailbox, 1, 10)));
 

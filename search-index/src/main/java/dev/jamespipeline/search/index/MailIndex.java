@@ -122,28 +122,36 @@ public final class MailIndex implements AutoCloseable {
      * Creates the index with its mapping unless it exists; safe to call from several nodes at once.
      * The mapping is also registered as an index template for this name, so an index deleted while
      * James runs is recreated with it by the next bulk write, not with a guessed mapping.
+     *
+     * @return whether this call created it (empty)
      */
-    public void ensureIndex() throws IndexUnavailableException {
-        call("create index " + indexName(), () -> {
+    public boolean ensureIndex() throws IndexUnavailableException {
+        return call("create index " + indexName(), () -> {
             client.indices().putIndexTemplate(template -> template.name(indexName() + "-mapping")
                 .indexPatterns(indexName())
                 .template(mapping -> mapping.settings(MailIndexSchema.settings(settings))
                     .mappings(MailIndexSchema.mapping(transport.jsonpMapper()))));
             if (client.indices().exists(exists -> exists.index(indexName())).value()) {
-                return null;
+                return false;
             }
             try {
                 client.indices().create(create -> create.index(indexName())
                     .settings(MailIndexSchema.settings(settings))
                     .mappings(MailIndexSchema.mapping(transport.jsonpMapper())));
                 LOGGER.info("Created the search index {}", indexName());
+                return true;
             } catch (OpenSearchException e) {
                 if (!"resource_already_exists_exception".equals(e.error().type())) {
                     throw e;
                 }
+                return false;
             }
-            return null;
         });
+    }
+
+    /** Whether the index exists (an index deleted while James runs is recreated, empty, by the next write). */
+    public boolean exists() throws IndexUnavailableException {
+        return call("look up index " + indexName(), () -> client.indices().exists(exists -> exists.index(indexName())).value());
     }
 
     /** When searches see a write. */

@@ -37,14 +37,16 @@ public class IndexUpdater {
     private final MailIndex index;
     private final MailboxReader reader;
     private final IndexBacklog backlog;
+    private final NewIndexListener newIndex;
     private final Clock clock;
     private volatile boolean indexCreated;
 
     @Inject
-    public IndexUpdater(MailIndex index, MailboxReader reader, IndexBacklog backlog, Clock clock) {
+    public IndexUpdater(MailIndex index, MailboxReader reader, IndexBacklog backlog, NewIndexListener newIndex, Clock clock) {
         this.index = index;
         this.reader = reader;
         this.backlog = backlog;
+        this.newIndex = newIndex;
         this.clock = clock;
     }
 
@@ -127,11 +129,23 @@ public class IndexUpdater {
 
     /**
      * Creates the index with its mapping (and the template that recreates it so) once per process,
-     * before the first write; the indexer also calls it at start-up so searches find an index.
+     * before the first write; the indexer also calls it at start-up so searches find an index. An
+     * index this node is about to create is empty while the mailboxes may hold messages: every
+     * mailbox goes into the backlog first, and {@link NewIndexListener} fills the index.
      */
     void ensureIndex() throws IndexUnavailableException {
         if (!indexCreated) {
-            index.ensureIndex();
+            if (!index.exists()) {
+                try {
+                    backlog.record(List.of(IndexBacklog.Change.everyMailbox()));
+                } catch (IOException e) {
+                    throw new IndexUnavailableException("cannot mark every mailbox unindexed before creating the index: "
+                        + e.getMessage(), e);
+                }
+            }
+            if (index.ensureIndex()) {
+                newIndex.created();
+            }
             indexCreated = true;
         }
     }

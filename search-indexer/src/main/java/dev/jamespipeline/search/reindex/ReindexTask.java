@@ -77,6 +77,10 @@ public class ReindexTask implements Task {
                 result = Task.combine(result, reindex(user));
                 usersDone.incrementAndGet();
             }
+            if (onlyUser.isEmpty() && result == Result.COMPLETED) {
+                // Every user is in the index: a new index's "scan every mailbox" ends.
+                backlog.applied(List.of(IndexBacklog.Change.everyMailbox()));
+            }
             return result;
         } catch (Exception e) {
             LOGGER.error("Re-indexing stopped", e);

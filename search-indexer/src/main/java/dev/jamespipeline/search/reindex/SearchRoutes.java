@@ -1,6 +1,5 @@
 package dev.jamespipeline.search.reindex;
 
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,13 +19,11 @@ import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
-import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.search.index.IndexUnavailableException;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.MailboxCounters;
 import dev.jamespipeline.search.indexer.IndexLag;
 import dev.jamespipeline.search.indexer.IndexerStartable;
-import dev.jamespipeline.search.indexer.MailboxReader;
 
 import spark.Request;
 import spark.Route;
@@ -52,27 +49,22 @@ public class SearchRoutes implements Routes {
     private final JsonTransformer json;
     private final UsersRepository users;
     private final MailboxManager mailboxManager;
-    private final MailboxReader reader;
     private final MailIndex index;
-    private final IndexBacklog backlog;
+    private final ReindexTasks reindexTasks;
     private final IndexerStartable indexer;
     private final IndexLag lag;
-    private final Clock clock;
 
     @Inject
     public SearchRoutes(TaskManager taskManager, JsonTransformer json, UsersRepository users, MailboxManager mailboxManager,
-                        MailboxReader reader, MailIndex index, IndexBacklog backlog, IndexerStartable indexer, IndexLag lag,
-                        Clock clock) {
+                        MailIndex index, ReindexTasks reindexTasks, IndexerStartable indexer, IndexLag lag) {
         this.taskManager = taskManager;
         this.json = json;
         this.users = users;
         this.mailboxManager = mailboxManager;
-        this.reader = reader;
         this.index = index;
-        this.backlog = backlog;
+        this.reindexTasks = reindexTasks;
         this.indexer = indexer;
         this.lag = lag;
-        this.clock = clock;
     }
 
     @Override
@@ -107,7 +99,7 @@ public class SearchRoutes implements Routes {
                 .message("User '" + user.get().asString() + "' does not exist")
                 .haltError();
         }
-        return new ReindexTask(user, users, mailboxManager, reader, index, backlog, clock);
+        return reindexTasks.create(user);
     }
 
     private Map<String, Object> status() {

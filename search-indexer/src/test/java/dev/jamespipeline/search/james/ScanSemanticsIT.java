@@ -132,7 +132,7 @@ class ScanSemanticsIT {
         SimpleMessageSearchIndex scanning = (SimpleMessageSearchIndex) resources.getSearchIndex();
         // An empty backlog: every message is indexed above, so each answer comes from the index.
         InMemoryIndexBacklog backlog = new InMemoryIndexBacklog();
-        IndexUpdater updater = new IndexUpdater(index, reader, backlog, Clock.systemUTC());
+        IndexUpdater updater = new IndexUpdater(index, reader, backlog, () -> { }, Clock.systemUTC());
         searchIndex = new OpenSearchMessageSearchIndex(index, TRANSLATOR, scanning, backlog, () -> updater,
             resources.getMessageIdFactory());
     }
