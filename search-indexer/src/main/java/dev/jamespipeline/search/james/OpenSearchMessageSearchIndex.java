@@ -86,13 +86,27 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
                     .map(MessageUid::of)
                     .onErrorResume(IndexUnavailableException.class, e -> {
                         LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailbox.getMailboxId(), e.getMessage());
-                        return scanning.search(session, mailbox, searchQuery);
+                        return scanning.search(session, mailbox, wholeMailbox(searchQuery));
                     });
             } catch (IndexUnavailableException e) {
                 LOGGER.warn("Search index unavailable, scanning mailbox {} instead: {}", mailbox.getMailboxId(), e.getMessage());
             }
         }
-        return scanning.search(session, mailbox, searchQuery);
+        return scanning.search(session, mailbox, wholeMailbox(searchQuery));
+    }
+
+    /**
+     * The query, for James's scan of whole mailboxes: James 3.8.1 fetches only the uids of the first
+     * uid criterion it finds, even one under NOT or OR ({@code NOT UID 1:5} would read uids 1 to 5 and
+     * find nothing); a criterion on every uid, first, makes it read every message.
+     */
+    private static SearchQuery wholeMailbox(SearchQuery searchQuery) {
+        return SearchQuery.builder()
+            .andCriteria(SearchQuery.uid(new SearchQuery.UidRange(MessageUid.MIN_VALUE, MessageUid.MAX_VALUE)))
+            .andCriteria(searchQuery.getCriteria())
+            .sorts(searchQuery.getSorts())
+            .addRecentMessageUids(searchQuery.getRecentMessageUids())
+            .build();
     }
 
     /**
@@ -150,7 +164,7 @@ public class OpenSearchMessageSearchIndex implements MessageSearchIndex {
                 LOGGER.warn("Search index unavailable, scanning {} mailboxes instead: {}", mailboxIds.size(), e.getMessage());
             }
         }
-        return scanning.search(session, mailboxIds, searchQuery, limit);
+        return scanning.search(session, mailboxIds, wholeMailbox(searchQuery), limit);
     }
 
     private boolean noBacklog(Collection<MailboxId> mailboxIds) throws MailboxException {
