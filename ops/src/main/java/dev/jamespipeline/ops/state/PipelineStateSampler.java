@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
@@ -140,7 +141,7 @@ public class PipelineStateSampler implements AutoCloseable {
             } finally {
                 counts.close();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ShutdownSignalException e) {
             reachable = false;
             errors.add("RabbitMQ: " + e.getMessage());
             queues.clear();
@@ -181,7 +182,12 @@ public class PipelineStateSampler implements AutoCloseable {
 
         Long unacked = managed == null ? null : managed.path("messages_unacknowledged").asLong();
         Double publishRate = managed == null ? null : managed.path("message_stats").path("publish_details").path("rate").asDouble(0);
-        Double ackRate = managed == null ? localAckRate(queue, local, now) : managed.path("message_stats").path("ack_details").path("rate").asDouble(0);
+        Double ackRate;
+        if (managed == null) {
+            ackRate = localAckRate(queue, local, now);
+        } else {
+            ackRate = managed.path("message_stats").path("ack_details").path("rate").asDouble(0);
+        }
 
         if (ready == 0) {
             backlogSince.remove(queue);
