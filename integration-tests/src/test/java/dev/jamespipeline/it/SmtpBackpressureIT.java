@@ -33,7 +33,7 @@ import dev.jamespipeline.ops.backpressure.Backpressure;
  * SMTP backpressure from the pipeline's state, end to end: the route stage's only consumer is held by
  * the test (prefetch 1), so what follows waits in the queue; from 3 ready messages MAIL is answered
  * 451 4.3.2 with the reason, and only once the queue is below 1 again (hysteresis) is mail accepted.
- * The state route, the Prometheus gauges and the log say the same.
+ * The state route (with the management API's figures), the Prometheus gauges and the log say the same.
  */
 class SmtpBackpressureIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
@@ -49,6 +49,7 @@ class SmtpBackpressureIT {
         .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.CONCURRENCY, "1")
         .setting(PipelineConfiguration.STAGE_POLICY + QueuePolicy.PREFETCH, "1")
         .setting(BackpressureSettings.SAMPLE_INTERVAL, "200")
+        .setting(PipelineConfiguration.MANAGEMENT_URI, RabbitMQEndpoint.managementUri())
         .setting(BackpressureSettings.PREFIX + QueueThresholds.DEPTH_ENTER, String.valueOf(ENTER))
         .setting(BackpressureSettings.PREFIX + QueueThresholds.DEPTH_LEAVE, "1")
         .editMailetContainer(MailetContainerEdits.pauseAfterLocalDelivery("hold"));
@@ -79,7 +80,7 @@ class SmtpBackpressureIT {
         SmtpReply refused = PIPELINE.james().smtp().envelope(ALICE, BOB);
         assertThat(refused.text()).contains("4.3.2").contains(queue + " holds " + ENTER + " ready messages (enter 3, leave below 1)");
 
-        JsonNode state = JSON.readTree(PIPELINE.james().webAdmin("GET", "/pipeline/state").body());
+        JsonNode state = state();
         assertThat(state.path("backpressure").path("state").asText()).isEqualTo("refusing");
         JsonNode reason = state.path("backpressure").path("reasons").get(0);
         assertThat(reason.path("kind").asText()).isEqualTo("depth");
@@ -90,9 +91,18 @@ class SmtpBackpressureIT {
         assertThat(route.path("consumers").asLong()).isEqualTo(1);
         assertThat(route.path("localConsumers").asLong()).isEqualTo(1);
         assertThat(route.path("backpressure").asBoolean()).isTrue();
-        assertThat(route.path("lagSource").asText()).isEqualTo("consumers");
+        assertThat(route.path("lagSource").asText()).as("quorum queues have no head timestamp").isEqualTo("consumers");
         assertThat(route.path("lagSeconds").asDouble()).isPositive();
         assertThat(state.path("store").path("backend").asText()).isIn("file", "postgres");
+        // The management API's statistics lag by its collection interval (5 s by default).
+        await().atMost(WAIT).until(() -> queueEntry(state(), queue).path("unacked").asLong(-1) == 1);
+        JsonNode managed = state();
+        assertThat(managed.path("managementApi").asBoolean()).isTrue();
+        assertThat(managed.path("broker").path("memoryAlarm").isBoolean()).isTrue();
+        assertThat(managed.path("broker").path("memoryAlarm").asBoolean()).isFalse();
+        assertThat(managed.path("broker").path("diskAlarm").asBoolean()).isFalse();
+        assertThat(queueEntry(managed, queue).path("publishRate").isNumber()).isTrue();
+        assertThat(managed.path("errors")).as(managed.toString()).isEmpty();
 
         String metrics = PIPELINE.james().webAdmin("GET", "/metrics").body();
         String gauge = "pipeline_queue_" + queue.replaceAll("[^a-zA-Z0-9:_]", "_");
@@ -124,6 +134,10 @@ class SmtpBackpressureIT {
 
     private static SmtpReply send(String subject) throws Exception {
         return PIPELINE.james().smtp().send(ALICE, subject, subject, BOB);
+    }
+
+    private static JsonNode state() throws Exception {
+        return JSON.readTree(PIPELINE.james().webAdmin("GET", "/pipeline/state").body());
     }
 
     private static JsonNode queueEntry(JsonNode state, String queue) {
