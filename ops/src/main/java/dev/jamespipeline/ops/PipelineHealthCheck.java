@@ -1,5 +1,7 @@
 package dev.jamespipeline.ops;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,12 +27,19 @@ import dev.jamespipeline.ops.state.PipelineStateSampler;
  */
 public class PipelineHealthCheck implements HealthCheck {
     public static final ComponentName COMPONENT = new ComponentName("RabbitMQPipeline");
+    private static final Duration MIN_STALE = Duration.ofSeconds(10);
 
     private final PipelineStateSampler sampler;
 
     @Inject
     public PipelineHealthCheck(PipelineStateSampler sampler) {
         this.sampler = sampler;
+    }
+
+    /** Three missed samples, and never less than the 10 s a slow broker round trip may take. */
+    private static Duration staleAfter(Duration interval) {
+        Duration three = interval.multipliedBy(3);
+        return three.compareTo(MIN_STALE) > 0 ? three : MIN_STALE;
     }
 
     @Override
@@ -44,6 +53,12 @@ public class PipelineHealthCheck implements HealthCheck {
     }
 
     private static Result evaluate(PipelineState state) {
+        Duration age = Duration.between(state.sampledAt(), Instant.now());
+        if (!state.errors().contains(PipelineState.NOT_SAMPLED_YET) && age.compareTo(staleAfter(state.interval())) > 0) {
+            // A sample stuck on the broker: what it said last is no longer known to hold.
+            return Result.unhealthy(COMPONENT, "the pipeline state was last sampled " + age.toSeconds() + " s ago (every "
+                + state.interval().toMillis() + " ms): RabbitMQ does not answer the sampler");
+        }
         if (state.broker().blocked()) {
             return Result.unhealthy(COMPONENT, "RabbitMQ blocks publishes (" + state.broker().blockedReason() + "): SMTP answers 451");
         }
