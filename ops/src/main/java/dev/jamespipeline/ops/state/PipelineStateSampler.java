@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -79,8 +81,9 @@ public class PipelineStateSampler implements AutoCloseable {
         this.storeSpace = storeSpace;
         this.clock = clock;
         this.management = configuration.managementUri().map(uri -> new ManagementApi(uri, configuration));
+        List<String> stageQueues = configuration.stages().stream().map(topology::stageQueue).toList();
         Map<String, Boolean> queues = new LinkedHashMap<>();
-        queueNames().forEach(queue -> queues.put(queue, topology.workQueues().contains(queue) && !queue.equals(topology.outboundQueue())));
+        queueNames().forEach(queue -> queues.put(queue, stageQueues.contains(queue)));
         this.backpressure = new Backpressure(configuration.backpressure(), configuration.backpressure().thresholdsOf(queues));
         this.connection = new BrokerConnection(configuration, topology, CONNECTION_NAME);
         this.current = PipelineState.notSampledYet(clock.instant(), interval(), management.isPresent());
@@ -147,9 +150,9 @@ public class PipelineStateSampler implements AutoCloseable {
             queues.clear();
         }
         Optional<String> blocked = publisher.blockedReason();
-        Boolean[] alarms = alarms(errors);
+        Alarms alarms = alarms(errors);
         PipelineState.BrokerSample broker = new PipelineState.BrokerSample(reachable, blocked.isPresent(), blocked.orElse(null),
-            alarms[0], alarms[1]);
+            alarms.memory(), alarms.disk());
         PipelineState.StoreSample store = PipelineState.StoreSample.UNKNOWN;
         try {
             store = storeSpace.measure();
@@ -261,10 +264,10 @@ public class PipelineStateSampler implements AutoCloseable {
         return byName;
     }
 
-    /** Memory and disk alarms of any node of the cluster; nulls without the management API or when it fails. */
-    private Boolean[] alarms(List<String> errors) {
+    /** Memory and disk alarms of any node of the cluster; unknown (nulls) without the management API or when it fails. */
+    private Alarms alarms(List<String> errors) {
         if (management.isEmpty()) {
-            return new Boolean[] {null, null};
+            return Alarms.UNKNOWN;
         }
         try {
             boolean memory = false;
@@ -273,11 +276,15 @@ public class PipelineStateSampler implements AutoCloseable {
                 memory |= node.path("mem_alarm").asBoolean(false);
                 disk |= node.path("disk_free_alarm").asBoolean(false);
             }
-            return new Boolean[] {memory, disk};
+            return new Alarms(memory, disk);
         } catch (IOException | RuntimeException e) {
             errors.add("management API nodes (the user needs the monitoring tag): " + e.getMessage());
-            return new Boolean[] {null, null};
+            return Alarms.UNKNOWN;
         }
+    }
+
+    private record Alarms(Boolean memory, Boolean disk) {
+        static final Alarms UNKNOWN = new Alarms(null, null);
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -320,7 +327,7 @@ public class PipelineStateSampler implements AutoCloseable {
                 }
             }
             try {
-                var declared = channel.queueDeclarePassive(queue);
+                AMQP.Queue.DeclareOk declared = channel.queueDeclarePassive(queue);
                 return Optional.of(new Counts(declared.getMessageCount(), declared.getConsumerCount()));
             } catch (IOException e) {
                 if (!channel.isOpen() && connection.isOpen()) {
@@ -335,7 +342,7 @@ public class PipelineStateSampler implements AutoCloseable {
                 if (channel != null && channel.isOpen()) {
                     channel.close();
                 }
-            } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ignored) {
+            } catch (IOException | TimeoutException | RuntimeException ignored) {
                 // closing a channel the broker already closed
             }
         }
