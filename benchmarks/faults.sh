@@ -207,7 +207,11 @@ for scenario in $scenarios; do
   if [ "$scenario" = opensearch-restart ]; then
     # What an operator does once OpenSearch is back: let the retries run out, then replay what was dead-lettered.
     wait_for_drain "${prefix}pipeline.index" || failed=1
-    replayed=$(curl -sf -XPOST -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:18000/pipeline/queues/${prefix}pipeline.index/dead-letters?action=replay")
+    # The replay is a James task: wait for it to finish before waiting for the queue to drain.
+    task=$(curl -sf -XPOST -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:18000/pipeline/queues/${prefix}pipeline.index/dead-letters?action=replay" \
+      | jq -r .taskId)
+    replayed=$(curl -sf -H "Authorization: Bearer $BENCH_WEBADMIN_TOKEN" "http://127.0.0.1:18000/tasks/$task/await?timeout=300s" \
+      | jq -r .additionalInformation.replayed)
     wait_for_drain "${prefix}pipeline.index" || failed=1
     index_check=("http://127.0.0.1:$search_port" "$index")
     index_note=" | index: $index_failures; dead letters replayed $replayed; index queues empty $((SECONDS - opensearch_back)) s after OpenSearch was back"

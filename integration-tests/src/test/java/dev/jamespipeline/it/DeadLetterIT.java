@@ -50,6 +50,8 @@ class DeadLetterIT {
         ReceivedEvents.publishRaw(PIPELINE.james(), PIPELINE.tap(), "garbage-for-health", "not json either".getBytes(StandardCharsets.UTF_8));
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> PIPELINE.tap().readyCount(deadLetters()) > 0);
 
+        // The health check reads the pipeline state sampler's snapshot, taken every sampler.interval.ms.
+        await().atMost(WAIT).until(() -> PIPELINE.james().pipelineHealth().json().contains(deadLetters()));
         PipelineJames.HealthReport health = PIPELINE.james().pipelineHealth();
 
         assertThat(health.httpStatus()).isEqualTo(200);

@@ -55,10 +55,13 @@ class SearchOutageIT {
         assertThat(PIPELINE.james().webAdmin("GET", "/healthcheck/checks/OpenSearchIndex").body()).contains("degraded");
 
         PIPELINE.openSearchProxy().restore();
-        HttpResponse<String> replay = PIPELINE.james().webAdmin("POST",
-            "/pipeline/queues/" + indexQueue + "/dead-letters?action=replay");
+        QueueRoutesClient.Reply replay = new QueueRoutesClient(PIPELINE.james()).replay(indexQueue, "?action=replay");
 
-        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        assertThat(replay.status()).as(replay.json().toString()).isEqualTo(201);
+        assertThat(replay.json().path("status").asText()).as(replay.json().toString()).isEqualTo("completed");
+        assertThat(replay.details().path("replayed").asLong()).as("every index event of them (deliveries and flag changes)")
+            .isGreaterThanOrEqualTo(MESSAGES);
+        assertThat(replay.details().path("remaining").asLong()).isZero();
         await().atMost(WAIT).until(() -> probe().documentsWithSubject("outage").size() == MESSAGES);
         assertThat(PIPELINE.tap().readyCount(topology.deadLetterQueue(indexQueue))).isZero();
     }

@@ -46,6 +46,8 @@ class SmtpToImapDeliveryIT {
     void theHealthCheckReportsAHealthyPipeline() throws Exception {
         PIPELINE.james().smtp().send("alice@" + DOMAIN, "health", "connects the publisher", "bob@" + DOMAIN);
 
+        // The health check reads the pipeline state sampler's snapshot, taken every sampler.interval.ms.
+        await().atMost(WAIT).until(() -> PIPELINE.james().pipelineHealth().json().contains("\"status\":\"healthy\""));
         PipelineJames.HealthReport health = PIPELINE.james().pipelineHealth();
 
         assertThat(health.httpStatus()).isEqualTo(200);
