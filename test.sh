@@ -10,11 +10,16 @@
 # OpenSearch: PIPELINE_TEST_OPENSEARCH_URI if set; otherwise a local OpenSearch 2.19.6 from Maven Central
 # (scripts/opensearch.sh; stopped again afterwards if this script started it); otherwise, with a Docker
 # engine, Testcontainers starts one.
+# promtool (alert rules) and headless Chromium with its chromedriver (the live page): installed from
+# Debian's packages when missing and run as root (scripts/test-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/rabbitmq.sh
 . scripts/opensearch.sh
 . scripts/postgresql.sh
+. scripts/test-tools.sh
+
+ensure_test_tools || exit 1
 
 if [ -z "${PIPELINE_TEST_POSTGRES_URL:-}" ]; then
   if ensure_postgresql 127.0.0.1 5432 install; then
