@@ -45,6 +45,9 @@ import dev.jamespipeline.core.runtime.BackgroundTasks;
 import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
+import dev.jamespipeline.ops.state.FileStoreSpace;
+import dev.jamespipeline.ops.state.PostgresStoreSpace;
+import dev.jamespipeline.ops.state.StoreSpace;
 import dev.jamespipeline.state.PipelineAppendHook;
 import dev.jamespipeline.state.PipelineStateSchema;
 import dev.jamespipeline.state.PostgresDeliveryLedger;
@@ -164,6 +167,17 @@ public class PipelineModule extends AbstractModule {
 
     private static Path ledgerDirectory(Path storeRoot) {
         return storeRoot.resolve("ledger");
+    }
+
+    /** What the pipeline state sampler measures of the message store's room: its file system, or the database's size. */
+    @Provides
+    @Singleton
+    StoreSpace storeSpace(PipelineConfiguration configuration, @Named("pipeline.store.root") Path root,
+                          @Named(STATE_DATABASE) Provider<DataSource> database) {
+        if (configuration.state().storeBackend() == StateSettings.Backend.POSTGRES) {
+            return new PostgresStoreSpace(database.get());
+        }
+        return new FileStoreSpace(messagesDirectory(root));
     }
 
     /** The retention sweeper of each backend in use, and the outbox relay with the PostgreSQL ledger. */

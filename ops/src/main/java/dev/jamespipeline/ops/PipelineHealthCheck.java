@@ -1,53 +1,36 @@
 package dev.jamespipeline.ops;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import javax.inject.Inject;
-import javax.inject.Named;
 
 import org.apache.james.core.healthcheck.ComponentName;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import dev.jamespipeline.core.broker.BrokerConnection;
-import dev.jamespipeline.core.broker.ConfirmedPublisher;
-import dev.jamespipeline.core.broker.ConnectionNames;
-import dev.jamespipeline.core.broker.Topology;
-import dev.jamespipeline.stages.StageWorkers;
+import dev.jamespipeline.ops.state.PipelineState;
+import dev.jamespipeline.ops.state.PipelineStateSampler;
 
 /**
  * James health check ({@code GET /healthcheck/checks/RabbitMQPipeline}, listed in
- * {@code healthcheck.properties}): unhealthy when SMTP would answer 451 because of the broker
- * (unreachable, or blocking publishes on a resource alarm), and when mail answered 250 is not
- * being worked off (a stage queue with no consumer, or messages older than the stage policy's
- * {@code oldest.message.alarm.ms}); degraded while a dead-letter queue holds messages; healthy
- * otherwise.
+ * {@code healthcheck.properties}), read from the pipeline state sampler's last snapshot: unhealthy when
+ * SMTP would answer 451 because of the broker (unreachable, or blocking publishes on a resource alarm),
+ * and when mail answered 250 is not being worked off (a stage queue with no consumer on this node, or
+ * messages older than the stage policy's {@code oldest.message.alarm.ms}); degraded while a dead-letter
+ * queue holds messages or SMTP backpressure refuses mail; healthy otherwise.
  */
 public class PipelineHealthCheck implements HealthCheck {
     public static final ComponentName COMPONENT = new ComponentName("RabbitMQPipeline");
 
-    private final BrokerConnection connection;
-    private final ConfirmedPublisher publisher;
-    private final Topology topology;
-    private final StageWorkers stageWorkers;
+    private final PipelineStateSampler sampler;
 
     @Inject
-    public PipelineHealthCheck(@Named(ConnectionNames.PUBLISHER) BrokerConnection connection,
-                               ConfirmedPublisher publisher, Topology topology, StageWorkers stageWorkers) {
-        this.connection = connection;
-        this.publisher = publisher;
-        this.topology = topology;
-        this.stageWorkers = stageWorkers;
+    public PipelineHealthCheck(PipelineStateSampler sampler) {
+        this.sampler = sampler;
     }
 
     @Override
@@ -57,45 +40,40 @@ public class PipelineHealthCheck implements HealthCheck {
 
     @Override
     public Publisher<Result> check() {
-        return Mono.fromCallable(this::evaluate).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> evaluate(sampler.current()));
     }
 
-    private Result evaluate() {
-        Optional<String> blocked = publisher.blockedReason();
-        if (blocked.isPresent()) {
-            return Result.unhealthy(COMPONENT, "RabbitMQ blocks publishes (" + blocked.get() + "): SMTP answers 451");
+    private static Result evaluate(PipelineState state) {
+        if (state.broker().blocked()) {
+            return Result.unhealthy(COMPONENT, "RabbitMQ blocks publishes (" + state.broker().blockedReason() + "): SMTP answers 451");
         }
-        try {
-            Connection opened = connection.get();
-            if (!opened.isOpen()) {
-                return Result.unhealthy(COMPONENT, "connection to RabbitMQ at " + connection.endpoint()
-                    + " is down and recovering: SMTP answers 451");
-            }
-            List<String> stalled = stageWorkers.health().problems();
-            if (!stalled.isEmpty()) {
-                return Result.unhealthy(COMPONENT, "mail is not being processed: " + String.join("; ", stalled));
-            }
-            List<String> deadLettered = deadLetterCounts(opened);
-            return deadLettered.isEmpty()
-                ? Result.healthy(COMPONENT)
-                : Result.degraded(COMPONENT, "dead-lettered messages waiting: " + String.join(", ", deadLettered)
-                    + " (reason in header x-pipeline-dead-letter-reason)");
-        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
-            return Result.unhealthy(COMPONENT, "RabbitMQ unreachable: " + e.getMessage() + ": SMTP answers 451");
+        if (!state.broker().reachable()) {
+            return state.queues().isEmpty() && state.errors().contains(PipelineState.NOT_SAMPLED_YET)
+                ? Result.degraded(COMPONENT, "the pipeline state is " + PipelineState.NOT_SAMPLED_YET)
+                : Result.unhealthy(COMPONENT, "RabbitMQ unreachable: " + String.join("; ", state.errors()) + ": SMTP answers 451");
         }
-    }
-
-    private List<String> deadLetterCounts(Connection opened) throws IOException, java.util.concurrent.TimeoutException {
-        List<String> nonEmpty = new ArrayList<>();
-        try (Channel channel = opened.createChannel()) {
-            for (String workQueue : topology.workQueues()) {
-                String deadLetters = topology.deadLetterQueue(workQueue);
-                int count = channel.queueDeclarePassive(deadLetters).getMessageCount();
-                if (count > 0) {
-                    nonEmpty.add(deadLetters + "=" + count);
-                }
+        List<String> stalled = new ArrayList<>();
+        List<String> deadLettered = new ArrayList<>();
+        for (PipelineState.QueueSample queue : state.queues()) {
+            if (queue.localConsumers() != null && queue.localConsumers() == 0) {
+                stalled.add(queue.name() + " has no consumer on this node");
+            }
+            if (queue.behind() != null) {
+                stalled.add(queue.name() + ": " + queue.behind());
+            }
+            if (queue.deadLetters().messages() > 0) {
+                deadLettered.add(queue.deadLetters().name() + "=" + queue.deadLetters().messages());
             }
         }
-        return nonEmpty;
+        if (!stalled.isEmpty()) {
+            return Result.unhealthy(COMPONENT, "mail is not being processed: " + String.join("; ", stalled));
+        }
+        List<String> degraded = new ArrayList<>();
+        if (!deadLettered.isEmpty()) {
+            degraded.add("dead-lettered messages waiting: " + String.join(", ", deadLettered)
+                + " (reason in header x-pipeline-dead-letter-reason)");
+        }
+        state.backpressure().refusal().ifPresent(reason -> degraded.add("SMTP answers " + reason.reply() + ": " + reason.text()));
+        return degraded.isEmpty() ? Result.healthy(COMPONENT) : Result.degraded(COMPONENT, String.join("; ", degraded));
     }
 }

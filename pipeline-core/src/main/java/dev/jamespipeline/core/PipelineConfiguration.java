@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.apache.commons.configuration2.Configuration;
 
 import dev.jamespipeline.core.config.SettingsReader;
+import dev.jamespipeline.core.ops.BackpressureSettings;
 import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.core.state.StateSettings;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
@@ -27,6 +28,7 @@ import dev.jamespipeline.core.envelope.EnvelopeSigner;
  * @param managementUri  RabbitMQ's management HTTP API ({@code amqp.management.uri}); when present, queue limits are
  *                       policies set through it (changeable), otherwise x-arguments (fixed for the queue's life)
  * @param state          where the ledger and the message store live, and how long what they keep is kept
+ * @param backpressure   how the pipeline state is sampled and when SMTP tempfails because of it
  */
 public record PipelineConfiguration(
         URI amqpUri,
@@ -41,7 +43,8 @@ public record PipelineConfiguration(
         QueuePolicy indexPolicy,
         List<EnvelopeSigner.SigningKey> signingKeys,
         Optional<URI> managementUri,
-        StateSettings state) {
+        StateSettings state,
+        BackpressureSettings backpressure) {
 
     public enum QueueType { QUORUM, CLASSIC }
 
@@ -95,7 +98,8 @@ public record PipelineConfiguration(
             QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS),
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
             settings.optionalHttpUri(MANAGEMENT_URI),
-            StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy));
+            StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy),
+            BackpressureSettings.read(settings));
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS));
         return configuration;
     }

@@ -1,6 +1,7 @@
 package dev.jamespipeline.stages;
 
 import java.time.Clock;
+import java.util.List;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -11,17 +12,15 @@ import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.runtime.FailureRouter;
-import dev.jamespipeline.core.runtime.WorkQueueHealth;
 import dev.jamespipeline.core.runtime.WorkQueueRuntime;
 
 /**
  * The stage consumers of this node: one work-queue runtime with {@code stage.concurrency}
- * consumers per configured stage. A singleton, so the health check sees the consumers that run.
+ * consumers per configured stage. A singleton, so the pipeline state sampler sees the consumers that run.
  */
 @Singleton
 public class StageWorkers implements AutoCloseable {
     private final WorkQueueRuntime runtime;
-    private final WorkQueueHealth health;
 
     @Inject
     public StageWorkers(PipelineConfiguration configuration, Topology topology, EnvelopeCodec codec, EnvelopeSigner signer,
@@ -32,15 +31,15 @@ public class StageWorkers implements AutoCloseable {
         for (String stage : configuration.stages()) {
             runtime.register(topology.stageQueue(stage), configuration.stagePolicy(), new StageWorkHandler(stage, codec, runner, notice));
         }
-        this.health = new WorkQueueHealth(runtime, clock);
     }
 
     void start() {
         runtime.start();
     }
 
-    public WorkQueueHealth health() {
-        return health;
+    /** The stage queues as this node's consumers see them, for the pipeline state sampler. */
+    public List<WorkQueueRuntime.QueueState> states() {
+        return runtime.states();
     }
 
     @Override

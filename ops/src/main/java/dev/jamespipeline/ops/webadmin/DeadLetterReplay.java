@@ -1,6 +1,7 @@
 package dev.jamespipeline.ops.webadmin;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import javax.inject.Inject;
 
@@ -36,31 +37,59 @@ final class DeadLetterReplay {
         this.publisher = publisher;
     }
 
-    ReplayResult replay(String workQueue, int limit) throws IOException, ReplayStoppedException {
+    /**
+     * Moves up to {@code limit} of the dead letters present now back to {@code workQueue}; with
+     * {@code messageId}, only that one (the others looked at stay where they are).
+     *
+     * @param progress told after each message moved
+     */
+    ReplayResult replay(String workQueue, int limit, Optional<String> messageId, Runnable progress)
+            throws IOException, ReplayStoppedException {
         String deadLetters = topology.deadLetterQueue(workQueue);
         Channel channel = channels.open();
         try {
             // Only what is there now: a replayed message that fails again comes back to this queue, and
             // must wait for the operator rather than go round in a loop.
-            long present = Math.min(limit, channel.messageCount(deadLetters));
-            long replayed = moveBack(channel, workQueue, present);
-            long remaining = channel.messageCount(deadLetters);
-            LOGGER.info("Replayed {} messages from {} to {}; {} remain", replayed, deadLetters, workQueue, remaining);
+            long present = channel.messageCount(deadLetters);
+            long replayed = moveBack(channel, workQueue, present, messageId.isPresent() ? 1 : limit, messageId, progress);
+            // Messages looked at but not moved go back to the queue with the channel.
+            AdminChannels.close(channel);
+            long remaining = messageCount(deadLetters);
+            LOGGER.info("Replayed {} messages from {} to {}{}; {} remain", replayed, deadLetters, workQueue,
+                messageId.map(id -> " (message " + id + ")").orElse(""), remaining);
             return new ReplayResult(replayed, remaining);
         } finally {
             AdminChannels.close(channel);
         }
     }
 
-    /** @return how many were moved: {@code count}, or fewer if something else emptied the queue meanwhile */
-    private long moveBack(Channel channel, String workQueue, long count) throws ReplayStoppedException {
+    private long messageCount(String queue) throws IOException {
+        Channel channel = channels.open();
+        try {
+            return channel.messageCount(queue);
+        } finally {
+            AdminChannels.close(channel);
+        }
+    }
+
+    /**
+     * Looks at up to {@code present} messages and moves those {@code messageId} selects (all when empty),
+     * at most {@code limit}.
+     *
+     * @return how many were moved: fewer if something else emptied the queue meanwhile
+     */
+    private long moveBack(Channel channel, String workQueue, long present, long limit, Optional<String> messageId,
+                          Runnable progress) throws ReplayStoppedException {
         String deadLetters = topology.deadLetterQueue(workQueue);
         long replayed = 0;
         try {
-            while (replayed < count) {
+            for (long looked = 0; looked < present && replayed < limit; looked++) {
                 GetResponse message = channel.basicGet(deadLetters, false);
                 if (message == null) {
                     break;
+                }
+                if (messageId.isPresent() && !messageId.get().equals(message.getProps().getMessageId())) {
+                    continue;
                 }
                 long deliveryTag = message.getEnvelope().getDeliveryTag();
                 AMQP.BasicProperties fresh = firstAttempt.of(message.getProps());
@@ -76,6 +105,7 @@ final class DeadLetterReplay {
                 }
                 channel.basicAck(deliveryTag, false);
                 replayed++;
+                progress.run();
             }
             return replayed;
         } catch (IOException | ShutdownSignalException e) {

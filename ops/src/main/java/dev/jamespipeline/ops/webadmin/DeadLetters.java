@@ -1,6 +1,7 @@
 package dev.jamespipeline.ops.webadmin;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -29,6 +32,7 @@ import dev.jamespipeline.core.store.StorageKey;
 /** Reading and purging a work queue's dead-letter queue. */
 final class DeadLetters {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeadLetters.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AdminChannels channels;
     private final Topology topology;
@@ -52,20 +56,65 @@ final class DeadLetters {
      * one more delivery (dead-letter queues have no delivery limit) and is marked redelivered.
      */
     List<DeadLetterSummary> peek(String workQueue, int limit) throws IOException {
+        List<DeadLetterSummary> summaries = new ArrayList<>();
+        for (GetResponse message : take(workQueue, limit)) {
+            summaries.add(summary(message));
+        }
+        return summaries;
+    }
+
+    /** Every managed queue's dead letters, up to {@code limit} each, with each dead-letter queue's depth. */
+    List<QueueDeadLetters> all(List<String> workQueues, int limit) throws IOException {
+        List<QueueDeadLetters> all = new ArrayList<>();
+        for (String workQueue : workQueues) {
+            String queue = topology.deadLetterQueue(workQueue);
+            long depth;
+            Channel channel = channels.open();
+            try {
+                depth = channel.messageCount(queue);
+            } finally {
+                AdminChannels.close(channel);
+            }
+            all.add(new QueueDeadLetters(workQueue, queue, depth, peek(workQueue, limit)));
+        }
+        return all;
+    }
+
+    /** The dead letter of that message id, looked for among the first {@code scanLimit} of the queue. */
+    Optional<DeadLetterDetail> find(String workQueue, String messageId, int scanLimit) throws IOException {
+        for (GetResponse message : take(workQueue, scanLimit)) {
+            if (messageId.equals(message.getProps().getMessageId())) {
+                return Optional.of(new DeadLetterDetail(summary(message), AmqpValues.readable(message.getProps().getHeaders()),
+                    envelope(message.getBody())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<GetResponse> take(String workQueue, int limit) throws IOException {
         String queue = topology.deadLetterQueue(workQueue);
         Channel channel = channels.open();
         try {
-            List<DeadLetterSummary> summaries = new ArrayList<>();
-            while (summaries.size() < limit) {
+            List<GetResponse> taken = new ArrayList<>();
+            while (taken.size() < limit) {
                 GetResponse message = channel.basicGet(queue, false);
                 if (message == null) {
                     break;
                 }
-                summaries.add(summary(message));
+                taken.add(message);
             }
-            return summaries;
+            return taken;
         } finally {
             AdminChannels.close(channel);
+        }
+    }
+
+    /** The body as JSON when it is JSON (anything else, a forged or broken envelope, shows as null). */
+    private static JsonNode envelope(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return null;
         }
     }
 
@@ -119,8 +168,14 @@ final class DeadLetters {
 
     private static DeadLetterSummary summary(GetResponse message) {
         AMQP.BasicProperties properties = message.getProps();
+        Map<String, Object> headers = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
+        Object from = headers.get(MessageProperties.DEAD_LETTER_QUEUE_HEADER);
+        Object attempts = headers.get(MessageProperties.ATTEMPT_HEADER);
         return new DeadLetterSummary(properties.getMessageId(), reason(properties.getHeaders()),
-            properties.getTimestamp() == null ? null : properties.getTimestamp().toInstant(), message.getBody().length);
+            from == null ? null : from.toString(),
+            headers.get(MessageProperties.FIRST_RECEIVED_HEADER) instanceof Number first ? Instant.ofEpochMilli(first.longValue()) : null,
+            properties.getTimestamp() == null ? null : properties.getTimestamp().toInstant(), message.getBody().length,
+            attempts instanceof Number count ? count.intValue() : null, AmqpValues.deaths(headers.get("x-death")));
     }
 
     /** Ours when a consumer dead-lettered it; the broker's when a delivery limit did. */

@@ -1,5 +1,5 @@
 package dev.jamespipeline.ops.webadmin;
 
-/** What a replay moved, and what its dead-letter queue still holds ready. */
+/** What one queue's replay moved, and what its dead-letter queue still holds ready. */
 record ReplayResult(long replayed, long remaining) {
 }

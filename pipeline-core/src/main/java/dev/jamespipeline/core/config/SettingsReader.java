@@ -43,6 +43,31 @@ public final class SettingsReader {
         return String.join(",", conf.getStringArray(key)).trim();
     }
 
+    /** {@code true} or {@code false}. */
+    public boolean bool(String key, boolean defaultValue) {
+        String raw = string(key, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, raw, "true or false");
+        };
+    }
+
+    /** The keys set in the file that start with {@code prefix}, for settings keyed by a name (a queue's). */
+    public List<String> keysUnder(String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> all = conf.getKeys(); all.hasNext(); ) {
+            String key = all.next();
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
     public int integer(String key, int defaultValue, int min, int max) {
         return (int) longInteger(key, defaultValue, min, max);
     }

@@ -3,6 +3,7 @@ package dev.jamespipeline.core.runtime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class QueueActivity {
     private final AtomicReference<Instant> lastSettled;
     private final AtomicReference<Duration> lastPickupAge = new AtomicReference<>(Duration.ZERO);
+    private final AtomicLong settledCount = new AtomicLong();
 
     public QueueActivity(Instant createdAt) {
         this.lastSettled = new AtomicReference<>(createdAt);
@@ -28,6 +30,21 @@ public final class QueueActivity {
 
     void settled(Instant now) {
         lastSettled.set(now);
+        settledCount.incrementAndGet();
+    }
+
+    /** Deliveries this node's consumers settled (acked after their outcome was durable) since start, for an ack rate. */
+    public long settledCount() {
+        return settledCount.get();
+    }
+
+    public Instant lastSettled() {
+        return lastSettled.get();
+    }
+
+    /** How long the newest first attempt taken had waited since it entered the pipeline. */
+    public Duration lastPickupAge() {
+        return lastPickupAge.get();
     }
 
     /**
