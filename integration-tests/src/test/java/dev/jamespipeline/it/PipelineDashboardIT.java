@@ -105,12 +105,14 @@ class PipelineDashboardIT {
             assertThat(number(route, "consumers")).isEqualTo(1);
             WebElement reason = browser.findElement(By.cssSelector("#backpressure-reasons li[data-kind='depth']"));
             assertThat(reason.getText()).startsWith("451 4.3.2: ").contains(routeQueue);
-            WebElement deadLetters = browser.findElement(By.cssSelector("#dead-letters tr[data-queue='" + routeQueue + "']"));
-            assertThat(deadLetters.findElements(By.tagName("td")).get(2).getText()).isEqualTo("1");
+            assertThat(deadLetterCount(browser, routeQueue)).isEqualTo("1");
 
-            deadLetters.findElement(By.tagName("button")).click();
+            browser.findElement(By.cssSelector("#dead-letters tr[data-queue='" + routeQueue + "'] button")).click();
             WebElement deadLetter = wait.until(page -> first(page, By.cssSelector("#dead-letter-list li")));
             assertThat(deadLetter.getText()).contains(FailOnSubject.REASON);
+            // The look took the dead letter for a moment (the broker counts it as unacked); it is back once
+            // the look's channel closed.
+            wait.until(page -> "1".equals(deadLetterCount(page, routeQueue)));
             chromium.screenshot(SCREENSHOT);
             assertThat(Files.size(SCREENSHOT)).isGreaterThan(20_000);
 
@@ -166,7 +168,8 @@ class PipelineDashboardIT {
 
         for (String elsewhere : List.of("/index.html", "/../../../../etc/passwd", "/%2e%2e/%2e%2e/webadmin.properties",
             "/dashboard.js/../../../conf/jwt_privatekey")) {
-            assertThat(get(PAGE + elsewhere, false).statusCode()).as(elsewhere).isEqualTo(404);
+            // Jetty refuses a path climbing out of its context (400); anything else is not one of the page's files (404).
+            assertThat(get(PAGE + elsewhere, false).statusCode()).as(elsewhere).isIn(400, 404);
         }
     }
 
@@ -232,6 +235,11 @@ class PipelineDashboardIT {
     private static WebElement first(WebDriver page, By element) {
         List<WebElement> found = page.findElements(element);
         return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The dead-letter count the page's table shows for the queue. */
+    private static String deadLetterCount(WebDriver page, String queue) {
+        return page.findElement(By.cssSelector("#dead-letters tr[data-queue='" + queue + "'] td.count")).getText();
     }
 
     /** Points of the queue's backlog line (ready messages) in its chart. */

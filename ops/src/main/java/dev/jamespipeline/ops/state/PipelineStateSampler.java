@@ -181,7 +181,12 @@ public class PipelineStateSampler implements AutoCloseable {
 
         Long unacked = managed == null ? null : managed.path("messages_unacknowledged").asLong();
         Double publishRate = managed == null ? null : managed.path("message_stats").path("publish_details").path("rate").asDouble(0);
-        Double ackRate = managed == null ? localAckRate(queue, local, now) : managed.path("message_stats").path("ack_details").path("rate").asDouble(0);
+        Double ackRate;
+        if (managed == null) {
+            ackRate = localAckRate(queue, local, now);
+        } else {
+            ackRate = managed.path("message_stats").path("ack_details").path("rate").asDouble(0);
+        }
 
         if (ready == 0) {
             backlogSince.remove(queue);

@@ -149,7 +149,7 @@
     const stale = latest.sampleAgeMillis > 3 * latest.intervalMillis;
     setStatus(stale ? 'stale' : 'live', (stale ? 'stale: ' : 'live: ') + 'sampled ' + duration(ageSeconds) + ' ago at '
       + new Date(latest.sampledAt).toLocaleTimeString('en-GB'));
-    $('window').textContent = Math.round(windowMillis / 60000) + ' min';
+    $('window').textContent = spanText(span());
     renderBackpressure(latest.backpressure);
     renderBroker(latest.broker);
     renderStore(latest.store);
@@ -237,7 +237,8 @@
   function chart(name, points, series) {
     const width = 260, height = 110, left = 34, bottom = 14, top = 6;
     const end = Date.parse(snapshots[snapshots.length - 1].sampledAt);
-    const start = end - windowMillis;
+    const shown = span();
+    const start = end - shown;
     let max = 1;
     for (const [, queue] of points) {
       for (const [, value] of series) {
@@ -246,12 +247,12 @@
       }
     }
     max = niceCeiling(max);
-    const x = time => left + (width - left) * (time - start) / windowMillis;
+    const x = time => left + (width - left) * (time - start) / shown;
     const y = value => top + (height - top - bottom) * (1 - value / max);
     const node = svg('svg', { class: 'chart', 'data-chart': name, viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none' });
     node.append(svg('rect', { class: 'frame', x: left, y: top, width: width - left, height: height - top - bottom }));
     node.append(label(left - 3, top + 8, 'end', compact(max)), label(left - 3, height - bottom, 'end', '0'),
-      label(left, height - 2, 'start', '−' + Math.round(windowMillis / 60000) + ' min'), label(width, height - 2, 'end', 'now'));
+      label(left, height - 2, 'start', '−' + spanText(shown)), label(width, height - 2, 'end', 'now'));
     for (const [cls, value, area] of series) {
       const runs = [];
       let run = [];
@@ -272,6 +273,16 @@
       }
     }
     return node;
+  }
+
+  /** The time the charts cover: the window, or what has been sampled of it (a minute at least). */
+  function span() {
+    const sampled = Date.parse(snapshots[snapshots.length - 1].sampledAt) - Date.parse(snapshots[0].sampledAt);
+    return Math.min(windowMillis, Math.max(60 * 1000, sampled));
+  }
+
+  function spanText(millis) {
+    return millis < 120 * 1000 ? Math.round(millis / 1000) + ' s' : Math.round(millis / 60000) + ' min';
   }
 
   function label(x, y, anchor, text) {
