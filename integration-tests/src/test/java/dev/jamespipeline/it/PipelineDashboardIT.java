@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -25,8 +28,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.ops.BackpressureSettings;
 import dev.jamespipeline.core.ops.QueueThresholds;
 import dev.jamespipeline.core.runtime.QueuePolicy;
@@ -86,8 +91,9 @@ class PipelineDashboardIT {
                 .toString());
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
             wait.until(page -> "refusing".equals(attribute(page, By.id("backpressure"), "data-state")));
-            // Charts draw the history: a backlog line through several snapshots, growing as the page polls.
-            wait.until(page -> points(page, routeQueue) >= 3);
+            // Charts draw the history: a backlog line through the snapshots since James started (every 500 ms),
+            // growing as the page polls.
+            wait.until(page -> points(page, routeQueue) >= 12);
 
             assertThat(browser.getCurrentUrl()).as("the token is taken out of the address").doesNotContain("token");
             assertThat(browser.executeScript("return sessionStorage.getItem(arguments[0])", TOKEN_KEY))
@@ -170,6 +176,31 @@ class PipelineDashboardIT {
             "/dashboard.js/../../../conf/jwt_privatekey")) {
             // Jetty refuses a path climbing out of its context (400); anything else is not one of the page's files (404).
             assertThat(get(PAGE + elsewhere, false).statusCode()).as(elsewhere).isIn(400, 404);
+        }
+    }
+
+    /** A dead letter's reason is whatever its exception said, a sender's header included: shown as text, never run. */
+    @Test
+    void aDeadLetterReasonCarryingMarkupIsShownAsTextAndNeverRun() throws Exception {
+        String outbound = PIPELINE.james().topology().outboundQueue();
+        String deadLetterQueue = PIPELINE.james().topology().deadLetterQueue(outbound);
+        String hostile = "<img src=x onerror=\"document.title='ran'\"><script>document.title='ran'</script>";
+        PIPELINE.tap().publish("", deadLetterQueue, new AMQP.BasicProperties.Builder().messageId("hostile-reason")
+            .deliveryMode(2).timestamp(new Date()).headers(Map.of(MessageProperties.DEAD_LETTER_REASON_HEADER, hostile)).build(),
+            "{}".getBytes(StandardCharsets.UTF_8));
+        try (HeadlessChromium chromium = HeadlessChromium.start(1000, 700)) {
+            ChromeDriver browser = chromium.driver();
+            browser.get(PIPELINE.james().webAdminUri(PAGE + "#token=" + PIPELINE.james().webAdminToken()).toString());
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            By look = By.cssSelector("#dead-letters tr[data-queue='" + outbound + "'] button");
+            wait.until(page -> first(page, look)).click();
+            WebElement reason = wait.until(page -> first(page, By.cssSelector("#dead-letter-list li")));
+
+            assertThat(reason.getText()).contains(hostile);
+            assertThat(browser.findElements(By.cssSelector("#dead-letter-list img, #dead-letter-list script"))).isEmpty();
+            assertThat(browser.getTitle()).isEqualTo("James pipeline");
+        } finally {
+            PIPELINE.tap().drain(deadLetterQueue);
         }
     }
 

@@ -275,10 +275,10 @@
     return node;
   }
 
-  /** The time the charts cover: the window, or what has been sampled of it (a minute at least). */
+  /** The time the charts cover: the window, or what has been sampled of it (10 s at least). */
   function span() {
     const sampled = Date.parse(snapshots[snapshots.length - 1].sampledAt) - Date.parse(snapshots[0].sampledAt);
-    return Math.min(windowMillis, Math.max(60 * 1000, sampled));
+    return Math.min(windowMillis, Math.max(10 * 1000, sampled));
   }
 
   function spanText(millis) {
