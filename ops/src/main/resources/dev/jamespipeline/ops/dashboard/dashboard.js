@@ -188,7 +188,7 @@
   function renderStore(store) {
     const space = share(store.freeBytes, store.totalBytes);
     const inodes = share(store.freeInodes, store.totalInodes);
-    const rows = [['backend', store.backend + ' (' + store.location + ')']];
+    const rows = [['backend', store.backend ? store.backend + ' (' + store.location + ')' : 'not read yet']];
     if (store.backend === 'postgres') {
       rows.push(['database size', bytes(store.databaseBytes)]);
     } else {
