@@ -1,6 +1,7 @@
 package dev.jamespipeline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A RabbitMQ resource alarm makes SMTP answer 451, and only while it holds, even when the
  * connection is cut and recovers during the alarm: the broker never unblocks a connection that is
  * gone, and blocks the recovered one only once it publishes. On a private node, since an alarm
- * blocks every publisher of the broker.
+ * blocks every publisher of the broker. Once the state sampler has seen the block, MAIL itself is
+ * answered 451 4.3.2 at once (no publish is tried).
  */
 class BrokerAlarmIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
@@ -43,7 +45,11 @@ class BrokerAlarmIT {
         await().atMost(WAIT).until(BrokerAlarmIT::healthReportsBlocked);
         SmtpReply refused = send("during the alarm, refused up front");
         assertThat(refused.code()).isEqualTo(451);
-        assertThat(refused.text()).contains("4.3.0");
+        // Refused at MAIL by the backpressure hook once the sampler has seen the block (DATA's own check may come first).
+        assertThat(refused.text()).containsAnyOf("4.3.0", "4.3.2");
+        await().atMost(WAIT).until(() -> envelope().code() == 451);
+        SmtpReply atMail = assertTimeoutPreemptively(Duration.ofSeconds(10), BrokerAlarmIT::envelope, "a tempfail, not a hang");
+        assertThat(atMail.text()).contains("4.3.2").contains("RabbitMQ blocks publishes");
 
         Set<String> before = BROKER.connectionPids(PUBLISHER_CONNECTION);
         assertThat(BROKER.closeConnections(PUBLISHER_CONNECTION, "test: network cut during a memory alarm")).isEqualTo(1);
@@ -62,7 +68,11 @@ class BrokerAlarmIT {
     }
 
     private static SmtpReply send(String subject) throws Exception {
-        return PIPELINE.james().smtp().send("alice@" + DOMAIN, subject, subject, "bob@" + DOMAIN);
+        return PIPELINE.james().smtp().offer("alice@" + DOMAIN, subject, subject, "bob@" + DOMAIN);
+    }
+
+    private static SmtpReply envelope() throws Exception {
+        return PIPELINE.james().smtp().envelope("alice@" + DOMAIN, "bob@" + DOMAIN);
     }
 
     private static boolean healthReportsBlocked() throws Exception {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,13 +110,29 @@ class PipelineQueueRoutesIT {
         assertThat(deadLetter.path("bodySize").asInt())
             .as("the envelope as it was published: retries change headers, never the body").isEqualTo(CODEC.encode(envelope).length);
         assertThat(deadLetter.path("timestamp").isTextual()).isTrue();
+        assertThat(deadLetter.path("deadLetteredFrom").asText()).isEqualTo(routeQueue());
+        assertThat(deadLetter.path("attempts").findValuesAsText("queue"))
+            .as("the broker's history: each retry tier it waited in")
+            .contains(topology().retryQueue(routeQueue(), 0), topology().retryQueue(routeQueue(), 1));
         assertThat(peekAgain.json()).as("a peek takes nothing away").isEqualTo(peek.json());
         // The peek's channel is closed to return what it read; the broker counts them again a moment later.
         await().atMost(WAIT).until(() -> routes.deadLetterCount(routeQueue()) == 1);
+        JsonNode listed = StreamSupport.stream(routes.all("").json().spliterator(), false)
+            .filter(queue -> queue.path("queue").asText().equals(routeQueue())).findFirst().orElseThrow();
+        assertThat(listed.path("messages").asLong()).isEqualTo(1);
+        assertThat(listed.path("deadLetters").get(0).path("reason").asText()).contains("sha256");
+        await().atMost(WAIT).until(() -> routes.deadLetterCount(routeQueue()) == 1);
+        QueueRoutesClient.Reply inspected = routes.inspect(routeQueue(), pipelineId);
+        assertThat(inspected.status()).isEqualTo(200);
+        assertThat(inspected.json().path("envelope").path("pipelineId").asText()).isEqualTo(pipelineId);
+        assertThat(inspected.json().path("headers").path(MessageProperties.DEAD_LETTER_REASON_HEADER).asText()).contains("sha256");
+        assertThat(routes.inspect(routeQueue(), "no-such-message").status()).isEqualTo(404);
+        await().atMost(WAIT).until(() -> routes.deadLetterCount(routeQueue()) == 1);
 
         QueueRoutesClient.Reply stillBroken = routes.replay(routeQueue(), "?action=replay");
-        assertThat(stillBroken.status()).isEqualTo(200);
-        assertThat(stillBroken.json().path("replayed").asLong()).isEqualTo(1);
+        assertThat(stillBroken.status()).isEqualTo(201);
+        assertThat(stillBroken.json().path("status").asText()).isEqualTo("completed");
+        assertThat(stillBroken.details().path("replayed").asLong()).isEqualTo(1);
         await().atMost(WAIT).until(() -> routes.deadLetterCount(routeQueue()) == 1);
         assertThat(retriesRecordedBy(deadLetterHeaders()))
             .as("attempt restarted at 0 and the old history was dropped: each retry tier passed once more")
@@ -123,11 +140,12 @@ class PipelineQueueRoutesIT {
                 topology().retryQueue(routeQueue(), 1) + "=1");
 
         PIPELINE.james().store().write(key, out -> out.write(original));
-        QueueRoutesClient.Reply fixed = routes.replay(routeQueue(), "?action=replay");
+        QueueRoutesClient.Reply fixed = routes.replayOne(routeQueue(), pipelineId);
 
-        assertThat(fixed.status()).isEqualTo(200);
-        assertThat(fixed.json().path("replayed").asLong()).isEqualTo(1);
-        assertThat(fixed.json().path("remaining").asLong()).isZero();
+        assertThat(fixed.status()).isEqualTo(201);
+        assertThat(fixed.details().path("messageId").asText()).isEqualTo(pipelineId);
+        assertThat(fixed.details().path("replayed").asLong()).isEqualTo(1);
+        assertThat(fixed.details().path("remaining").asLong()).isZero();
         ImapReader imap = PIPELINE.james().imap();
         await().atMost(WAIT).until(() -> imap.inboxCount(bob, PipelineJames.PASSWORD) >= 1);
         JsonNode route = routes.statusOf(routeQueue());
@@ -135,7 +153,7 @@ class PipelineQueueRoutesIT {
         assertThat(route.path("deadLetters").path("messages").asLong()).isZero();
         assertThat(route.path("retries").findValues("messages")).allMatch(count -> count.asLong() == 0);
         List<String> inbox = imap.inboxMessages(bob, PipelineJames.PASSWORD);
-        assertThat(inbox).hasSize(1);
+        assertThat(inbox).as("the replayed message is delivered exactly once").hasSize(1);
         assertThat(inbox.get(0)).contains(PipelineHeaders.PIPELINE_ID + ": " + pipelineId).contains("fixed, then replayed");
     }
 
@@ -147,8 +165,8 @@ class PipelineQueueRoutesIT {
 
         QueueRoutesClient.Reply replay = routes.replay(routeQueue(), "?action=replay&limit=10");
 
-        assertThat(replay.status()).isEqualTo(200);
-        assertThat(replay.json().path("replayed").asLong()).isEqualTo(1);
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.details().path("replayed").asLong()).isEqualTo(1);
         await().atMost(WAIT).until(() -> routes.deadLetterCount(routeQueue()) == 1);
         List<GetResponse> back = PIPELINE.tap().drain(topology().deadLetterQueue(routeQueue()));
         assertThat(back).hasSize(1);
@@ -199,8 +217,8 @@ class PipelineQueueRoutesIT {
             assertThat(badLimit.status()).as(limit).isEqualTo(400);
             assertThat(badLimit.json().path("message").asText()).contains("from 1 to 100");
         }
-        assertThat(routes.replay(routeQueue(), "?action=replay&limit=10001").json().path("message").asText())
-            .contains("from 1 to 10000");
+        assertThat(routes.replay(routeQueue(), "?action=replay&limit=100001").json().path("message").asText())
+            .contains("from 1 to 100000");
     }
 
     @Test
@@ -242,9 +260,9 @@ class PipelineQueueRoutesIT {
 
         QueueRoutesClient.Reply replay = routes.replay(outbound, "?action=replay");
 
-        assertThat(replay.status()).isEqualTo(200);
-        assertThat(replay.json().path("replayed").asLong()).isEqualTo(1);
-        assertThat(replay.json().path("remaining").asLong()).isZero();
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.details().path("replayed").asLong()).isEqualTo(1);
+        assertThat(replay.details().path("remaining").asLong()).isZero();
         GetResponse replayed = PIPELINE.tap().nextMatching(outbound,
             body -> new String(body, StandardCharsets.UTF_8).contains("job-replayed"), WAIT);
         assertThat(replayed.getBody()).as("the body goes back byte for byte").isEqualTo(job.getBytes(StandardCharsets.UTF_8));

@@ -16,10 +16,12 @@ final class QueueRoutesClient {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
+    private final String tasks;
     private final String token;
 
     QueueRoutesClient(PipelineJames james) {
         this.base = james.webAdminUri("/pipeline/queues").toString();
+        this.tasks = james.webAdminUri("/tasks").toString();
         this.token = james.webAdminToken();
     }
 
@@ -31,8 +33,32 @@ final class QueueRoutesClient {
         return send("GET", "/" + encode(queue) + "/dead-letters" + query);
     }
 
+    /** Dead letters of every queue. */
+    Reply all(String query) throws Exception {
+        return send("GET", "/dead-letters" + query);
+    }
+
+    Reply inspect(String queue, String messageId) throws Exception {
+        return send("GET", "/" + encode(queue) + "/dead-letters/" + encode(messageId));
+    }
+
+    /** Starts a replay task and waits for it: 201 and the finished task ({@code status}, {@code additionalInformation}), or the error. */
     Reply replay(String queue, String query) throws Exception {
-        return send("POST", "/" + encode(queue) + "/dead-letters" + query);
+        return awaitTask(send("POST", "/" + encode(queue) + "/dead-letters" + query));
+    }
+
+    Reply replayOne(String queue, String messageId) throws Exception {
+        return awaitTask(send("POST", "/" + encode(queue) + "/dead-letters/" + encode(messageId) + "?action=replay"));
+    }
+
+    private Reply awaitTask(Reply posted) throws Exception {
+        if (posted.status() != 201) {
+            return posted;
+        }
+        HttpResponse<String> task = http.send(HttpRequest.newBuilder(
+                URI.create(tasks + "/" + posted.json().path("taskId").asText() + "/await?timeout=60s"))
+            .header("Authorization", WebAdminToken.bearer(token)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(posted.status(), JSON.readTree(task.body()));
     }
 
     Reply purge(String queue, String query) throws Exception {
@@ -65,5 +91,9 @@ final class QueueRoutesClient {
     }
 
     record Reply(int status, JsonNode json) {
+        /** A replay task's progress. */
+        JsonNode details() {
+            return json.path("additionalInformation");
+        }
     }
 }

@@ -49,8 +49,8 @@ class ReplayIntoAFullQueueIT {
 
         QueueRoutesClient.Reply replay = routes.replay(outbound, "?action=replay");
 
-        assertThat(replay.status()).isEqualTo(503);
-        Matcher stopped = STOPPED.matcher(replay.json().path("message").asText());
+        assertThat(replay.json().path("status").asText()).isEqualTo("failed");
+        Matcher stopped = STOPPED.matcher(replay.details().path("error").asText());
         assertThat(stopped.find()).as(replay.json().toString()).isTrue();
         // A quorum queue refuses once it is over its limit, so one or two messages fit.
         int moved = Integer.parseInt(stopped.group(1));

@@ -58,7 +58,7 @@ class SearchOutageIT {
         HttpResponse<String> replay = PIPELINE.james().webAdmin("POST",
             "/pipeline/queues/" + indexQueue + "/dead-letters?action=replay");
 
-        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
         await().atMost(WAIT).until(() -> probe().documentsWithSubject("outage").size() == MESSAGES);
         assertThat(PIPELINE.tap().readyCount(topology.deadLetterQueue(indexQueue))).isZero();
     }

@@ -1,6 +1,6 @@
 package dev.jamespipeline.it;
 
-/** What the server answered at the end of DATA. */
+/** What the server answered at the end of DATA (or, from {@link SmtpSender#offer} and {@link SmtpSender#envelope}, to MAIL or RCPT). */
 record SmtpReply(int code, String text) {
     boolean accepted() {
         return code == 250;

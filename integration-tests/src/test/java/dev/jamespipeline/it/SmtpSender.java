@@ -19,6 +19,27 @@ final class SmtpSender {
         return send(() -> { }, from, subject, body, recipients);
     }
 
+    /**
+     * A session up to RCPT and no further: the reply to MAIL when it is refused, else the reply to RCPT.
+     * For backpressure, which answers MAIL and RCPT.
+     */
+    SmtpReply envelope(String from, String recipient) throws IOException {
+        SMTPClient client = new SMTPClient();
+        client.setDefaultTimeout(30_000);
+        client.connect("127.0.0.1", port);
+        try {
+            client.login("test-client.local");
+            if (client.setSender(from)) {
+                client.addRecipient(recipient);
+            }
+            SmtpReply reply = new SmtpReply(client.getReplyCode(), client.getReplyString().trim());
+            client.logout();
+            return reply;
+        } finally {
+            client.disconnect();
+        }
+    }
+
     /** Runs {@code beforeData} after RCPT and before DATA, to change the world in the middle of a transaction. */
     SmtpReply send(ThrowingRunnable beforeData, String from, String subject, String body, String... recipients)
             throws IOException {
@@ -50,17 +71,35 @@ final class SmtpSender {
         return send(beforeData, from, writer -> writer.write(message), recipients);
     }
 
+    /**
+     * As {@link #send(String, String, String, String...)}, but a refused MAIL or RCPT is an answer too:
+     * the reply that refused the message, wherever it came.
+     */
+    SmtpReply offer(String from, String subject, String body, String recipient) throws IOException {
+        String message = "From: " + from + "\r\nTo: " + recipient + "\r\nSubject: " + subject + "\r\n\r\n" + body + "\r\n";
+        return send(() -> { }, from, writer -> writer.write(message), true, recipient);
+    }
+
     private SmtpReply send(ThrowingRunnable beforeData, String from, MessageWriter message, String... recipients)
             throws IOException {
+        return send(beforeData, from, message, false, recipients);
+    }
+
+    private SmtpReply send(ThrowingRunnable beforeData, String from, MessageWriter message, boolean refusalAnswers,
+                           String... recipients) throws IOException {
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(30_000);
         client.connect("127.0.0.1", port);
         try {
             client.login("test-client.local");
-            requireOk(client.setSender(from), client);
-            for (String recipient : recipients) {
-                requireOk(client.addRecipient(recipient), client);
+            boolean accepted = client.setSender(from);
+            for (int i = 0; accepted && i < recipients.length; i++) {
+                accepted = client.addRecipient(recipients[i]);
             }
+            if (!accepted && refusalAnswers) {
+                return new SmtpReply(client.getReplyCode(), client.getReplyString().trim());
+            }
+            requireOk(accepted, client);
             beforeData.run();
             Writer writer = client.sendMessageData();
             if (writer == null) {

@@ -137,9 +137,10 @@ public final class Backpressure {
             BackpressureStatus.Reason reason = level.reason();
             if (wasActive == null) {
                 LOGGER.warn("Backpressure ON ({}): {}", reason.reply(), reason.text());
+                // Kept as it entered, for the line that says when it is left.
+                active.put(level.key(), reason);
+                active.remove(SLOW + level.key());
             }
-            active.put(level.key(), reason);
-            active.remove(SLOW + level.key());
             refusing.add(reason);
             return;
         }

@@ -1,6 +1,7 @@
 package dev.jamespipeline.ops.backpressure;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
@@ -24,32 +25,37 @@ import dev.jamespipeline.ops.state.PipelineStateSampler;
  * The delay holds the session's I/O thread (James 3.8.1's MAIL hooks are synchronous).
  */
 public class BackpressureHook implements MailHook, RcptHook {
-    private final PipelineStateSampler sampler;
+    private final Supplier<BackpressureStatus> status;
     private final long slowdownMillis;
 
     @Inject
     public BackpressureHook(PipelineStateSampler sampler, PipelineConfiguration configuration) {
-        this.sampler = sampler;
-        this.slowdownMillis = configuration.backpressure().slowdownDelay().toMillis();
+        this(() -> sampler.current().backpressure(), configuration.backpressure().slowdownDelay().toMillis());
+    }
+
+    /** @param status the status now: the sampler's last snapshot's */
+    BackpressureHook(Supplier<BackpressureStatus> status, long slowdownMillis) {
+        this.status = status;
+        this.slowdownMillis = slowdownMillis;
     }
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        BackpressureStatus status = sampler.current().backpressure();
-        if (status.slowing() && slowdownMillis > 0) {
+        BackpressureStatus now = status.get();
+        if (now.slowing() && slowdownMillis > 0) {
             try {
                 Thread.sleep(slowdownMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            status = sampler.current().backpressure();
+            now = status.get();
         }
-        return answer(status);
+        return answer(now);
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        return answer(sampler.current().backpressure());
+        return answer(status.get());
     }
 
     private static HookResult answer(BackpressureStatus status) {

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.BrokerConnection;
@@ -140,7 +141,7 @@ public class PipelineStateSampler implements AutoCloseable {
             } finally {
                 counts.close();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ShutdownSignalException e) {
             reachable = false;
             errors.add("RabbitMQ: " + e.getMessage());
             queues.clear();

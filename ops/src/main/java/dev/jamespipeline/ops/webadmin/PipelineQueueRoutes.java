@@ -39,8 +39,10 @@ public class PipelineQueueRoutes implements Routes {
     private static final String ALL_DEAD_LETTERS_PATH = BASE_PATH + "/dead-letters";
     static final int PEEK_DEFAULT = 20;
     static final int PEEK_MAX = 100;
-    /** Dead letters a replay task moves per queue at most, and how far a look for one message id scans. */
+    /** Dead letters a replay task moves per queue at most. */
     static final int REPLAY_MAX = 100_000;
+    /** How far a look for one message id scans (each message looked at is held until the answer). */
+    static final int FIND_SCAN_MAX = 10_000;
 
     private final ManagedQueues queues;
     private final DeadLetters deadLetters;
@@ -89,7 +91,7 @@ public class PipelineQueueRoutes implements Routes {
 
     private DeadLetterDetail inspect(Request request) {
         String messageId = request.params(MESSAGE_PARAM);
-        return onBroker(() -> deadLetters.find(queues.require(request.params(QUEUE_PARAM)), messageId, REPLAY_MAX))
+        return onBroker(() -> deadLetters.find(queues.require(request.params(QUEUE_PARAM)), messageId, FIND_SCAN_MAX))
             .orElseThrow(() -> error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND,
                 "no dead letter with message id '" + messageId + "' in " + request.params(QUEUE_PARAM)));
     }
