@@ -126,6 +126,7 @@ class PipelineDashboardIT {
             assertThat(load.failures()).isEmpty();
             assertThat(load.accepted()).isGreaterThanOrEqualTo(DEPTH_ENTER);
             assertThat(load.tempfailed()).as("SMTP tempfailed while the queue was past its threshold").isPositive();
+            assertThat(load.firstTempfail()).startsWith("451 4.3.2");
             PauseOnce.release("hold");
             wait.until(page -> "normal".equals(attribute(page, By.id("backpressure"), "data-state")));
             assertThat(browser.findElements(By.cssSelector("#backpressure-reasons li"))).isEmpty();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Mail offered on several SMTP sessions at once, one message after another on each, until stopped:
@@ -17,6 +18,7 @@ final class SmtpLoad implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong tempfailed = new AtomicLong();
+    private final AtomicReference<String> firstTempfail = new AtomicReference<>();
     private final List<Thread> sessions = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
 
@@ -39,21 +41,16 @@ final class SmtpLoad implements AutoCloseable {
         long sent = 0;
         while (running.get()) {
             try {
-                SmtpReply reply = smtp.send(from, "load " + session + " " + sent++, "offered under load", to);
+                SmtpReply reply = smtp.offer(from, "load " + session + " " + sent++, "offered under load", to);
                 if (reply.accepted()) {
                     accepted.incrementAndGet();
                 } else if (reply.code() / 100 == 4) {
+                    firstTempfail.compareAndSet(null, reply.text());
                     countTempfailAndWait();
                 } else {
                     throw new IllegalStateException("neither accepted nor tempfailed: " + reply);
                 }
-            } catch (IOException refused) {
-                if (refused.getMessage() == null || !refused.getMessage().matches("(?s).*\\b45[12] .*")) {
-                    record(refused);
-                    return;
-                }
-                countTempfailAndWait();
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 record(e);
                 return;
             }
@@ -80,6 +77,11 @@ final class SmtpLoad implements AutoCloseable {
 
     long tempfailed() {
         return tempfailed.get();
+    }
+
+    /** The first tempfail's reply ("451 4.3.2 ..."), null if none came. */
+    String firstTempfail() {
+        return firstTempfail.get();
     }
 
     /** What went wrong other than a tempfail (a session stops at its first). */
