@@ -12,12 +12,17 @@
 # engine, Testcontainers starts one.
 # The outbound tests' real DNS and SMTP peers: dnsmasq-base and postfix from Debian's packages (installed when
 # missing, as root: scripts/test-peers.sh); they listen on ports 53 and 25 of loopback addresses, so as root.
+# promtool (alert rules) and headless Chromium with its chromedriver (the live page): installed from
+# Debian's packages when missing and run as root (scripts/test-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/rabbitmq.sh
 . scripts/opensearch.sh
 . scripts/postgresql.sh
 . scripts/test-peers.sh
+. scripts/test-tools.sh
+
+ensure_test_tools || exit 1
 
 if [ -z "${PIPELINE_TEST_POSTGRES_URL:-}" ]; then
   if ensure_postgresql 127.0.0.1 5432 install; then

@@ -47,7 +47,7 @@ public class PipelineStateRoutes implements Routes {
                      PipelineState.StoreSample store, BackpressureStatus backpressure, List<String> errors) {
     }
 
-    private static StateView view(PipelineState state) {
+    static StateView view(PipelineState state) {
         return new StateView(state.sampledAt().toString(), Duration.between(state.sampledAt(), Instant.now()).toMillis(),
             state.interval().toMillis(), state.managementApi(), state.queues(), state.broker(), state.store(),
             state.backpressure(), state.errors());
