@@ -57,6 +57,7 @@ public record PipelineConfiguration(
     public static final String STAGES = "stages";
     /** Prefixes of the per-queue policy keys, for example {@code stage.retry.delays.ms}. */
     public static final String STAGE_POLICY = "stage.";
+    /** Also the prefix of the outbound worker's own keys, which its settings check (the policy keys are read here). */
     public static final String OUTBOUND_POLICY = "outbound.";
     public static final String INDEX_POLICY = "search.indexer.";
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
@@ -96,7 +97,8 @@ public record PipelineConfiguration(
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
             settings.optionalHttpUri(MANAGEMENT_URI),
             StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy));
-        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS));
+        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS)
+            && !(key.startsWith(OUTBOUND_POLICY) && !QueuePolicy.isKey(OUTBOUND_POLICY, key)));
         return configuration;
     }
 
