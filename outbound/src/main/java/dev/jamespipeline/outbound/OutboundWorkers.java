@@ -1,0 +1,68 @@
+package dev.jamespipeline.outbound;
+
+import java.time.Clock;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.domainlist.api.DomainList;
+
+import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.ConfirmedPublisher;
+import dev.jamespipeline.core.broker.EventPublisher;
+import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.outbound.WaitingJobs;
+import dev.jamespipeline.core.runtime.FailureRouter;
+import dev.jamespipeline.core.runtime.QueuePolicy;
+import dev.jamespipeline.core.runtime.WorkQueueHealth;
+import dev.jamespipeline.core.runtime.WorkQueueRuntime;
+import dev.jamespipeline.core.store.MessageStore;
+import dev.jamespipeline.dsn.DeliveryStatusNotices;
+
+/**
+ * This node's outbound consumers, on a work-queue runtime of their own: {@code outbound.concurrency}
+ * consumers of user mail's queue and {@code outbound.system.concurrency} of the system queue (DSNs),
+ * each doing one SMTP transaction at a time, all sharing one per-destination limit.
+ */
+@Singleton
+public class OutboundWorkers implements AutoCloseable {
+    private final WorkQueueRuntime runtime;
+    private final WorkQueueHealth health;
+
+    @Inject
+    public OutboundWorkers(PipelineConfiguration configuration, OutboundSettings settings, Topology topology,
+                           EnvelopeCodec codec, EnvelopeSigner signer, ConfirmedPublisher publisher, EventPublisher events,
+                           MessageStore store, DeliveryLedger ledger, DNSService dns, DomainList domains,
+                           DeliveryStatusNotices notices, WaitingJobs waiting, OutboundSecurity security, Clock clock) {
+        QueuePolicy policy = configuration.outboundPolicy();
+        OutboundDelivery delivery = new OutboundDelivery(store, ledger, new MxResolver(dns, settings.smtpPort()),
+            new SmtpTransaction(RemoteDeliveryMailetConfig.configuration(settings, domains)),
+            new DestinationLimits(settings.destinationConcurrency()), security, notices, events, waiting, policy,
+            settings.delayWarning(), clock);
+        OutboundWorkHandler handler = new OutboundWorkHandler(codec, delivery);
+        this.runtime = new WorkQueueRuntime(configuration, topology, "james-pipeline-outbound",
+            new FailureRouter(publisher, topology), signer, topology::declare, clock);
+        runtime.register(topology.outboundQueue(), policy, handler);
+        runtime.register(topology.systemOutboundQueue(), new QueuePolicy(policy.retryDelays(), policy.repeatDelays(),
+            policy.uniformDelayQueues(), policy.maxAge(), policy.deliveryLimit(), policy.maxLength(),
+            settings.systemConcurrency(), policy.prefetch(), policy.oldestMessageAlarm()), handler);
+        this.health = new WorkQueueHealth(runtime, clock);
+    }
+
+    public void start() {
+        runtime.start();
+    }
+
+    public WorkQueueHealth health() {
+        return health;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
