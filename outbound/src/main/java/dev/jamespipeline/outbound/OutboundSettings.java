@@ -14,6 +14,7 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
  * queue policy keys (which {@link PipelineConfiguration} reads): a wrong value or unknown key stops James
  * with one line naming it.
  *
+ * @param enabled                false: this node runs no outbound consumers (the jobs wait in RabbitMQ for nodes that do)
  * @param destinationConcurrency SMTP transactions to one destination domain at once, on this node (Postfix's 20)
  * @param systemConcurrency      consumers of the system outbound queue (DSNs), apart from user mail's {@code outbound.concurrency}
  * @param delayWarning           age after which the sender is told once that delivery is delayed; zero: never
@@ -23,6 +24,7 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
  * @param heloName               EHLO name; empty: James's default domain, as RemoteDelivery does
  */
 public record OutboundSettings(
+        boolean enabled,
         int destinationConcurrency,
         int systemConcurrency,
         Duration delayWarning,
@@ -32,6 +34,7 @@ public record OutboundSettings(
         Optional<String> heloName) {
 
     public static final String PREFIX = PipelineConfiguration.OUTBOUND_POLICY;
+    public static final String ENABLED = PREFIX + "worker.enabled";
     public static final String DESTINATION_CONCURRENCY = PREFIX + "destination.concurrency";
     public static final String SYSTEM_CONCURRENCY = PREFIX + "system.concurrency";
     public static final String DELAY_WARNING = PREFIX + "delay.warning.ms";
@@ -44,6 +47,7 @@ public record OutboundSettings(
         SettingsReader settings = new SettingsReader(conf);
         String helo = settings.string(HELO_NAME, "");
         OutboundSettings read = new OutboundSettings(
+            settings.choice(ENABLED, Switch.class, Switch.TRUE) == Switch.TRUE,
             settings.integer(DESTINATION_CONCURRENCY, 20, 1, 1_000),
             settings.integer(SYSTEM_CONCURRENCY, 5, 1, 256),
             delayWarning(settings),
@@ -54,6 +58,8 @@ public record OutboundSettings(
         settings.requireNoUnknownKeys(key -> key.startsWith(PREFIX) && !QueuePolicy.isKey(PREFIX, key));
         return read;
     }
+
+    private enum Switch { TRUE, FALSE }
 
     private static Duration delayWarning(SettingsReader settings) {
         long millis = settings.longInteger(DELAY_WARNING, Duration.ofHours(4).toMillis(), 0, Long.MAX_VALUE);

@@ -99,10 +99,12 @@ final class SmtpTransaction {
             return new Attempt(recipients.stream().map(r -> RecipientResult.ofReply(r, 250, reply, mx)).toList(),
                 Optional.empty(), reply, tlsOutcome);
         } catch (SMTPSenderFailedException e) {
-            if (e.getReturnCode() >= 500) {
-                return definitive(recipients, e.getReturnCode(), e.getMessage(), mx, tlsOutcome);
+            return senderRefused(e.getReturnCode(), e, recipients, mx, tlsOutcome);
+        } catch (SMTPSendFailedException e) {
+            if (e.getCommand() != null && e.getCommand().startsWith("MAIL")) {
+                return senderRefused(e.getReturnCode(), e, recipients, mx, tlsOutcome);
             }
-            return Attempt.hostFailed(mx + " refused the sender: " + reason(e), tlsOutcome);
+            return perRecipient(e, recipients, mx, tlsOutcome);
         } catch (SendFailedException e) {
             return perRecipient(e, recipients, mx, tlsOutcome);
         } catch (MessagingException e) {
@@ -111,6 +113,14 @@ final class SmtpTransaction {
         } finally {
             close(transport, mx);
         }
+    }
+
+    /** MAIL FROM refused: a 5xx is this message's answer, a 4xx only this host's (the next may take it). */
+    private static Attempt senderRefused(int code, MessagingException e, List<String> recipients, String mx, TlsOutcome tls) {
+        if (code >= 500) {
+            return definitive(recipients, code, e.getMessage(), mx, tls);
+        }
+        return Attempt.hostFailed(mx + " refused the sender: " + reason(e), tls);
     }
 
     private static Attempt definitive(List<String> recipients, int code, String reply, String mx, TlsOutcome tls) {
