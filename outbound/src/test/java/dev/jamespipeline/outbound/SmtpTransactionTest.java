@@ -54,7 +54,7 @@ class SmtpTransactionTest {
         assertThat(attempt.tls().used()).isFalse();
         String dumped = onlyDump();
         assertThat(dumped).contains("X-Rcpt-Args: <bob@remote.example>").contains("X-Rcpt-Args: <carol@remote.example>")
-            .contains("Subject: caf\u00e9").contains("\r\n\r\nbody\r\n");
+            .contains("Subject: caf\u00e9\n\nbody\n");
     }
 
     @Test
@@ -68,7 +68,7 @@ class SmtpTransactionTest {
         RecipientResult result = attempt.results().get(0);
         assertThat(result.kind()).isEqualTo(RecipientResult.Kind.PERMFAIL);
         assertThat(result.status()).isEqualTo("5.3.0");
-        assertThat(result.diagnostic()).startsWith("smtp; 550 5.3.0");
+        assertThat(result.diagnostic()).startsWith("smtp; 500 5.3.0");
     }
 
     @Test
