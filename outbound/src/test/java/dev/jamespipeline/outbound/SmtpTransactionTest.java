@@ -3,16 +3,12 @@ package dev.jamespipeline.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
@@ -20,31 +16,33 @@ import javax.mail.internet.MimeMessage;
 import org.apache.mailet.HostAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** One transaction against Postfix's smtp-sink (a real SMTP server answering per command). */
+import dev.jamespipeline.testing.PostfixPeer;
+import dev.jamespipeline.testing.SmtpSinkPeer;
+import dev.jamespipeline.testing.SmtpSinkPeer.Behaviour;
+import dev.jamespipeline.testing.TestCertificate;
+
+/** One transaction against real peers: Postfix's smtp-sink (answers per command) and a private Postfix (per recipient, STARTTLS). */
 class SmtpTransactionTest {
     private static final String MESSAGE = "From: alice@local.example\r\nTo: bob@remote.example\r\nSubject: caf\u00e9\r\n\r\nbody\r\n";
     private static final SmtpTransaction SMTP = new SmtpTransaction(RemoteDeliveryMailetConfig.configuration(
         new OutboundSettings(true, 20, 5, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(5), 25,
             Optional.of("outbound.test")), null));
 
-    @TempDir
-    Path dumps;
-    private Process sink;
+    private AutoCloseable peer;
 
     @AfterEach
-    void stopSink() {
-        if (sink != null) {
-            sink.destroy();
+    void stopPeer() throws Exception {
+        if (peer != null) {
+            peer.close();
         }
     }
 
     @Test
     void everyRecipientAcceptedIsDeliveredAndTheMessageArrivesAsStored() throws Exception {
-        int port = startSink();
+        SmtpSinkPeer sink = sink(Behaviour.accepting());
 
-        SmtpTransaction.Attempt attempt = SMTP.send(host(port), "alice@local.example",
+        SmtpTransaction.Attempt attempt = SMTP.send(host(sink), "alice@local.example",
             List.of("bob@remote.example", "carol@remote.example"), message(), TlsRequirement.OPPORTUNISTIC);
 
         assertThat(attempt.hostFailure()).isEmpty();
@@ -52,16 +50,15 @@ class SmtpTransactionTest {
             .containsExactly(RecipientResult.Kind.DELIVERED, RecipientResult.Kind.DELIVERED);
         assertThat(attempt.results()).extracting(RecipientResult::mx).containsOnly("mx.remote.example");
         assertThat(attempt.tls().used()).isFalse();
-        String dumped = onlyDump();
-        assertThat(dumped).contains("X-Rcpt-Args: <bob@remote.example>").contains("X-Rcpt-Args: <carol@remote.example>")
-            .contains("Subject: caf\u00e9\n\nbody\n");
+        SmtpSinkPeer.Received received = sink.awaitReceived(1, Duration.ofSeconds(30)).get(0);
+        assertThat(received.recipients()).containsExactly("bob@remote.example", "carol@remote.example");
+        assertThat(received.mailFrom()).isEqualTo("alice@local.example");
+        assertThat(received.text()).contains("Subject: caf\u00e9").contains("body");
     }
 
     @Test
     void aRefusedRecipientIsPermanentWithTheServersStatus() throws Exception {
-        int port = startSink("-f", "RCPT");
-
-        SmtpTransaction.Attempt attempt = SMTP.send(host(port), "alice@local.example", List.of("bob@remote.example"),
+        SmtpTransaction.Attempt attempt = SMTP.send(host(sink(Behaviour.accepting().hardReject("RCPT"))), "alice@local.example", List.of("bob@remote.example"),
             message(), TlsRequirement.OPPORTUNISTIC);
 
         assertThat(attempt.hostFailure()).isEmpty();
@@ -73,9 +70,7 @@ class SmtpTransactionTest {
 
     @Test
     void aRecipientDeferredWithA4xxIsATemporaryFailureOfThatRecipient() throws Exception {
-        int port = startSink("-r", "RCPT");
-
-        SmtpTransaction.Attempt attempt = SMTP.send(host(port), "", List.of("bob@remote.example"), message(),
+        SmtpTransaction.Attempt attempt = SMTP.send(host(sink(Behaviour.accepting().softReject("RCPT"))), "", List.of("bob@remote.example"), message(),
             TlsRequirement.OPPORTUNISTIC);
 
         assertThat(attempt.hostFailure()).isEmpty();
@@ -85,9 +80,7 @@ class SmtpTransactionTest {
 
     @Test
     void aRefusedDataFailsEveryRecipientWithItsReply() throws Exception {
-        int port = startSink("-f", "DATA");
-
-        SmtpTransaction.Attempt attempt = SMTP.send(host(port), "alice@local.example",
+        SmtpTransaction.Attempt attempt = SMTP.send(host(sink(Behaviour.accepting().hardReject("DATA"))), "alice@local.example",
             List.of("bob@remote.example", "carol@remote.example"), message(), TlsRequirement.OPPORTUNISTIC);
 
         assertThat(attempt.results()).extracting(RecipientResult::kind).containsOnly(RecipientResult.Kind.PERMFAIL);
@@ -95,9 +88,7 @@ class SmtpTransactionTest {
 
     @Test
     void aSenderDeferredWithA4xxMakesTheHostUnusableSoTheNextOneIsTried() throws Exception {
-        int port = startSink("-r", "MAIL");
-
-        SmtpTransaction.Attempt attempt = SMTP.send(host(port), "alice@local.example", List.of("bob@remote.example"),
+        SmtpTransaction.Attempt attempt = SMTP.send(host(sink(Behaviour.accepting().softReject("MAIL"))), "alice@local.example", List.of("bob@remote.example"),
             message(), TlsRequirement.OPPORTUNISTIC);
 
         assertThat(attempt.results()).isEmpty();
@@ -111,7 +102,7 @@ class SmtpTransactionTest {
             closedPort = socket.getLocalPort();
         }
 
-        SmtpTransaction.Attempt attempt = SMTP.send(host(closedPort), "alice@local.example", List.of("bob@remote.example"),
+        SmtpTransaction.Attempt attempt = SMTP.send(new HostAddress("mx.remote.example", "smtp://127.0.0.1:" + closedPort), "alice@local.example", List.of("bob@remote.example"),
             message(), TlsRequirement.OPPORTUNISTIC);
 
         assertThat(attempt.results()).isEmpty();
@@ -119,44 +110,57 @@ class SmtpTransactionTest {
         assertThat(attempt.tls().offered()).isFalse();
     }
 
-    private static HostAddress host(int port) {
-        return new HostAddress("mx.remote.example", "smtp://127.0.0.1:" + port);
+    @Test
+    void mixedAnswersInOneTransactionAreKeptPerRecipient() throws Exception {
+        PostfixPeer postfix = PostfixPeer.builder()
+            .accept("bob@remote.example")
+            .reject("busy@remote.example", "450 4.2.1 try later")
+            .reject("gone@remote.example", "550 5.1.1 no such user")
+            .start();
+        peer = postfix;
+
+        SmtpTransaction.Attempt attempt = SMTP.send(new HostAddress("mx.remote.example",
+                "smtp://" + postfix.address().getHostAddress() + ":" + PostfixPeer.PORT), "alice@local.example",
+            List.of("bob@remote.example", "busy@remote.example", "gone@remote.example"), message(), TlsRequirement.OPPORTUNISTIC);
+
+        assertThat(attempt.results()).extracting(RecipientResult::recipient, RecipientResult::kind, RecipientResult::status)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple("bob@remote.example", RecipientResult.Kind.DELIVERED, "2.0.0"),
+                org.assertj.core.groups.Tuple.tuple("busy@remote.example", RecipientResult.Kind.TEMPFAIL, "4.2.1"),
+                org.assertj.core.groups.Tuple.tuple("gone@remote.example", RecipientResult.Kind.PERMFAIL, "5.1.1"));
+        assertThat(postfix.awaitMessagesFor("bob@remote.example", 1, Duration.ofSeconds(30))).hasSize(1);
+    }
+
+    @Test
+    void opportunisticTlsIsUsedWhenOfferedWhateverTheCertificateAndItsVersionIsRecorded() throws Exception {
+        PostfixPeer postfix = PostfixPeer.builder()
+            .accept("bob@remote.example")
+            .starttls(TestCertificate.selfSigned("mx.postfix-peer.test"))
+            .start();
+        peer = postfix;
+
+        SmtpTransaction.Attempt attempt = SMTP.send(new HostAddress("mx.remote.example",
+                "smtp://" + postfix.address().getHostAddress() + ":" + PostfixPeer.PORT), "alice@local.example",
+            List.of("bob@remote.example"), message(), TlsRequirement.OPPORTUNISTIC);
+
+        assertThat(attempt.results()).extracting(RecipientResult::kind).containsExactly(RecipientResult.Kind.DELIVERED);
+        assertThat(attempt.tls().offered()).isTrue();
+        assertThat(attempt.tls().used()).isTrue();
+        assertThat(attempt.tls().version()).startsWith("TLSv1.");
+    }
+
+    private SmtpSinkPeer sink(Behaviour behaviour) {
+        SmtpSinkPeer sink = SmtpSinkPeer.start(behaviour);
+        peer = sink;
+        return sink;
+    }
+
+    private static HostAddress host(SmtpSinkPeer sink) {
+        return new HostAddress("mx.remote.example", "smtp://" + sink.address().getHostAddress() + ":" + SmtpSinkPeer.PORT);
     }
 
     private static MimeMessage message() throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()),
             new ByteArrayInputStream(MESSAGE.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private String onlyDump() throws IOException {
-        try (Stream<Path> files = Files.list(dumps)) {
-            List<Path> all = files.toList();
-            assertThat(all).hasSize(1);
-            return Files.readString(all.get(0), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** smtp-sink on a free loopback port, dumping each transaction into {@link #dumps}; returns once it answers. */
-    private int startSink(String... options) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        // smtp-sink writes as nobody: the dump directory must be open to it.
-        Files.setPosixFilePermissions(dumps, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        List<String> command = new java.util.ArrayList<>(List.of("/usr/sbin/smtp-sink", "-u", "nobody", "-d", dumps + "/m."));
-        command.addAll(List.of(options));
-        command.addAll(List.of("127.0.0.1:" + port, "10"));
-        sink = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        while (true) {
-            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-                return port;
-            } catch (IOException notYet) {
-                if (!sink.isAlive()) {
-                    throw new IllegalStateException("smtp-sink exited with " + sink.exitValue());
-                }
-                Thread.sleep(20);
-            }
-        }
     }
 }
