@@ -222,9 +222,10 @@ public class PipelineModule extends AbstractModule {
     /** Outbound jobs waiting for a retry, as WebAdmin shows them: shared rows with the PostgreSQL state, else this node's heap. */
     @Provides
     @Singleton
-    WaitingJobs waitingJobs(PipelineConfiguration configuration, @Named(STATE_DATABASE) Provider<DataSource> database) {
+    WaitingJobs waitingJobs(PipelineConfiguration configuration, @Named(STATE_DATABASE) Provider<DataSource> database,
+                            EnvelopeCodec codec) {
         if (configuration.state().usesPostgres()) {
-            return new PostgresWaitingJobs(database.get());
+            return new PostgresWaitingJobs(database.get(), codec);
         }
         return new InMemoryWaitingJobs();
     }

@@ -66,11 +66,13 @@ class OutboundDeliveryIT {
         .mx("dup.test", 10, "mx.dup.test")
         .host("mx.mixed.test", MIXED.address().getHostAddress())
         .mx("mixed.test", 10, "mx.mixed.test")
+        .host("mx.held.test", DOWN.address().getHostAddress())
+        .mx("held.test", 10, "mx.held.test")
         .nullMx("nullmx.test")
         .start();
 
     @RegisterExtension
-    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol", "dave", "erin", "frank")
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("alice", "bob", "carol", "dave", "erin", "frank", "grace")
         .editConf("dnsservice.xml", shipped -> DNS.dnsServiceXml())
         .setting(OutboundJobs.WORKER_ENABLED, "true")
         .setting("outbound.retry.delays.ms", "2000,4000")
@@ -206,6 +208,35 @@ class OutboundDeliveryIT {
         List<SmtpSinkPeer.Received> received = ACCEPTING.awaitReceived(2, WAIT);
 
         assertThat(received).extracting(r -> r.text().contains("Subject: once only")).containsExactly(true, false);
+    }
+
+    @Test
+    void mailWaitingForARetryIsListedPerDomainAndAnOperatorCanBounceItNow() throws Exception {
+        SmtpReply reply = PIPELINE.james().smtp().send("grace@" + DOMAIN, "held back", "body", "someone@held.test");
+        assertThat(reply.accepted()).as(reply.text()).isTrue();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        com.fasterxml.jackson.databind.JsonNode waiting = await().atMost(WAIT).until(
+            () -> mapper.readTree(PIPELINE.james().webAdmin("GET", "/pipeline/outbound?domain=held.test").body()),
+            list -> list.size() == 1);
+        com.fasterxml.jackson.databind.JsonNode job = waiting.get(0);
+        assertThat(job.get("pipelineId").asText()).isEqualTo(reply.pipelineId());
+        assertThat(job.get("pendingRecipients").get(0).asText()).isEqualTo("someone@held.test");
+        assertThat(job.get("attempts").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(job.get("lastError").asText()).contains("mx.held.test");
+        assertThat(Instant.parse(job.get("nextAttempt").asText())).isAfter(Instant.now().minusSeconds(5));
+        assertThat(mapper.readTree(PIPELINE.james().webAdmin("GET", "/pipeline/outbound?domain=retry.test").body())
+            .findValuesAsText("jobId")).doesNotContain(job.get("jobId").asText());
+
+        var bounce = PIPELINE.james().webAdmin("POST", "/pipeline/outbound/" + job.get("jobId").asText() + "?action=bounce");
+        assertThat(bounce.statusCode()).as(bounce.body()).isEqualTo(202);
+
+        MimeMessage dsn = awaitDsn("grace", "someone@held.test", "failed");
+        assertThat(statusOf(dsn)).contains("cancelled by the postmaster");
+        await().atMost(WAIT).until(() -> mapper.readTree(PIPELINE.james().webAdmin("GET", "/pipeline/outbound?domain=held.test")
+            .body()).isEmpty());
+        assertThat(PIPELINE.james().webAdmin("POST", "/pipeline/outbound/" + job.get("jobId").asText() + "?action=retry")
+            .statusCode()).isEqualTo(404);
     }
 
     private static MimeMessage awaitDsn(String user, String recipient, String action) {

@@ -82,7 +82,8 @@ final class OutboundDelivery {
      */
     Outcome attempt(OutboundJob job, int attempt, int generation) throws Exception {
         Optional<WaitingJobs.WaitingJob> state = waiting.find(job.jobId());
-        if (state.isPresent() && state.get().generation() != generation) {
+        // An operator's copy (a higher generation) may run before its generation is recorded: only lower ones are stale.
+        if (state.isPresent() && generation < state.get().generation()) {
             LOGGER.info("Outbound job {}: copy {} superseded by copy {} (an operator's retry); dropped", job.jobId(),
                 generation, state.get().generation());
             return Outcome.DONE;
@@ -135,10 +136,9 @@ final class OutboundDelivery {
         warnOnceIfLate(job, deferred, now);
         Duration delay = policy.delayAfter(attempt, job.jobId()).orElse(Duration.ZERO);
         String lastError = deferred.get(0).diagnostic();
-        waiting.save(new WaitingJobs.WaitingJob(job.jobId(), job.pipelineId(), job.sender(),
-            deferred.stream().map(RecipientResult::domain).distinct().toList(),
-            deferred.stream().map(RecipientResult::recipient).toList(), attempt + 1, job.createdAt(),
-            clock.instant().plus(delay), lastError, generation));
+        waiting.save(new WaitingJobs.WaitingJob(job, deferred.stream().map(RecipientResult::domain).distinct().toList(),
+            deferred.stream().map(RecipientResult::recipient).toList(), attempt + 1, clock.instant().plus(delay), lastError,
+            generation));
         return Outcome.retry(deferred.size() + " recipient(s) deferred: " + lastError);
     }
 

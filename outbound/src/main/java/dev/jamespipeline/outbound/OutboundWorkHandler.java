@@ -2,6 +2,7 @@ package dev.jamespipeline.outbound;
 
 import java.util.List;
 
+import dev.jamespipeline.core.broker.MessageProperties;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.OutboundJob;
@@ -15,9 +16,6 @@ import dev.jamespipeline.core.runtime.WorkHandler;
  * ledger unreachable) is retried like a deferred one, and given up on with a DSN when too old.
  */
 final class OutboundWorkHandler implements WorkHandler {
-    /** Which copy of a job a delivery is; absent on the copy QueueOutboundDelivery published (generation 0). */
-    static final String GENERATION_HEADER = "x-outbound-generation";
-
     private final EnvelopeCodec codec;
     private final OutboundDelivery delivery;
 
@@ -45,7 +43,7 @@ final class OutboundWorkHandler implements WorkHandler {
 
     static int generation(Delivery received) {
         Object value = received.properties().getHeaders() == null ? null
-            : received.properties().getHeaders().get(GENERATION_HEADER);
+            : received.properties().getHeaders().get(MessageProperties.GENERATION_HEADER);
         return value instanceof Number number ? number.intValue() : 0;
     }
 }

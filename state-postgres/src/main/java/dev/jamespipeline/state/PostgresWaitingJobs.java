@@ -1,6 +1,7 @@
 package dev.jamespipeline.state;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,36 +15,38 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.outbound.WaitingJobs;
 
 /** Waiting outbound jobs as rows every node sees, so WebAdmin on any node lists and acts on all of them. */
 public final class PostgresWaitingJobs implements WaitingJobs {
-    private static final String COLUMNS = "job_id, pipeline_id, sender, domains, pending_recipients, attempts, first_received, "
-        + "next_attempt, last_error, generation";
+    private static final String COLUMNS = "job, domains, pending_recipients, attempts, next_attempt, last_error, generation";
 
     private final DataSource dataSource;
+    private final EnvelopeCodec codec;
 
-    public PostgresWaitingJobs(DataSource dataSource) {
+    public PostgresWaitingJobs(DataSource dataSource, EnvelopeCodec codec) {
         this.dataSource = dataSource;
+        this.codec = codec;
     }
 
     @Override
     public void save(WaitingJob job) throws IOException {
-        // The request and generation are the operator's: an attempt's save keeps them.
-        String sql = "INSERT INTO pipeline_outbound_waiting (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        // The request and the generation are the operator's: an attempt's save keeps them.
+        String sql = "INSERT INTO pipeline_outbound_waiting (job_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (job_id) DO UPDATE SET domains = EXCLUDED.domains, pending_recipients = EXCLUDED.pending_recipients, "
-            + "attempts = EXCLUDED.attempts, next_attempt = EXCLUDED.next_attempt, last_error = EXCLUDED.last_error";
+            + "attempts = EXCLUDED.attempts, next_attempt = EXCLUDED.next_attempt, last_error = EXCLUDED.last_error, "
+            + "generation = GREATEST(pipeline_outbound_waiting.generation, EXCLUDED.generation)";
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, job.jobId());
-            insert.setString(2, job.pipelineId());
-            insert.setString(3, job.sender());
-            insert.setArray(4, connection.createArrayOf("text", job.domains().toArray()));
-            insert.setArray(5, connection.createArrayOf("text", job.pendingRecipients().toArray()));
-            insert.setInt(6, job.attempts());
-            insert.setTimestamp(7, Timestamp.from(job.firstReceived()));
-            insert.setTimestamp(8, Timestamp.from(job.nextAttempt()));
-            insert.setString(9, job.lastError());
-            insert.setInt(10, job.generation());
+            insert.setString(2, new String(codec.encode(job.job()), StandardCharsets.UTF_8));
+            insert.setArray(3, connection.createArrayOf("text", job.domains().toArray()));
+            insert.setArray(4, connection.createArrayOf("text", job.pendingRecipients().toArray()));
+            insert.setInt(5, job.attempts());
+            insert.setTimestamp(6, Timestamp.from(job.nextAttempt()));
+            insert.setString(7, job.lastError());
+            insert.setInt(8, job.generation());
             insert.executeUpdate();
         } catch (SQLException e) {
             throw failed("saving waiting job " + job.jobId(), e);
@@ -52,27 +55,27 @@ public final class PostgresWaitingJobs implements WaitingJobs {
 
     @Override
     public Optional<WaitingJob> find(String jobId) throws IOException {
-        List<WaitingJob> found = query("SELECT " + COLUMNS + " FROM pipeline_outbound_waiting WHERE job_id = ?", jobId);
-        return found.stream().findFirst();
+        return query("SELECT " + COLUMNS + " FROM pipeline_outbound_waiting WHERE job_id = ?", jobId).stream().findFirst();
     }
 
     @Override
     public List<WaitingJob> list(Optional<String> domain, int limit) throws IOException {
         if (domain.isPresent()) {
             return query("SELECT " + COLUMNS + " FROM pipeline_outbound_waiting WHERE domains @> ARRAY[?]::text[] "
-                + "ORDER BY next_attempt LIMIT " + limit, domain.get());
+                + "ORDER BY next_attempt LIMIT " + Math.max(1, limit), domain.get());
         }
-        return query("SELECT " + COLUMNS + " FROM pipeline_outbound_waiting ORDER BY next_attempt LIMIT " + limit);
+        return query("SELECT " + COLUMNS + " FROM pipeline_outbound_waiting ORDER BY next_attempt LIMIT " + Math.max(1, limit));
     }
 
     @Override
     public void remove(String jobId) throws IOException {
-        update("DELETE FROM pipeline_outbound_waiting WHERE job_id = ?", jobId);
-    }
-
-    @Override
-    public void request(String jobId, Request request) throws IOException {
-        update("UPDATE pipeline_outbound_waiting SET request = ? WHERE job_id = ?", request.name(), jobId);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM pipeline_outbound_waiting WHERE job_id = ?")) {
+            delete.setString(1, jobId);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("removing waiting job " + jobId, e);
+        }
     }
 
     @Override
@@ -89,13 +92,14 @@ public final class PostgresWaitingJobs implements WaitingJobs {
     }
 
     @Override
-    public void supersede(String jobId, int generation) throws IOException {
+    public boolean supersede(String jobId, int generation, Request request) throws IOException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement(
-                 "UPDATE pipeline_outbound_waiting SET generation = ? WHERE job_id = ?")) {
+                 "UPDATE pipeline_outbound_waiting SET generation = GREATEST(generation, ?), request = ? WHERE job_id = ?")) {
             update.setInt(1, generation);
-            update.setString(2, jobId);
-            update.executeUpdate();
+            update.setString(2, request.name());
+            update.setString(3, jobId);
+            return update.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failed("superseding " + jobId, e);
         }
@@ -109,25 +113,16 @@ public final class PostgresWaitingJobs implements WaitingJobs {
             List<WaitingJob> jobs = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    jobs.add(new WaitingJob(rows.getString(1), rows.getString(2), rows.getString(3), strings(rows.getArray(4)),
-                        strings(rows.getArray(5)), rows.getInt(6), rows.getTimestamp(7).toInstant(),
-                        rows.getTimestamp(8).toInstant(), rows.getString(9), rows.getInt(10)));
+                    jobs.add(new WaitingJob(codec.decodeOutbound(rows.getString(1).getBytes(StandardCharsets.UTF_8)),
+                        strings(rows.getArray(2)), strings(rows.getArray(3)), rows.getInt(4), rows.getTimestamp(5).toInstant(),
+                        rows.getString(6), rows.getInt(7)));
                 }
             }
             return jobs;
         } catch (SQLException e) {
             throw failed("listing waiting jobs", e);
-        }
-    }
-
-    private void update(String sql, String... parameters) throws IOException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setString(i + 1, parameters[i]);
-            }
-            update.executeUpdate();
-        } catch (SQLException e) {
-            throw failed("updating waiting jobs", e);
+        } catch (InvalidEnvelopeException e) {
+            throw new IOException("a waiting job's stored job is invalid: " + e.getMessage(), e);
         }
     }
 

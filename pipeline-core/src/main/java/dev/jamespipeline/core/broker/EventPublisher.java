@@ -1,6 +1,8 @@
 package dev.jamespipeline.core.broker;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
 
@@ -54,6 +56,21 @@ public final class EventPublisher {
         String routingKey = job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
         publish(topology.outboundJobsExchange(), routingKey, OutboundJob.ROUTING_KEY, true,
             job.jobId(), job.createdAt(), job);
+    }
+
+    /**
+     * An operator's copy of a waiting outbound job, to be tried now: its attempts so far and its new
+     * generation ride in headers, so the copy still waiting in a delay queue is recognised as stale.
+     */
+    public void outboundCopy(OutboundJob job, int attempts, int generation) throws PublishException {
+        String routingKey = job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
+        byte[] body = codec.encode(job);
+        AMQP.BasicProperties properties = MessageProperties.persistentJson(job.jobId(), job.createdAt());
+        Map<String, Object> headers = new HashMap<>(properties.getHeaders());
+        headers.put(MessageProperties.ATTEMPT_HEADER, attempts);
+        headers.put(MessageProperties.GENERATION_HEADER, generation);
+        publisher.publish(topology.outboundJobsExchange(), routingKey, true,
+            signer.sign(properties.builder().type(OutboundJob.ROUTING_KEY).headers(headers).build(), body), body);
     }
 
     /** {@code mail.bounced}: outbound delivery gave up on recipients; an event for followers, or none. */

@@ -7,16 +7,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Waiting jobs in this node's heap, for {@code backend=memory} (trials, one node): lost on restart,
- * which loses only descriptions and requests, never mail (the jobs are in RabbitMQ).
+ * Waiting jobs in this node's heap, for the file backends (the memory app, the stock-James drop-in, one
+ * node): lost on restart, which loses descriptions and requests, never mail (the jobs are in RabbitMQ).
  */
 public final class InMemoryWaitingJobs implements WaitingJobs {
     private final Map<String, WaitingJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, Request> requests = new ConcurrentHashMap<>();
 
     @Override
-    public void save(WaitingJob job) {
-        jobs.put(job.jobId(), job);
+    public synchronized void save(WaitingJob job) {
+        WaitingJob current = jobs.get(job.jobId());
+        int generation = current == null ? job.generation() : Math.max(current.generation(), job.generation());
+        jobs.put(job.jobId(), new WaitingJob(job.job(), job.domains(), job.pendingRecipients(), job.attempts(),
+            job.nextAttempt(), job.lastError(), generation));
     }
 
     @Override
@@ -34,14 +37,9 @@ public final class InMemoryWaitingJobs implements WaitingJobs {
     }
 
     @Override
-    public void remove(String jobId) {
+    public synchronized void remove(String jobId) {
         jobs.remove(jobId);
         requests.remove(jobId);
-    }
-
-    @Override
-    public void request(String jobId, Request request) {
-        requests.put(jobId, request);
     }
 
     @Override
@@ -50,8 +48,14 @@ public final class InMemoryWaitingJobs implements WaitingJobs {
     }
 
     @Override
-    public void supersede(String jobId, int generation) {
-        jobs.computeIfPresent(jobId, (id, job) -> new WaitingJob(job.jobId(), job.pipelineId(), job.sender(), job.domains(),
-            job.pendingRecipients(), job.attempts(), job.firstReceived(), job.nextAttempt(), job.lastError(), generation));
+    public synchronized boolean supersede(String jobId, int generation, Request request) {
+        WaitingJob current = jobs.get(jobId);
+        if (current == null) {
+            return false;
+        }
+        jobs.put(jobId, new WaitingJob(current.job(), current.domains(), current.pendingRecipients(), current.attempts(),
+            current.nextAttempt(), current.lastError(), Math.max(current.generation(), generation)));
+        requests.put(jobId, request);
+        return true;
     }
 }
