@@ -23,13 +23,14 @@ import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.ConnectionNames;
 import dev.jamespipeline.core.broker.Topology;
+import dev.jamespipeline.outbound.OutboundWorkers;
 import dev.jamespipeline.stages.StageWorkers;
 
 /**
  * James health check ({@code GET /healthcheck/checks/RabbitMQPipeline}, listed in
  * {@code healthcheck.properties}): unhealthy when SMTP would answer 451 because of the broker
  * (unreachable, or blocking publishes on a resource alarm), and when mail answered 250 is not
- * being worked off (a stage queue with no consumer, or messages older than the stage policy's
+ * being worked off (a stage or outbound queue with no consumer, or messages older than its policy's
  * {@code oldest.message.alarm.ms}); degraded while a dead-letter queue holds messages; healthy
  * otherwise.
  */
@@ -40,14 +41,17 @@ public class PipelineHealthCheck implements HealthCheck {
     private final ConfirmedPublisher publisher;
     private final Topology topology;
     private final StageWorkers stageWorkers;
+    private final OutboundWorkers outboundWorkers;
 
     @Inject
     public PipelineHealthCheck(@Named(ConnectionNames.PUBLISHER) BrokerConnection connection,
-                               ConfirmedPublisher publisher, Topology topology, StageWorkers stageWorkers) {
+                               ConfirmedPublisher publisher, Topology topology, StageWorkers stageWorkers,
+                               OutboundWorkers outboundWorkers) {
         this.connection = connection;
         this.publisher = publisher;
         this.topology = topology;
         this.stageWorkers = stageWorkers;
+        this.outboundWorkers = outboundWorkers;
     }
 
     @Override
@@ -71,7 +75,8 @@ public class PipelineHealthCheck implements HealthCheck {
                 return Result.unhealthy(COMPONENT, "connection to RabbitMQ at " + connection.endpoint()
                     + " is down and recovering: SMTP answers 451");
             }
-            List<String> stalled = stageWorkers.health().problems();
+            List<String> stalled = new ArrayList<>(stageWorkers.health().problems());
+            stalled.addAll(outboundWorkers.problems());
             if (!stalled.isEmpty()) {
                 return Result.unhealthy(COMPONENT, "mail is not being processed: " + String.join("; ", stalled));
             }

@@ -124,11 +124,17 @@ final class OutboundDelivery {
             }
             results.addAll(domainResults);
         }
-        List<RecipientResult> failed = results.stream().filter(r -> r.kind() == RecipientResult.Kind.PERMFAIL).toList();
+        List<RecipientResult> failed = new ArrayList<>(results.stream().filter(r -> r.kind() == RecipientResult.Kind.PERMFAIL).toList());
+        List<RecipientResult> deferred = results.stream().filter(r -> r.kind() == RecipientResult.Kind.TEMPFAIL).toList();
+        if (!deferred.isEmpty() && Duration.between(job.createdAt(), clock.instant()).compareTo(policy.maxAge()) >= 0) {
+            // Its lifetime ended during this attempt: no retry is due any more (as Postfix, bounced at the deferral).
+            deferred.forEach(r -> failed.add(RecipientResult.local(r.recipient(), RecipientResult.Kind.PERMFAIL, "4.4.7",
+                expiredReason() + "; last error: " + r.diagnostic(), r.mx())));
+            deferred = List.of();
+        }
         if (!failed.isEmpty()) {
             bounce(job, failed, "attempt-" + attempt);
         }
-        List<RecipientResult> deferred = results.stream().filter(r -> r.kind() == RecipientResult.Kind.TEMPFAIL).toList();
         if (deferred.isEmpty()) {
             finish(job);
             return Outcome.DONE;
@@ -215,8 +221,12 @@ final class OutboundDelivery {
     }
 
     private List<RecipientResult> expire(List<String> recipients, Optional<WaitingJobs.WaitingJob> state) {
-        String reason = "delivery time expired: not delivered within " + policy.maxAge().toHours() + " hours" + lastError(state);
+        String reason = expiredReason() + lastError(state);
         return recipients.stream().map(r -> RecipientResult.local(r, RecipientResult.Kind.PERMFAIL, "4.4.7", reason, "")).toList();
+    }
+
+    private String expiredReason() {
+        return "delivery time expired: not delivered within " + policy.maxAge();
     }
 
     private static String lastError(Optional<WaitingJobs.WaitingJob> state) {

@@ -47,7 +47,7 @@ public record OutboundSettings(
         SettingsReader settings = new SettingsReader(conf);
         String helo = settings.string(HELO_NAME, "");
         OutboundSettings read = new OutboundSettings(
-            settings.choice(ENABLED, Switch.class, Switch.TRUE) == Switch.TRUE,
+            settings.bool(ENABLED, true),
             settings.integer(DESTINATION_CONCURRENCY, 20, 1, 1_000),
             settings.integer(SYSTEM_CONCURRENCY, 5, 1, 256),
             delayWarning(settings),
@@ -58,8 +58,6 @@ public record OutboundSettings(
         settings.requireNoUnknownKeys(key -> key.startsWith(PREFIX) && !QueuePolicy.isKey(PREFIX, key));
         return read;
     }
-
-    private enum Switch { TRUE, FALSE }
 
     private static Duration delayWarning(SettingsReader settings) {
         long millis = settings.longInteger(DELAY_WARNING, Duration.ofHours(4).toMillis(), 0, Long.MAX_VALUE);

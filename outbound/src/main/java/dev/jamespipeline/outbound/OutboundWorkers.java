@@ -1,12 +1,16 @@
 package dev.jamespipeline.outbound;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.domainlist.api.DomainList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
@@ -30,6 +34,9 @@ import dev.jamespipeline.dsn.DeliveryStatusNotices;
  */
 @Singleton
 public class OutboundWorkers implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundWorkers.class);
+
+    private final OutboundSettings settings;
     private final WorkQueueRuntime runtime;
     private final WorkQueueHealth health;
 
@@ -38,6 +45,7 @@ public class OutboundWorkers implements AutoCloseable {
                            EnvelopeCodec codec, EnvelopeSigner signer, ConfirmedPublisher publisher, EventPublisher events,
                            MessageStore store, DeliveryLedger ledger, DNSService dns, DomainList domains,
                            DeliveryStatusNotices notices, WaitingJobs waiting, OutboundSecurity security, Clock clock) {
+        this.settings = settings;
         QueuePolicy policy = configuration.outboundPolicy();
         OutboundDelivery delivery = new OutboundDelivery(store, ledger, new MxResolver(dns, settings.smtpPort()),
             new SmtpTransaction(RemoteDeliveryMailetConfig.configuration(settings, domains)),
@@ -53,12 +61,18 @@ public class OutboundWorkers implements AutoCloseable {
         this.health = new WorkQueueHealth(runtime, clock);
     }
 
+    /** Starts the consumers, unless {@code outbound.worker.enabled} is false on this node. */
     public void start() {
+        if (!settings.enabled()) {
+            LOGGER.info("{}=false: this node delivers no outbound mail", OutboundSettings.ENABLED);
+            return;
+        }
         runtime.start();
     }
 
-    public WorkQueueHealth health() {
-        return health;
+    /** Why outbound mail is not being worked off on this node (none where the worker is off by configuration). */
+    public List<String> problems() throws IOException {
+        return settings.enabled() ? health.problems() : List.of();
     }
 
     @Override

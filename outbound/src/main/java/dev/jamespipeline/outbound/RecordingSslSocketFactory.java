@@ -3,21 +3,33 @@ package dev.jamespipeline.outbound;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.Optional;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The socket factory javax.mail upgrades a connection with at STARTTLS, remembering the TLS socket
- * it made so the attempt can report the negotiated protocol. One per attempt.
+ * it made so the attempt can report the negotiated protocol. With a name to verify, the server's
+ * certificate must be valid for that name (JSSE's endpoint identification, as HTTPS does), whatever
+ * address the connection went to. One per attempt.
  */
 final class RecordingSslSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
+    private final Optional<String> verifiedName;
     private volatile SSLSocket last;
 
-    RecordingSslSocketFactory(SSLSocketFactory delegate) {
+    RecordingSslSocketFactory(SSLSocketFactory delegate, Optional<String> verifiedName) {
         this.delegate = delegate;
+        this.verifiedName = verifiedName;
+    }
+
+    /** Whether a STARTTLS upgrade was started (the server offered it), whether or not its handshake succeeded. */
+    boolean upgradeStarted() {
+        return last != null;
     }
 
     /** The protocol of the last TLS connection this factory made (TLSv1.3...), if it made one. */
@@ -29,6 +41,12 @@ final class RecordingSslSocketFactory extends SSLSocketFactory {
 
     private Socket remember(Socket socket) {
         if (socket instanceof SSLSocket ssl) {
+            if (verifiedName.isPresent()) {
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setServerNames(List.of(new SNIHostName(verifiedName.get())));
+                ssl.setSSLParameters(parameters);
+            }
             last = ssl;
         }
         return socket;
@@ -46,7 +64,7 @@ final class RecordingSslSocketFactory extends SSLSocketFactory {
 
     @Override
     public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
-        return remember(delegate.createSocket(socket, host, port, autoClose));
+        return remember(delegate.createSocket(socket, verifiedName.orElse(host), port, autoClose));
     }
 
     @Override

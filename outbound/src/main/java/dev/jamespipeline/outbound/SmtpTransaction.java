@@ -69,20 +69,17 @@ final class SmtpTransaction {
     }
 
     Attempt send(HostAddress host, String sender, List<String> recipients, MimeMessage message, TlsRequirement tls) {
-        RecordingSslSocketFactory sockets = new RecordingSslSocketFactory(
-            tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED ? (SSLSocketFactory) SSLSocketFactory.getDefault() : trustingFactory);
+        String mx = host.getHostName();
+        // Verified TLS checks the certificate against the MX name, while the connection goes to the address DNS gave.
+        RecordingSslSocketFactory sockets = tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED
+            ? new RecordingSslSocketFactory((SSLSocketFactory) SSLSocketFactory.getDefault(), Optional.of(stripDot(mx)))
+            : new RecordingSslSocketFactory(trustingFactory, Optional.empty());
         Session session = Session.getInstance(propertiesFor(sender, tls, sockets));
         SMTPTransport transport = null;
-        String mx = host.getHostName();
         try {
             transport = (SMTPTransport) session.getTransport(host);
             transport.setLocalHost(heloName.getHeloName());
-            if (tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED) {
-                // The certificate is checked against the name: connect by it, not by the address.
-                transport.connect(stripDot(mx), host.getPort(), null, null);
-            } else {
-                transport.connect();
-            }
+            transport.connect();
         } catch (MessagingException e) {
             TlsOutcome tlsOutcome = tlsOf(transport, sockets);
             close(transport, mx);
@@ -182,9 +179,9 @@ final class SmtpTransaction {
         properties.put("mail.smtp.sendpartial", "true");
         properties.put("mail.smtp.starttls.enable", "true");
         properties.put("mail.smtp.ssl.socketFactory", sockets);
-        boolean required = tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED;
-        properties.put("mail.smtp.starttls.required", Boolean.toString(required));
-        properties.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(required));
+        properties.put("mail.smtp.starttls.required", Boolean.toString(tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED));
+        // The address is what javax.mail knows as the host: the name check is the socket factory's (RecordingSslSocketFactory).
+        properties.put("mail.smtp.ssl.checkserveridentity", "false");
         return properties;
     }
 
@@ -193,7 +190,7 @@ final class SmtpTransaction {
             return TlsOutcome.NONE;
         }
         boolean used = transport.isSSL();
-        boolean offered = used || (transport.isConnected() && transport.supportsExtension("STARTTLS"));
+        boolean offered = used || sockets.upgradeStarted() || (transport.isConnected() && transport.supportsExtension("STARTTLS"));
         return new TlsOutcome(offered, used, used ? sockets.negotiatedProtocol().orElse("") : "");
     }
 

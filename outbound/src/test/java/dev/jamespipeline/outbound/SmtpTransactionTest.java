@@ -149,6 +149,35 @@ class SmtpTransactionTest {
         assertThat(attempt.tls().version()).startsWith("TLSv1.");
     }
 
+    /** What a TLS policy asks for (MTA-STS enforce, a require-TLS domain): never sent in clear, nor to an unverified certificate. */
+    @Test
+    void requiredTlsWithoutStarttlsOrWithAnUntrustedCertificateMakesTheHostUnusable() throws Exception {
+        TlsRequirement required = new TlsRequirement(TlsRequirement.Mode.REQUIRED_VERIFIED, "enforce", "mx not valid");
+        SmtpSinkPeer clear = sink(Behaviour.accepting());
+
+        SmtpTransaction.Attempt inClear = SMTP.send(host(clear), "alice@local.example", List.of("bob@remote.example"),
+            message(), required);
+
+        assertThat(inClear.results()).isEmpty();
+        assertThat(inClear.hostFailure()).get().asString().contains("STARTTLS");
+        assertThat(clear.received()).isEmpty();
+        clear.close();
+        PostfixPeer selfSigned = PostfixPeer.builder()
+            .accept("bob@remote.example")
+            .starttls(TestCertificate.selfSigned("mx.postfix-peer.test"))
+            .start();
+        peer = selfSigned;
+
+        SmtpTransaction.Attempt untrusted = SMTP.send(new HostAddress("mx.postfix-peer.test",
+                "smtp://" + selfSigned.address().getHostAddress() + ":" + PostfixPeer.PORT), "alice@local.example",
+            List.of("bob@remote.example"), message(), required);
+
+        assertThat(untrusted.results()).isEmpty();
+        assertThat(untrusted.hostFailure()).get().asString().contains("TLS");
+        assertThat(untrusted.tls().offered()).isTrue();
+        assertThat(selfSigned.messagesFor("bob@remote.example")).isEmpty();
+    }
+
     private SmtpSinkPeer sink(Behaviour behaviour) {
         SmtpSinkPeer sink = SmtpSinkPeer.start(behaviour);
         peer = sink;

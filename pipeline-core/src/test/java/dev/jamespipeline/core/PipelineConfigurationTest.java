@@ -162,6 +162,17 @@ class PipelineConfigurationTest {
         assertThat(PipelineConfiguration.from(settings).stages()).containsExactly("route");
     }
 
+    @Test
+    void onlyOutboundRetriesRepeatAndOutboundKeysBeyondItsPolicyAreLeftToTheOutboundSettings() {
+        assertThat(errorFor("stage.retry.repeat.delays.ms", "1000")).contains("stage.retry.repeat.delays.ms");
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty("outbound.retry.repeat.delays.ms", "2000,3000");
+        settings.addProperty("outbound.destination.concurrency", "5");
+
+        assertThat(PipelineConfiguration.from(settings).outboundPolicy().repeatDelays())
+            .containsExactly(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3));
+    }
+
     private static String errorFor(String key, String value) {
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty(key, value);
