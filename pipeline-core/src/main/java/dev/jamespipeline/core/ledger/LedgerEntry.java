@@ -15,7 +15,7 @@ public record LedgerEntry(Effect effect, String subject) {
         BOUNCED(true),
         /** Outbound delivery (keyed by job id): the recipient's server accepted it. */
         REMOTE_DELIVERED(true),
-        /** Outbound delivery (keyed by job id): given up on (5xx, no such domain, expired), its DSN sent. */
+        /** Outbound delivery (keyed by job id): given up on (5xx, no such domain, expired: after its DSN) or deleted by an operator. */
         REMOTE_FAILED(true),
         /** Outbound delivery (keyed by job id): the one delayed-delivery warning was sent (subject: the sender). */
         DELAY_WARNED(true),
