@@ -104,6 +104,8 @@ class OutboundDeliveryIT {
         assertThat(received.get(0).text()).contains("Subject: third time lucky");
         List<Instant> sessions = RETRYING.connections();
         assertThat(sessions).hasSize(3);
+        System.out.printf("OutboundDeliveryIT: attempts %d ms and %d ms apart (scheduled 2000 and 4000)%n",
+            Duration.between(sessions.get(0), sessions.get(1)).toMillis(), Duration.between(sessions.get(1), sessions.get(2)).toMillis());
         // Uniform-TTL delay queues: 2 s, then 4 s (the broker's expiry and a job's handling add a little).
         assertThat(Duration.between(sessions.get(0), sessions.get(1))).isBetween(Duration.ofMillis(1900), Duration.ofMillis(3500));
         assertThat(Duration.between(sessions.get(1), sessions.get(2))).isBetween(Duration.ofMillis(3900), Duration.ofMillis(5500));
