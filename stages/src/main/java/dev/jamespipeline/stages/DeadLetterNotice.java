@@ -1,6 +1,5 @@
 package dev.jamespipeline.stages;
 
-import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
