@@ -81,7 +81,10 @@ final class OutboundDelivery {
      * @param generation the copy of the job this delivery is ({@link WaitingJobs})
      */
     Outcome attempt(OutboundJob job, int attempt, int generation) throws Exception {
-        Optional<WaitingJobs.WaitingJob> state = waiting.find(job.jobId());
+        // Only a job that was deferred has a record, and only a record can hold an operator's request or a newer
+        // generation: a first attempt of the first copy (most jobs) spares the lookups.
+        boolean mayHaveRecord = attempt > 0 || generation > 0;
+        Optional<WaitingJobs.WaitingJob> state = mayHaveRecord ? waiting.find(job.jobId()) : Optional.empty();
         // An operator's copy (a higher generation) may run before its generation is recorded: only lower ones are stale.
         if (state.isPresent() && generation < state.get().generation()) {
             LOGGER.info("Outbound job {}: copy {} superseded by copy {} (an operator's retry); dropped", job.jobId(),
@@ -94,7 +97,7 @@ final class OutboundDelivery {
             finish(job);
             return Outcome.DONE;
         }
-        WaitingJobs.Request request = waiting.requestFor(job.jobId());
+        WaitingJobs.Request request = state.isPresent() ? waiting.requestFor(job.jobId()) : WaitingJobs.Request.NONE;
         if (request == WaitingJobs.Request.DELETE) {
             for (String recipient : pending) {
                 ledger.record(job.jobId(), LedgerEntry.remoteFailed(recipient));
