@@ -25,6 +25,10 @@ import com.google.inject.Key;
 import com.google.inject.Provides;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.outbound.InMemoryWaitingJobs;
+import dev.jamespipeline.core.outbound.WaitingJobs;
+import dev.jamespipeline.outbound.OutboundModule;
+import dev.jamespipeline.state.PostgresWaitingJobs;
 import dev.jamespipeline.core.broker.BrokerConnection;
 import dev.jamespipeline.core.broker.ConfirmedPublisher;
 import dev.jamespipeline.core.broker.EventPublisher;
@@ -62,6 +66,11 @@ import dev.jamespipeline.state.PostgresStateTasks;
 public class PipelineModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(PipelineModule.class);
     private static final String STATE_DATABASE = "pipeline.state.database";
+
+    @Override
+    protected void configure() {
+        install(new OutboundModule());
+    }
 
     @Provides
     @Singleton
@@ -235,6 +244,17 @@ public class PipelineModule extends AbstractModule {
     @Singleton
     MailIngestor mailIngestor(MessageStore store, EventPublisher events, PipelineConfiguration configuration, Clock clock) {
         return new MailIngestor(store, events, configuration, clock);
+    }
+
+    /** Outbound jobs waiting for a retry, as WebAdmin shows them: shared rows with the PostgreSQL state, else this node's heap. */
+    @Provides
+    @Singleton
+    WaitingJobs waitingJobs(PipelineConfiguration configuration, @Named(STATE_DATABASE) Provider<DataSource> database,
+                            EnvelopeCodec codec) {
+        if (configuration.state().usesPostgres()) {
+            return new PostgresWaitingJobs(database.get(), codec);
+        }
+        return new InMemoryWaitingJobs();
     }
 
     @Provides

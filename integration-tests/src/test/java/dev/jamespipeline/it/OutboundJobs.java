@@ -9,8 +9,9 @@ import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.OutboundJob;
 
-/** Reads the outbound queue, which nothing consumes yet (the outbound worker is not built). */
+/** Reads the outbound queue of a James whose outbound worker is off ({@link #WORKER_ENABLED} false, the tests' default). */
 final class OutboundJobs {
+    static final String WORKER_ENABLED = "outbound.worker.enabled";
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
     private OutboundJobs() {

@@ -131,6 +131,9 @@ final class PipelineJames implements AutoCloseable {
         settings.put(PipelineConfiguration.STORE_ROOT, storeRoot.toString());
         settings.put(PipelineConfiguration.RECOVERY_INTERVAL, "500");
         settings.put(PipelineConfiguration.SIGNING_KEYS, TEST_SIGNING_KEYS);
+        // Tests that read the outbound queue, or send to domains no test DNS answers for, keep their jobs
+        // in RabbitMQ; the outbound tests switch the worker on.
+        settings.put(OutboundJobs.WORKER_ENABLED, "false");
         settings.putAll(pipelineSettings);
         PropertiesConfiguration properties = setProperties(conf.resolve("pipeline.properties"), settings);
         generateKeystore(conf.resolve("keystore"));

@@ -21,8 +21,8 @@ final class TopologyCleanup {
             for (String queue : queues) {
                 tap.deleteQueue(queue);
                 tap.deleteQueue(topology.deadLetterQueue(queue));
-                for (int tier = 0; tier < topology.policyOf(queue).retryDelays().size(); tier++) {
-                    tap.deleteQueue(topology.retryQueue(queue, tier));
+                for (String delayQueue : topology.delayQueues(queue)) {
+                    tap.deleteQueue(delayQueue);
                 }
             }
             if (configuration.managementUri().isPresent()) {

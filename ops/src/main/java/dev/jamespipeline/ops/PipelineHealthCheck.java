@@ -21,7 +21,7 @@ import dev.jamespipeline.ops.state.PipelineStateSampler;
  * James health check ({@code GET /healthcheck/checks/RabbitMQPipeline}, listed in
  * {@code healthcheck.properties}), read from the pipeline state sampler's last snapshot: unhealthy when
  * SMTP would answer 451 because of the broker (unreachable, or blocking publishes on a resource alarm),
- * and when mail answered 250 is not being worked off (a stage queue with no consumer on this node, or
+ * and when mail answered 250 is not being worked off (a stage or outbound queue with no consumer on this node, or
  * messages older than the stage policy's {@code oldest.message.alarm.ms}); degraded while a dead-letter
  * queue holds messages or SMTP backpressure refuses mail; healthy otherwise.
  */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -60,6 +61,7 @@ public record PipelineConfiguration(
     public static final String STAGES = "stages";
     /** Prefixes of the per-queue policy keys, for example {@code stage.retry.delays.ms}. */
     public static final String STAGE_POLICY = "stage.";
+    /** Also the prefix of the outbound worker's own keys, which its settings check (the policy keys are read here). */
     public static final String OUTBOUND_POLICY = "outbound.";
     public static final String INDEX_POLICY = "search.indexer.";
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
@@ -85,6 +87,7 @@ public record PipelineConfiguration(
     public static PipelineConfiguration from(Configuration conf) {
         SettingsReader settings = new SettingsReader(conf);
         QueuePolicy stagePolicy = QueuePolicy.read(settings, STAGE_POLICY, QueuePolicy.STAGE_DEFAULTS);
+        QueuePolicy outboundPolicy = QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS);
         PipelineConfiguration configuration = new PipelineConfiguration(
             settings.uri(AMQP_URI, "amqp://james-pipeline@127.0.0.1:5672/james-pipeline"),
             settings.string(NAME_PREFIX, ""),
@@ -94,13 +97,15 @@ public record PipelineConfiguration(
             Path.of(settings.string(STORE_ROOT, "var/pipeline-store")),
             settings.list(STAGES, "route"),
             stagePolicy,
-            QueuePolicy.read(settings, OUTBOUND_POLICY, QueuePolicy.OUTBOUND_DEFAULTS),
+            outboundPolicy,
             QueuePolicy.read(settings, INDEX_POLICY, QueuePolicy.INDEX_DEFAULTS),
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
             settings.optionalHttpUri(MANAGEMENT_URI),
-            StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy),
+            StateSettings.read(settings, List.of(Map.entry(STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy),
+                Map.entry(OUTBOUND_POLICY + QueuePolicy.MAX_AGE, outboundPolicy))),
             BackpressureSettings.read(settings));
-        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS));
+        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS)
+            && !(key.startsWith(OUTBOUND_POLICY) && !QueuePolicy.isKey(OUTBOUND_POLICY, key)));
         return configuration;
     }
 

@@ -41,12 +41,12 @@ class PipelineConfigurationTest {
         settings.addProperty(StateSettings.LEDGER_BACKEND, "postgres");
         settings.addProperty(StateSettings.STORE_BACKEND, "Postgres");
         settings.addProperty(StateSettings.STORE_GRACE, "0");
-        settings.addProperty(StateSettings.LEDGER_RETENTION, "86400000");
+        settings.addProperty(StateSettings.LEDGER_RETENTION, "864000000");
         settings.addProperty(StateSettings.SWEEP_INTERVAL, "5000");
         settings.addProperty(StateSettings.OUTBOX_POLL, "250");
 
         assertThat(PipelineConfiguration.from(settings).state()).isEqualTo(new StateSettings(StateSettings.Backend.POSTGRES,
-            StateSettings.Backend.POSTGRES, Duration.ZERO, Duration.ofDays(1), Duration.ofSeconds(5), Duration.ofMillis(250)));
+            StateSettings.Backend.POSTGRES, Duration.ZERO, Duration.ofDays(10), Duration.ofSeconds(5), Duration.ofMillis(250)));
     }
 
     @Test
@@ -59,6 +59,18 @@ class PipelineConfigurationTest {
             .isInstanceOf(InvalidSettingException.class)
             .hasMessageContaining("ledger.retention.ms='7200000' is invalid")
             .hasMessageContaining("stage.max.age.ms (7200000 ms)");
+    }
+
+    /** An outbound job is retried for days: a redelivered one must still find which recipients are done. */
+    @Test
+    void aLedgerRetentionNotLongerThanTheOutboundLifetimeIsRefused() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty(StateSettings.LEDGER_RETENTION, "86400000");
+
+        assertThatThrownBy(() -> PipelineConfiguration.from(settings))
+            .isInstanceOf(InvalidSettingException.class)
+            .hasMessageContaining("ledger.retention.ms='86400000' is invalid")
+            .hasMessageContaining("outbound.max.age.ms (432000000 ms)");
     }
 
     @Test
@@ -160,6 +172,17 @@ class PipelineConfigurationTest {
         settings.addProperty("mailbox.event.bus", "rabbitmq");
 
         assertThat(PipelineConfiguration.from(settings).stages()).containsExactly("route");
+    }
+
+    @Test
+    void onlyOutboundRetriesRepeatAndOutboundKeysBeyondItsPolicyAreLeftToTheOutboundSettings() {
+        assertThat(errorFor("stage.retry.repeat.delays.ms", "1000")).contains("stage.retry.repeat.delays.ms");
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty("outbound.retry.repeat.delays.ms", "2000,3000");
+        settings.addProperty("outbound.destination.concurrency", "5");
+
+        assertThat(PipelineConfiguration.from(settings).outboundPolicy().repeatDelays())
+            .containsExactly(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3));
     }
 
     private static String errorFor(String key, String value) {

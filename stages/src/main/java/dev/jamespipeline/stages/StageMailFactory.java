@@ -20,6 +20,7 @@ import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.StoredBlob;
 import dev.jamespipeline.mailets.PipelineAttributes;
+import dev.jamespipeline.mailets.StoredMessageSource;
 
 /**
  * Rebuilds the James {@link Mail} a stage processor works on from an envelope and the stored

@@ -38,6 +38,7 @@ import dev.jamespipeline.core.ops.BackpressureSettings;
 import dev.jamespipeline.core.runtime.WorkQueueRuntime;
 import dev.jamespipeline.ops.backpressure.Backpressure;
 import dev.jamespipeline.ops.backpressure.BackpressureStatus;
+import dev.jamespipeline.outbound.OutboundWorkers;
 import dev.jamespipeline.stages.StageWorkers;
 
 /**
@@ -57,6 +58,7 @@ public class PipelineStateSampler implements AutoCloseable {
     private final Topology topology;
     private final ConfirmedPublisher publisher;
     private final StageWorkers stageWorkers;
+    private final OutboundWorkers outboundWorkers;
     private final StoreSpace storeSpace;
     private final Clock clock;
     private final Optional<ManagementApi> management;
@@ -73,11 +75,12 @@ public class PipelineStateSampler implements AutoCloseable {
 
     @Inject
     public PipelineStateSampler(PipelineConfiguration configuration, Topology topology, ConfirmedPublisher publisher,
-                                StageWorkers stageWorkers, StoreSpace storeSpace, Clock clock) {
+                                StageWorkers stageWorkers, OutboundWorkers outboundWorkers, StoreSpace storeSpace, Clock clock) {
         this.configuration = configuration;
         this.topology = topology;
         this.publisher = publisher;
         this.stageWorkers = stageWorkers;
+        this.outboundWorkers = outboundWorkers;
         this.storeSpace = storeSpace;
         this.clock = clock;
         this.management = configuration.managementUri().map(uri -> new ManagementApi(uri, configuration));
@@ -131,6 +134,7 @@ public class PipelineStateSampler implements AutoCloseable {
         Map<String, JsonNode> managed = managementQueues(errors);
         Map<String, WorkQueueRuntime.QueueState> local = new HashMap<>();
         stageWorkers.states().forEach(state -> local.put(state.queue(), state));
+        outboundWorkers.states().forEach(state -> local.put(state.queue(), state));
 
         List<PipelineState.QueueSample> queues = new ArrayList<>();
         boolean reachable = true;

@@ -50,8 +50,8 @@ final class ManagedQueues {
             for (String queue : names) {
                 AMQP.Queue.DeclareOk work = channel.queueDeclarePassive(queue);
                 List<QueueDepth> retries = new ArrayList<>();
-                for (int tier = 0; tier < topology.policyOf(queue).retryDelays().size(); tier++) {
-                    retries.add(depth(channel, topology.retryQueue(queue, tier)));
+                for (String delayQueue : topology.delayQueues(queue)) {
+                    retries.add(depth(channel, delayQueue));
                 }
                 statuses.add(new QueueStatus(queue, work.getMessageCount(), work.getConsumerCount(),
                     depth(channel, topology.deadLetterQueue(queue)), retries));

@@ -1,15 +1,20 @@
 package dev.jamespipeline.core.broker;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
 
+import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
+import dev.jamespipeline.core.envelope.MailBounced;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
 import dev.jamespipeline.core.envelope.OutboundJob;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.core.envelope.SmtpDeliveryResult;
 
 /**
  * Where every pipeline event becomes an AMQP message: its exchange and routing key, whether a
@@ -42,10 +47,43 @@ public final class EventPublisher {
             envelope.pipelineId(), envelope.receivedAt(), envelope);
     }
 
-    /** {@code outbound.deliver}: a job for the outbound queue, which must hold it. */
+    /**
+     * {@code outbound.deliver}: a job for the outbound queue, which must hold it. Mail from the null
+     * sender (DSNs and other system mail) goes to the system outbound queue, so a flood of bounces
+     * never waits in front of user mail, nor user mail in front of bounces.
+     */
     public void outbound(OutboundJob job) throws PublishException {
-        publish(topology.outboundJobsExchange(), OutboundJob.ROUTING_KEY, OutboundJob.ROUTING_KEY, true,
+        String routingKey = job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
+        publish(topology.outboundJobsExchange(), routingKey, OutboundJob.ROUTING_KEY, true,
             job.jobId(), job.createdAt(), job);
+    }
+
+    /**
+     * An operator's copy of a waiting outbound job, to be tried now: its attempts so far and its new
+     * generation ride in headers, so the copy still waiting in a delay queue is recognised as stale.
+     */
+    public void outboundCopy(OutboundJob job, int attempts, int generation) throws PublishException {
+        String routingKey = job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
+        byte[] body = codec.encode(job);
+        AMQP.BasicProperties properties = MessageProperties.persistentJson(job.jobId(), job.createdAt());
+        Map<String, Object> headers = new HashMap<>(properties.getHeaders());
+        headers.put(MessageProperties.ATTEMPT_HEADER, attempts);
+        headers.put(MessageProperties.GENERATION_HEADER, generation);
+        publisher.publish(topology.outboundJobsExchange(), routingKey, true,
+            signer.sign(properties.builder().type(OutboundJob.ROUTING_KEY).headers(headers).build(), body), body);
+    }
+
+    /** {@code mail.bounced}: outbound delivery gave up on recipients; an event for followers, or none. */
+    public void bounced(MailBounced bounced) throws PublishException {
+        publish(topology.mailEventsExchange(), MailBounced.ROUTING_KEY, MailBounced.ROUTING_KEY, false,
+            PipelineIds.derived(bounced.jobId(), "bounced:" + bounced.noticeId()), bounced.bouncedAt(), bounced);
+    }
+
+    /** {@code smtp.delivery.result}: telemetry of one delivery attempt (TLS reporting, dashboards). */
+    public void deliveryResult(SmtpDeliveryResult result) throws PublishException {
+        publish(topology.telemetryExchange(), SmtpDeliveryResult.ROUTING_KEY, SmtpDeliveryResult.ROUTING_KEY, false,
+            PipelineIds.derived(result.jobId(), result.domain() + ":" + result.attempt() + ":" + result.attemptedAt()),
+            result.attemptedAt(), result);
     }
 
     /** {@code mail.delivered}: an event, not a job; followers (indexer, harness) bind their own queues, or none. */

@@ -16,6 +16,8 @@ public final class MessageProperties {
     public static final String DEAD_LETTER_QUEUE_HEADER = "x-pipeline-dead-letter-queue";
     /** Failed attempts so far, for events whose body has no attempt count of its own (index events). */
     public static final String ATTEMPT_HEADER = "x-pipeline-attempt";
+    /** Which copy of an outbound job a message is: 0 (absent) for the first, counted up by each operator's retry. */
+    public static final String GENERATION_HEADER = "x-outbound-generation";
     private static final int PERSISTENT = 2;
 
     private MessageProperties() {

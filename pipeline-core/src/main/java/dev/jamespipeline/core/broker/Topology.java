@@ -1,6 +1,7 @@
 package dev.jamespipeline.core.broker;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,12 +72,35 @@ public final class Topology {
         return workQueue + ".retry." + tier;
     }
 
+    /** Every queue where failed messages of {@code workQueue} wait for their next attempt. */
+    public List<String> delayQueues(String workQueue) {
+        QueuePolicy policy = policyOf(workQueue);
+        if (policy.uniformDelayQueues()) {
+            return policy.distinctDelays().stream().map(delay -> delayQueue(workQueue, delay)).toList();
+        }
+        List<String> queues = new ArrayList<>();
+        for (int tier = 0; tier < policy.retryDelays().size(); tier++) {
+            queues.add(retryQueue(workQueue, tier));
+        }
+        return queues;
+    }
+
+    /** A uniform-TTL delay queue: every message in it goes back to {@code workQueue} after {@code delay}. */
+    public String delayQueue(String workQueue, Duration delay) {
+        return workQueue + ".delay." + delay.toMillis() + "ms";
+    }
+
     public String deadLetterQueue(String workQueue) {
         return workQueue + ".dlq";
     }
 
     public String outboundQueue() {
         return prefix + "pipeline.outbound.deliver";
+    }
+
+    /** Outbound jobs of mail from the null sender (DSNs): consumed apart, so they and user mail never starve each other. */
+    public String systemOutboundQueue() {
+        return prefix + "pipeline.outbound.system";
     }
 
     /** Fed with mail.delivered and mailbox.* events; declared only where the search indexer runs. */
@@ -91,6 +115,7 @@ public final class Topology {
             queues.add(stageQueue(stage));
         }
         queues.add(outboundQueue());
+        queues.add(systemOutboundQueue());
         return queues;
     }
 
@@ -99,7 +124,7 @@ public final class Topology {
         if (workQueue.equals(indexQueue())) {
             return configuration.indexPolicy();
         }
-        if (workQueue.equals(outboundQueue())) {
+        if (workQueue.equals(outboundQueue()) || workQueue.equals(systemOutboundQueue())) {
             return configuration.outboundPolicy();
         }
         return configuration.stagePolicy();
@@ -124,6 +149,8 @@ public final class Topology {
 
         declareWorkQueue(channel, outboundQueue());
         channel.queueBind(outboundQueue(), outboundJobsExchange(), OutboundJob.ROUTING_KEY);
+        declareWorkQueue(channel, systemOutboundQueue());
+        channel.queueBind(systemOutboundQueue(), outboundJobsExchange(), OutboundJob.SYSTEM_ROUTING_KEY);
     }
 
     /**
@@ -161,19 +188,32 @@ public final class Topology {
         }
         channel.queueDeclare(queue, true, false, false, arguments);
 
+        if (policy.uniformDelayQueues()) {
+            for (Duration delay : policy.distinctDelays()) {
+                Map<String, Object> delayArguments = delayArguments(queue);
+                delayArguments.put("x-message-ttl", delay.toMillis());
+                channel.queueDeclare(delayQueue(queue, delay), true, false, false, delayArguments);
+            }
+            return;
+        }
         for (int tier = 0; tier < policy.retryDelays().size(); tier++) {
-            Map<String, Object> retryArguments = typeArguments();
+            Map<String, Object> retryArguments = delayArguments(queue);
             // No x-message-ttl: each retry carries its tier's delay as its expiration, so changing
             // the delays in pipeline.properties never means deleting a queue that holds mail.
-            // Expired messages go back to the work queue through the default exchange.
-            retryArguments.put("x-dead-letter-exchange", "");
-            retryArguments.put("x-dead-letter-routing-key", queue);
-            if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
-                retryArguments.put("x-dead-letter-strategy", "at-least-once");
-                retryArguments.put("x-overflow", "reject-publish");
-            }
             channel.queueDeclare(retryQueue(queue, tier), true, false, false, retryArguments);
         }
+    }
+
+    /** A delay queue's arguments: expired messages go back to the work queue through the default exchange. */
+    private Map<String, Object> delayArguments(String workQueue) {
+        Map<String, Object> arguments = typeArguments();
+        arguments.put("x-dead-letter-exchange", "");
+        arguments.put("x-dead-letter-routing-key", workQueue);
+        if (configuration.queueType() == PipelineConfiguration.QueueType.QUORUM) {
+            arguments.put("x-dead-letter-strategy", "at-least-once");
+            arguments.put("x-overflow", "reject-publish");
+        }
+        return arguments;
     }
 
     /** A work queue's limits, by their policy keys (the x-argument of each is the same key after "x-"). */

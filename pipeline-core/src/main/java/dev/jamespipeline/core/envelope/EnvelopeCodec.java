@@ -66,7 +66,22 @@ public final class EnvelopeCodec {
     public OutboundJob decodeOutbound(byte[] body) throws InvalidEnvelopeException {
         OutboundJob job = bindVersioned(body, OutboundJob.class, OutboundJob.VERSION);
         requireValidId(job.pipelineId());
+        if (!PipelineIds.isValid(job.jobId())) {
+            throw new InvalidEnvelopeException("jobId is missing or invalid");
+        }
         requireValidStorage(job.storage());
+        if (job.sender() == null) {
+            throw new InvalidEnvelopeException("sender is missing (use \"\" for the null sender)");
+        }
+        if (!job.sender().isEmpty()) {
+            requireAddress("sender", job.sender());
+        }
+        if (job.recipients().isEmpty()) {
+            throw new InvalidEnvelopeException("recipients is empty");
+        }
+        if (job.createdAt() == null) {
+            throw new InvalidEnvelopeException("createdAt is missing");
+        }
         for (String recipient : job.recipients()) {
             requireAddress("recipient", recipient);
         }

@@ -18,6 +18,8 @@ public record OutboundJob(
 
     public static final int VERSION = 1;
     public static final String ROUTING_KEY = "outbound.deliver";
+    /** The same job for mail from the null sender (DSNs), routed to the system outbound queue. */
+    public static final String SYSTEM_ROUTING_KEY = "outbound.deliver.system";
 
     public OutboundJob {
         recipients = List.copyOf(recipients);

@@ -13,6 +13,12 @@ public record LedgerEntry(Effect effect, String subject) {
         DELIVERED(true),
         OUTBOUND_QUEUED(true),
         BOUNCED(true),
+        /** Outbound delivery (keyed by job id): the recipient's server accepted it. */
+        REMOTE_DELIVERED(true),
+        /** Outbound delivery (keyed by job id): given up on (5xx, no such domain, expired: after its DSN) or deleted by an operator. */
+        REMOTE_FAILED(true),
+        /** Outbound delivery (keyed by job id): the one delayed-delivery warning was sent (subject: the sender). */
+        DELAY_WARNED(true),
         /**
          * Only lets a repeated stage skip loading the message: if a crash loses it, the per-recipient
          * entries still make the repeat harmless, so it is not worth an fsync.
@@ -47,6 +53,18 @@ public record LedgerEntry(Effect effect, String subject) {
 
     public static LedgerEntry bounced(String recipient) {
         return new LedgerEntry(Effect.BOUNCED, recipient);
+    }
+
+    public static LedgerEntry remoteDelivered(String recipient) {
+        return new LedgerEntry(Effect.REMOTE_DELIVERED, recipient);
+    }
+
+    public static LedgerEntry remoteFailed(String recipient) {
+        return new LedgerEntry(Effect.REMOTE_FAILED, recipient);
+    }
+
+    public static LedgerEntry delayWarned(String sender) {
+        return new LedgerEntry(Effect.DELAY_WARNED, sender);
     }
 
     public static LedgerEntry stageDone(String stage) {

@@ -24,28 +24,32 @@ public final class FailureRouter {
         this.topology = topology;
     }
 
-    /** The delay tier for the delivery's next attempt, or empty when it must be dead-lettered. */
-    public static Optional<Integer> nextTier(QueuePolicy policy, Delivery delivery, Instant now) {
-        int tier = delivery.attempt();
+    /** How long the delivery waits before its next attempt, or empty when it must be dead-lettered. */
+    public static Optional<Duration> nextDelay(QueuePolicy policy, Delivery delivery, Instant now) {
         boolean tooOld = delivery.firstReceived()
             .map(first -> Duration.between(first, now).compareTo(policy.maxAge()) > 0)
             .orElse(false);
-        return tier < policy.retryDelays().size() && !tooOld ? Optional.of(tier) : Optional.empty();
+        return tooOld ? Optional.empty() : policy.delayAfter(delivery.attempt(), delivery.properties().getMessageId());
     }
 
     /** Why a delivery with no tier left is dead-lettered, for the dead-letter header and the DSN. */
     public static String givingUp(QueuePolicy policy, Delivery delivery, String reason) {
         int attempts = delivery.attempt() + 1;
-        return attempts > policy.retryDelays().size()
+        return policy.repeatDelays().isEmpty() && attempts > policy.retryDelays().size()
             ? "failed after " + attempts + " attempts: " + reason
             : "older than " + policy.maxAge() + " after " + attempts + " attempts: " + reason;
     }
 
-    /** Parks the delivery in delay tier {@code tier} for {@code delay}, after which the broker returns it to its work queue. */
-    public void retry(String workQueue, int tier, Duration delay, Delivery delivery) throws PublishException {
-        // The broker drops the expiration when it dead-letters the message back, so it applies only here.
-        publisher.publish("", topology.retryQueue(workQueue, tier), true,
-            delivery.nextAttemptProperties().builder().expiration(Long.toString(delay.toMillis())).build(), delivery.body());
+    /** Parks the delivery for {@code delay} (its next attempt), after which the broker returns it to its work queue. */
+    public void retry(String workQueue, QueuePolicy policy, Duration delay, Delivery delivery) throws PublishException {
+        if (policy.uniformDelayQueues()) {
+            // The queue's own TTL: every message in it waits the same, so none waits behind a longer one.
+            publisher.publish("", topology.delayQueue(workQueue, delay), true, delivery.nextAttemptProperties(), delivery.body());
+        } else {
+            // The broker drops the expiration when it dead-letters the message back, so it applies only here.
+            publisher.publish("", topology.retryQueue(workQueue, delivery.attempt()), true,
+                delivery.nextAttemptProperties().builder().expiration(Long.toString(delay.toMillis())).build(), delivery.body());
+        }
     }
 
     public void deadLetter(String workQueue, Delivery delivery, String reason) throws PublishException {

@@ -2,6 +2,7 @@ package dev.jamespipeline.core.runtime;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -192,12 +193,11 @@ final class WorkQueueConsumer extends DefaultConsumer {
 
     private void makeDurable(Delivery delivery, Outcome outcome) throws Exception {
         if (outcome instanceof Outcome.Retry retry) {
-            Optional<Integer> tier = FailureRouter.nextTier(policy, delivery, clock.instant());
-            if (tier.isPresent()) {
-                router.retry(queue, tier.get(), policy.retryDelays().get(tier.get()), delivery);
-                LOGGER.warn("Message {} of {} failed (retry {}/{} in {} ms): {}", delivery.properties().getMessageId(),
-                    queue, tier.get() + 1, policy.retryDelays().size(), policy.retryDelays().get(tier.get()).toMillis(),
-                    retry.reason());
+            Optional<Duration> delay = FailureRouter.nextDelay(policy, delivery, clock.instant());
+            if (delay.isPresent()) {
+                router.retry(queue, policy, delay.get(), delivery);
+                LOGGER.warn("Message {} of {} failed (attempt {}, next in {} ms): {}", delivery.properties().getMessageId(),
+                    queue, delivery.attempt() + 1, delay.get().toMillis(), retry.reason());
                 return;
             }
             String reason = FailureRouter.givingUp(policy, delivery, retry.reason());

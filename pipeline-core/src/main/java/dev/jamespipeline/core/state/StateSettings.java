@@ -1,6 +1,8 @@
 package dev.jamespipeline.core.state;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import dev.jamespipeline.core.config.SettingsReader;
 import dev.jamespipeline.core.runtime.QueuePolicy;
@@ -41,7 +43,11 @@ public record StateSettings(
     public static final String SWEEP_INTERVAL = "retention.sweep.interval.ms";
     public static final String OUTBOX_POLL = "outbox.poll.interval.ms";
 
-    public static StateSettings read(SettingsReader settings, String stageMaxAgeKey, QueuePolicy stagePolicy) {
+    /**
+     * @param policies the max-age key and policy of each kind of work queue whose repeats rely on the ledger
+     *                 (stages, outbound jobs): the ledger must keep its entries longer than any of them lives
+     */
+    public static StateSettings read(SettingsReader settings, List<Map.Entry<String, QueuePolicy>> policies) {
         StateSettings state = new StateSettings(
             settings.choice(LEDGER_BACKEND, Backend.class, Backend.FILE),
             settings.choice(STORE_BACKEND, Backend.class, Backend.FILE),
@@ -49,10 +55,12 @@ public record StateSettings(
             settings.millis(LEDGER_RETENTION, Duration.ofDays(7), Duration.ofSeconds(1)),
             settings.millis(SWEEP_INTERVAL, Duration.ofMinutes(1), Duration.ofSeconds(1)),
             settings.millis(OUTBOX_POLL, Duration.ofSeconds(1), Duration.ofMillis(10)));
-        if (state.ledgerRetention.compareTo(stagePolicy.maxAge()) <= 0) {
-            throw SettingsReader.invalid(LEDGER_RETENTION, Long.toString(state.ledgerRetention.toMillis()),
-                "more than " + stageMaxAgeKey + " (" + stagePolicy.maxAge().toMillis() + " ms): a stage envelope can be "
-                    + "redelivered until then, and its repeat must still find the ledger entries");
+        for (Map.Entry<String, QueuePolicy> policy : policies) {
+            if (state.ledgerRetention.compareTo(policy.getValue().maxAge()) <= 0) {
+                throw SettingsReader.invalid(LEDGER_RETENTION, Long.toString(state.ledgerRetention.toMillis()),
+                    "more than " + policy.getKey() + " (" + policy.getValue().maxAge().toMillis() + " ms): a message can be "
+                        + "redelivered until then, and its repeat must still find the ledger entries");
+            }
         }
         return state;
     }

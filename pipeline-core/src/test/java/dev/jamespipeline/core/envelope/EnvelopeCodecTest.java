@@ -53,6 +53,30 @@ class EnvelopeCodecTest {
         assertReason("{\"version\":1,\"recipients\":\"x\"}", "envelope does not match schema");
     }
 
+    /** A job's id keys the ledger (file names with the file ledger): a hostile one never reaches it. */
+    @Test
+    void rejectsAnOutboundJobWhoseIdSenderOrRecipientsCannotBeTrusted() throws Exception {
+        OutboundJob valid = job("id-1-outbound", "alice@example.test", List.of("bob@remote.test"));
+        assertThat(codec.decodeOutbound(codec.encode(valid))).isEqualTo(valid);
+
+        assertOutboundReason(job("../../etc/passwd", "alice@example.test", List.of("bob@remote.test")), "jobId is missing or invalid");
+        assertOutboundReason(job(null, "alice@example.test", List.of("bob@remote.test")), "jobId is missing or invalid");
+        assertOutboundReason(job("id-1-outbound", "not an address", List.of("bob@remote.test")), "sender 'not an address'");
+        assertOutboundReason(job("id-1-outbound", "alice@example.test", List.of()), "recipients is empty");
+        assertOutboundReason(job("id-1-outbound", "alice@example.test", List.of("bob@remote.test\r\nRCPT TO:<x@y>")),
+            "is not a mail address");
+    }
+
+    private static OutboundJob job(String jobId, String sender, List<String> recipients) {
+        return new OutboundJob(OutboundJob.VERSION, jobId, "id-1", new ReceivedEnvelope.StorageRef("a.eml", "a".repeat(64), 42),
+            sender, recipients, Instant.parse("2026-12-06T10:00:00Z"));
+    }
+
+    private void assertOutboundReason(OutboundJob job, String reason) {
+        assertThatThrownBy(() -> codec.decodeOutbound(codec.encode(job)))
+            .isInstanceOf(InvalidEnvelopeException.class).hasMessageContaining(reason);
+    }
+
     private String json(ReceivedEnvelope envelope) {
         return new String(codec.encode(envelope), StandardCharsets.UTF_8);
     }

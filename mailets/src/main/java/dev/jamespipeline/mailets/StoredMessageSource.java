@@ -1,4 +1,4 @@
-package dev.jamespipeline.stages;
+package dev.jamespipeline.mailets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +9,11 @@ import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.core.store.StoredBlob;
 
 /** Lets James read a stored message lazily, straight from the message store. */
-final class StoredMessageSource implements MimeMessageSource {
+public final class StoredMessageSource implements MimeMessageSource {
     private final MessageStore store;
     private final StoredBlob blob;
 
-    StoredMessageSource(MessageStore store, StoredBlob blob) {
+    public StoredMessageSource(MessageStore store, StoredBlob blob) {
         this.store = store;
         this.blob = blob;
     }
