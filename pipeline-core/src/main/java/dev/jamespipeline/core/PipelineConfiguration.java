@@ -63,6 +63,8 @@ public record PipelineConfiguration(
     public static final String SEARCH_KEYS = "search.";
     /** Keys the server main owns in the same file (the mailbox event bus). */
     public static final String MAILBOX_KEYS = "mailbox.";
+    /** Keys remote delivery's TLS policy and DKIM signing own in the same file ({@code OutboundSecuritySettings}). */
+    public static final List<String> OUTBOUND_SECURITY_KEYS = List.of("outbound.tls.", "outbound.dkim.");
     public static final String SIGNING_KEYS = "envelope.signing.keys";
     public static final String MANAGEMENT_URI = "amqp.management.uri";
 
@@ -96,7 +98,8 @@ public record PipelineConfiguration(
             EnvelopeSigner.parseKeys(settings.list(SIGNING_KEYS, "")),
             settings.optionalHttpUri(MANAGEMENT_URI),
             StateSettings.read(settings, STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy));
-        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS));
+        settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS)
+            && OUTBOUND_SECURITY_KEYS.stream().noneMatch(key::startsWith));
         return configuration;
     }
 
