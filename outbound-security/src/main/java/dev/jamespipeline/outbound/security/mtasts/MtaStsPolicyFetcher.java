@@ -44,15 +44,10 @@ public final class MtaStsPolicyFetcher implements Closeable {
     private final CloseableHttpClient http;
     private final Duration timeout;
     private final int maxPolicyBytes;
-    private final int port;
 
-    /**
-     * @param port 443 in service; tests serve the policy on another port of a loopback address
-     */
-    public MtaStsPolicyFetcher(DNSService dns, SSLContext tls, Duration timeout, int maxPolicyBytes, int port) {
+    public MtaStsPolicyFetcher(DNSService dns, SSLContext tls, Duration timeout, int maxPolicyBytes) {
         this.timeout = timeout;
         this.maxPolicyBytes = maxPolicyBytes;
-        this.port = port;
         DnsResolver resolver = host -> {
             InetAddress[] addresses = dns.getAllByName(host).toArray(InetAddress[]::new);
             if (addresses.length == 0) {
@@ -94,7 +89,7 @@ public final class MtaStsPolicyFetcher implements Closeable {
     }
 
     private String fetchBody(String domain) throws PolicyFetchException {
-        String url = "https://mta-sts." + domain + (port == 443 ? "" : ":" + port) + WELL_KNOWN_PATH;
+        String url = "https://mta-sts." + domain + WELL_KNOWN_PATH;
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpGet get = new HttpGet(url);
         try (CloseableHttpResponse response = http.execute(get)) {

@@ -42,19 +42,17 @@ public final class OutboundTlsPolicy implements Closeable {
     }
 
     public static OutboundTlsPolicy create(OutboundSecuritySettings settings, DNSService dns) {
-        return create(settings, dns, 443, Clock.systemUTC());
+        return create(settings, dns, Clock.systemUTC());
     }
 
-    /**
-     * @param mtaStsPort the policy hosts' HTTPS port: 443, but for tests
-     */
-    public static OutboundTlsPolicy create(OutboundSecuritySettings settings, DNSService dns, int mtaStsPort, Clock clock) {
+    /** @param clock what MTA-STS policy ages are measured with */
+    public static OutboundTlsPolicy create(OutboundSecuritySettings settings, DNSService dns, Clock clock) {
         CertificateTrust trust = CertificateTrust.load(settings.trustStore());
         if (settings.mtaSts() == OutboundSecuritySettings.Switch.DISABLED) {
             return new OutboundTlsPolicy(settings, trust, Optional.empty(), Optional.empty());
         }
         MtaStsPolicyFetcher fetcher = new MtaStsPolicyFetcher(dns, trust.sslContext(trust.trustManager()),
-            settings.mtaStsFetchTimeout(), settings.mtaStsMaxPolicyBytes(), mtaStsPort);
+            settings.mtaStsFetchTimeout(), settings.mtaStsMaxPolicyBytes());
         return new OutboundTlsPolicy(settings, trust, Optional.of(fetcher),
             Optional.of(new MtaStsPolicies(dns, fetcher, settings.mtaStsCacheDomains(), clock)));
     }
