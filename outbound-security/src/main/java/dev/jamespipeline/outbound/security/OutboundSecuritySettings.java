@@ -27,6 +27,8 @@ import dev.jamespipeline.outbound.security.dkim.DkimKey;
  * @param mtaStsFetchTimeout   {@code outbound.tls.mta-sts.fetch.timeout.ms}: connecting, each read, and the whole body
  * @param mtaStsMaxPolicyBytes {@code outbound.tls.mta-sts.max.policy.bytes}: a larger policy is refused
  * @param mtaStsCacheDomains   {@code outbound.tls.mta-sts.cache.max.domains}: policies kept in memory at most
+ * @param mtaStsFailedFetchRetry {@code outbound.tls.mta-sts.failed.fetch.retry.ms}: how long a failed fetch is not
+ *                             repeated for the same policy id (deliveries meanwhile use the cached policy, or none)
  * @param dkimKeys             {@code outbound.dkim.keys}: the signing keys, several per domain allowed
  * @param dkimSignedHeaders    {@code outbound.dkim.signed.headers}: the header fields each signature covers
  */
@@ -38,6 +40,7 @@ public record OutboundSecuritySettings(
         Duration mtaStsFetchTimeout,
         int mtaStsMaxPolicyBytes,
         int mtaStsCacheDomains,
+        Duration mtaStsFailedFetchRetry,
         List<DkimKey> dkimKeys,
         List<String> dkimSignedHeaders) {
 
@@ -61,6 +64,7 @@ public record OutboundSecuritySettings(
     public static final String MTA_STS_FETCH_TIMEOUT = "outbound.tls.mta-sts.fetch.timeout.ms";
     public static final String MTA_STS_MAX_POLICY_BYTES = "outbound.tls.mta-sts.max.policy.bytes";
     public static final String MTA_STS_CACHE_DOMAINS = "outbound.tls.mta-sts.cache.max.domains";
+    public static final String MTA_STS_FAILED_FETCH_RETRY = "outbound.tls.mta-sts.failed.fetch.retry.ms";
     public static final String DKIM_SIGNING_KEYS = "outbound.dkim.keys";
     public static final String DKIM_SIGNED_HEADERS = "outbound.dkim.signed.headers";
 
@@ -102,6 +106,7 @@ public record OutboundSecuritySettings(
             settings.millis(MTA_STS_FETCH_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100)),
             settings.integer(MTA_STS_MAX_POLICY_BYTES, 65_536, 256, 1_048_576),
             settings.integer(MTA_STS_CACHE_DOMAINS, 100_000, 1, 10_000_000),
+            settings.millis(MTA_STS_FAILED_FETCH_RETRY, Duration.ofMinutes(5), Duration.ZERO),
             DkimKey.parseAll(DKIM_SIGNING_KEYS, settings.list(DKIM_SIGNING_KEYS, ""), workingDirectory),
             signedHeaders);
         settings.requireNoUnknownKeys(key -> key.startsWith(TLS_KEYS) || key.startsWith(DKIM_KEYS));

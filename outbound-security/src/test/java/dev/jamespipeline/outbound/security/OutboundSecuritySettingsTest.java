@@ -30,6 +30,7 @@ class OutboundSecuritySettingsTest {
         assertThat(settings.mtaStsFetchTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.mtaStsMaxPolicyBytes()).isEqualTo(65_536);
         assertThat(settings.mtaStsCacheDomains()).isEqualTo(100_000);
+        assertThat(settings.mtaStsFailedFetchRetry()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.dkimKeys()).isEmpty();
         assertThat(settings.dkimSignedHeaders()).startsWith("from", "to", "cc", "subject");
     }

@@ -1,6 +1,7 @@
 package dev.jamespipeline.outbound.security.mtasts;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,7 +20,9 @@ import com.google.common.cache.CacheBuilder;
  * its own DNS cache). The cached policy is used while it is younger than its {@code max_age} and the record's
  * {@code id} is the one it was fetched under; a new id, no cached policy or an expired one means a fetch. When
  * the fetch fails, or the TXT record is gone or unusable, a cached policy that has not expired stays in force
- * (a DNS attacker cannot strip it); without one the domain is treated as having no policy.
+ * (a DNS attacker cannot strip it); without one the domain is treated as having no policy. A failed fetch is
+ * not repeated for the same id before {@code failedFetchRetry} has passed, so a policy host that hangs or
+ * refuses does not hold up every delivery to its domain (RFC 8461 section 3.3 lets senders rate-limit fetches).
  */
 public final class MtaStsPolicies {
     private static final Logger LOGGER = LoggerFactory.getLogger(MtaStsPolicies.class);
@@ -27,16 +30,23 @@ public final class MtaStsPolicies {
     private record Cached(String id, MtaStsPolicy policy, Instant expires) {
     }
 
+    private record FailedFetch(String id, PolicyFetchException error, Instant retryAt) {
+    }
+
     private final DNSService dns;
     private final MtaStsPolicyFetcher fetcher;
     private final Clock clock;
+    private final Duration failedFetchRetry;
     private final Cache<String, Cached> cache;
+    private final Cache<String, FailedFetch> failures;
 
-    public MtaStsPolicies(DNSService dns, MtaStsPolicyFetcher fetcher, int maxDomains, Clock clock) {
+    public MtaStsPolicies(DNSService dns, MtaStsPolicyFetcher fetcher, int maxDomains, Duration failedFetchRetry, Clock clock) {
         this.dns = dns;
         this.fetcher = fetcher;
+        this.failedFetchRetry = failedFetchRetry;
         this.clock = clock;
         this.cache = CacheBuilder.newBuilder().maximumSize(maxDomains).build();
+        this.failures = CacheBuilder.newBuilder().maximumSize(maxDomains).build();
     }
 
     public MtaStsLookup lookup(String recipientDomain) {
@@ -49,16 +59,27 @@ public final class MtaStsPolicies {
         if (cached.isPresent() && cached.get().id().equals(id.get())) {
             return found(cached.get());
         }
+        FailedFetch failed = failures.getIfPresent(domain);
+        if (failed != null && failed.id().equals(id.get()) && clock.instant().isBefore(failed.retryAt())) {
+            return withCached(cached, failed.error());
+        }
         try {
             MtaStsPolicy policy = fetcher.fetch(domain);
             Cached fresh = new Cached(id.get(), policy, clock.instant().plus(policy.maxAge()));
             cache.put(domain, fresh);
+            failures.invalidate(domain);
             return found(fresh);
         } catch (PolicyFetchException e) {
-            LOGGER.warn("MTA-STS policy of {} (id {}) not fetched{}: {}", domain, id.get(),
-                cached.map(c -> ", the cached one (id " + c.id() + ") stays in force").orElse(""), e.getMessage());
-            return new MtaStsLookup(cached.map(Cached::policy), cached.map(Cached::id), Optional.of(e));
+            LOGGER.warn("MTA-STS policy of {} (id {}) not fetched{}, next try in {} s: {}", domain, id.get(),
+                cached.map(c -> ", the cached one (id " + c.id() + ") stays in force").orElse(""),
+                failedFetchRetry.toSeconds(), e.getMessage());
+            failures.put(domain, new FailedFetch(id.get(), e, clock.instant().plus(failedFetchRetry)));
+            return withCached(cached, e);
         }
+    }
+
+    private static MtaStsLookup withCached(Optional<Cached> cached, PolicyFetchException problem) {
+        return new MtaStsLookup(cached.map(Cached::policy), cached.map(Cached::id), Optional.of(problem));
     }
 
     private Optional<Cached> unexpired(String domain) {

@@ -54,7 +54,7 @@ public final class OutboundTlsPolicy implements Closeable {
         MtaStsPolicyFetcher fetcher = new MtaStsPolicyFetcher(dns, trust.sslContext(trust.trustManager()),
             settings.mtaStsFetchTimeout(), settings.mtaStsMaxPolicyBytes());
         return new OutboundTlsPolicy(settings, trust, Optional.of(fetcher),
-            Optional.of(new MtaStsPolicies(dns, fetcher, settings.mtaStsCacheDomains(), clock)));
+            Optional.of(new MtaStsPolicies(dns, fetcher, settings.mtaStsCacheDomains(), settings.mtaStsFailedFetchRetry(), clock)));
     }
 
     /** The domain's rules for this delivery; looks its MTA-STS policy up (DNS, and HTTPS when it changed). */

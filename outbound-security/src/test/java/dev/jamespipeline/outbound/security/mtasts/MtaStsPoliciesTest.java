@@ -35,7 +35,7 @@ class MtaStsPoliciesTest {
     private static final String ENFORCE = "version: STSv1\r\nmode: enforce\r\nmx: mx1.enforce.test\r\nmx: *.backup.enforce.test\r\nmax_age: 86400\r\n";
     private static final String[] POLICY_HOSTS = {"mta-sts.enforce.test", "mta-sts.testing.test", "mta-sts.big.test",
         "mta-sts.html.test", "mta-sts.redirect.test", "mta-sts.syntax.test", "mta-sts.notxt.test", "mta-sts.hugeage.test",
-        "mta-sts.rotate.test", "mta-sts.missing.test", "mta-sts.binary.test", "mta-sts.target.test", "mta-sts.bigchunked.test"};
+        "mta-sts.rotate.test", "mta-sts.missing.test", "mta-sts.binary.test", "mta-sts.target.test", "mta-sts.bigchunked.test", "mta-sts.slow.test"};
 
     @TempDir
     static Path directory;
@@ -51,6 +51,7 @@ class MtaStsPoliciesTest {
         policyHost.serve("mta-sts.testing.test", Answer.policy("version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 600\n"));
         policyHost.serve("mta-sts.big.test", Answer.policy(ENFORCE + "x_padding: " + "x".repeat(100_000) + "\r\n"));
         policyHost.serve("mta-sts.bigchunked.test", Answer.chunkedPolicy(ENFORCE + "x_padding: " + "x".repeat(100_000) + "\r\n"));
+        policyHost.serve("mta-sts.slow.test", Answer.drippingPolicy(ENFORCE + "x_padding: " + "x".repeat(1000) + "\r\n"));
         policyHost.serve("mta-sts.html.test", new Answer(200, Map.of("Content-Type", "text/html"), ENFORCE.getBytes(StandardCharsets.US_ASCII)));
         policyHost.serve("mta-sts.redirect.test", new Answer(301,
             Map.of("Location", "https://mta-sts.target.test/.well-known/mta-sts.txt", "Content-Type", "text/plain"), new byte[0]));
@@ -68,7 +69,7 @@ class MtaStsPoliciesTest {
     private static TestDns.Builder zone(String rotateId) {
         TestDns.Builder zone = TestDns.builder();
         for (String domain : new String[] {"enforce.test", "testing.test", "big.test", "html.test", "redirect.test", "syntax.test",
-            "hugeage.test", "missing.test", "binary.test", "wrongcert.test", "bigchunked.test"}) {
+            "hugeage.test", "missing.test", "binary.test", "wrongcert.test", "bigchunked.test", "slow.test"}) {
             zone.txt("_mta-sts." + domain, "v=STSv1; id=" + domain.replace(".", "") + "1;");
         }
         for (String host : POLICY_HOSTS) {
@@ -92,12 +93,16 @@ class MtaStsPoliciesTest {
     }
 
     private static OutboundTlsPolicy policies(DNSService james, TestClock clock, boolean withTrustStore) {
+        return policies(james, clock, withTrustStore, "5000");
+    }
+
+    private static OutboundTlsPolicy policies(DNSService james, TestClock clock, boolean withTrustStore, String fetchTimeoutMs) {
         BaseConfiguration conf = new BaseConfiguration();
         if (withTrustStore) {
             conf.addProperty(OutboundSecuritySettings.TRUST_STORE, trustStore.toString());
             conf.addProperty(OutboundSecuritySettings.TRUST_STORE_PASSWORD, "changeit");
         }
-        conf.addProperty(OutboundSecuritySettings.MTA_STS_FETCH_TIMEOUT, "5000");
+        conf.addProperty(OutboundSecuritySettings.MTA_STS_FETCH_TIMEOUT, fetchTimeoutMs);
         return OutboundTlsPolicy.create(OutboundSecuritySettings.from(conf, directory), james, clock);
     }
 
@@ -164,6 +169,13 @@ class MtaStsPoliciesTest {
     }
 
     @Test
+    void aPolicyHostThatNeverStopsSendingIsCutOffAtTheFetchTimeout() {
+        OutboundTlsPolicy oneSecond = policies(JamesDns.pointingAt(dns), new TestClock(), true, "1000");
+
+        assertNoPolicy(oneSecond, "slow.test", PolicyFetchException.Kind.FETCH_ERROR, "took more than 1000 ms to send the policy");
+    }
+
+    @Test
     void aPolicyHostWhoseCertificateNoTrustedAuthoritySignedIsRefused() {
         OutboundTlsPolicy jdkTrust = policies(JamesDns.pointingAt(dns), new TestClock(), false);
 
@@ -209,13 +221,21 @@ class MtaStsPoliciesTest {
             DomainTlsPolicy failed = policies.forDomain("rotate.test");
             assertThat(failed.mtaSts().policy().map(MtaStsPolicy::mode)).contains(MtaStsPolicy.Mode.TESTING);
             assertThat(failed.mtaSts().problem()).hasValueSatisfying(problem -> assertThat(problem.getMessage()).contains("HTTP 500"));
+            assertThat(policyHost.requestsFor("mta-sts.rotate.test")).isEqualTo(3);
+
+            // The failed fetch is not repeated at every delivery, only once outbound.tls.mta-sts.failed.fetch.retry.ms passed.
+            assertThat(policies.forDomain("rotate.test").mtaSts().problem()).isPresent();
+            assertThat(policyHost.requestsFor("mta-sts.rotate.test")).isEqualTo(3);
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(modeOf(policies)).isEqualTo(MtaStsPolicy.Mode.TESTING);
+            assertThat(policyHost.requestsFor("mta-sts.rotate.test")).isEqualTo(4);
 
             // The TXT record withdrawn: the unexpired policy still applies (RFC 8461 section 3.1).
             james.switchTo(JamesDns.pointingAt(withdrawn));
             assertThat(modeOf(policies)).isEqualTo(MtaStsPolicy.Mode.TESTING);
 
-            // Past max_age (3600 s after the second fetch) with no record: no policy any more.
-            clock.advance(Duration.ofSeconds(3600));
+            // Past max_age (3600 s after the second fetch, 5 minutes ago) with no record: no policy any more.
+            clock.advance(Duration.ofSeconds(3600 - 300));
             assertThat(policies.forDomain("rotate.test").mtaSts().policy()).isEmpty();
         }
     }

@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -43,9 +44,12 @@ import com.sun.net.httpserver.HttpsServer;
  */
 public final class PolicyHost implements AutoCloseable {
     /** What one policy host answers. */
-    public record Answer(int status, Map<String, String> headers, byte[] body, boolean chunked) {
+    public record Answer(int status, Map<String, String> headers, byte[] body, Sending sending) {
+        /** How the body is sent: with its length, in chunks without one, or in chunks of one byte every 200 ms. */
+        public enum Sending { WHOLE, CHUNKED, DRIP }
+
         public Answer(int status, Map<String, String> headers, byte[] body) {
-            this(status, headers, body, false);
+            this(status, headers, body, Sending.WHOLE);
         }
 
         public static Answer policy(String text) {
@@ -54,7 +58,12 @@ public final class PolicyHost implements AutoCloseable {
 
         /** The body in chunks, without a Content-Length: its size is only known by reading it. */
         public static Answer chunkedPolicy(String text) {
-            return new Answer(200, Map.of("Content-Type", "text/plain"), text.getBytes(StandardCharsets.UTF_8), true);
+            return new Answer(200, Map.of("Content-Type", "text/plain"), text.getBytes(StandardCharsets.UTF_8), Sending.CHUNKED);
+        }
+
+        /** A policy host that never stops sending, slowly enough that no single read times out. */
+        public static Answer drippingPolicy(String text) {
+            return new Answer(200, Map.of("Content-Type", "text/plain"), text.getBytes(StandardCharsets.UTF_8), Sending.DRIP);
         }
     }
 
@@ -87,6 +96,7 @@ public final class PolicyHost implements AutoCloseable {
             try {
                 HttpsServer server = HttpsServer.create(new InetSocketAddress(address, 443), 16);
                 server.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server.setExecutor(Executors.newCachedThreadPool()); // a dripping answer must not hold up the others
                 PolicyHost host = new PolicyHost(server, certificate);
                 server.createContext("/", host::handle);
                 server.start();
@@ -123,11 +133,22 @@ public final class PolicyHost implements AutoCloseable {
             answer = new Answer(404, Map.of("Content-Type", "text/plain"), "not found".getBytes(StandardCharsets.US_ASCII));
         }
         answer.headers().forEach(exchange.getResponseHeaders()::add);
-        exchange.sendResponseHeaders(answer.status(), answer.chunked() ? 0 : answer.body().length == 0 ? -1 : answer.body().length);
+        exchange.sendResponseHeaders(answer.status(),
+            answer.sending() != Answer.Sending.WHOLE ? 0 : answer.body().length == 0 ? -1 : answer.body().length);
         try (OutputStream body = exchange.getResponseBody()) {
-            body.write(answer.body());
+            if (answer.sending() == Answer.Sending.DRIP) {
+                for (byte b : answer.body()) {
+                    body.write(b);
+                    body.flush();
+                    Thread.sleep(200);
+                }
+            } else {
+                body.write(answer.body());
+            }
         } catch (IOException clientLeft) {
-            // a client that refuses an oversized body hangs up mid-way
+            // a client that refuses an oversized or endless body hangs up mid-way
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         }
     }
 
