@@ -10,11 +10,14 @@
 # OpenSearch: PIPELINE_TEST_OPENSEARCH_URI if set; otherwise a local OpenSearch 2.19.6 from Maven Central
 # (scripts/opensearch.sh; stopped again afterwards if this script started it); otherwise, with a Docker
 # engine, Testcontainers starts one.
+# The outbound tests' real DNS and SMTP peers: dnsmasq-base and postfix from Debian's packages (installed when
+# missing, as root: scripts/test-peers.sh); they listen on ports 53 and 25 of loopback addresses, so as root.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/rabbitmq.sh
 . scripts/opensearch.sh
 . scripts/postgresql.sh
+. scripts/test-peers.sh
 
 if [ -z "${PIPELINE_TEST_POSTGRES_URL:-}" ]; then
   if ensure_postgresql 127.0.0.1 5432 install; then
@@ -54,6 +57,8 @@ if [ -z "${PIPELINE_TEST_OPENSEARCH_URI:-}" ]; then
     exit 1
   fi
 fi
+ensure_test_peers || exit 1
+
 # ConcurrentAppendsAcrossNodesTest: 10,000 appends here (the same two-node race, a tenth of the count);
 # issue 10's 100,000 (about two minutes): PIPELINE_TEST_APPENDS=100000 ./test.sh, or the command in README.
 mvn -B verify -Dpipeline.test.appends="${PIPELINE_TEST_APPENDS:-10000}" "$@"

@@ -3,6 +3,7 @@
 # $mailboxes for the users start_james creates.
 . scripts/rabbitmq.sh
 . scripts/postgresql.sh
+. scripts/debian-packages.sh
 
 [ -n "${BENCH_BUILT:-}" ] || benchmarks/build.sh
 ensure_rabbitmq 127.0.0.1 5672
@@ -43,22 +44,6 @@ start_postfix() {
   postconf -e "alternate_config_directories=$dir"
   postfix -c "$dir" check && postfix -c "$dir" start >/dev/null
   postfix_conf=$dir
-}
-# ensure_debian_packages PACKAGE...: installs the Debian packages that are missing (root only; Postfix as "Local
-# only"; the scripts run private instances, whether or not the package started its system service). Returns 1 when one is missing and cannot be installed.
-ensure_debian_packages() {
-  local missing=() package
-  for package in "$@"; do
-    dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-  done
-  [ ${#missing[@]} = 0 ] && return 0
-  if [ "$(id -u)" != 0 ]; then echo "missing Debian packages ${missing[*]} (apt-get install them as root)"; return 1; fi
-  echo "installing ${missing[*]}"
-  echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
-  echo "postfix postfix/mailname string localhost" | debconf-set-selections
-  (apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
-    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }) \
-    || { echo "could not install ${missing[*]}"; return 1; }
 }
 delete_bench_queues() {
   for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^bench-' || true); do rabbitmqctl delete_queue -q "$q" >/dev/null; done
