@@ -18,6 +18,7 @@ import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.impl.Message;
 import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.MimeIOException;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
 import org.apache.james.mime4j.dom.field.MailboxListField;
@@ -31,14 +32,16 @@ import org.apache.james.mime4j.field.DefaultFieldParser;
  *
  * <p>The signing domain is the domain of the message's From header (what DMARC aligns with); a message
  * with no From, several From fields or From addresses of several domains is left unsigned, as is one from a
- * domain without a key. A domain with several keys gets one signature per key (rotation: old and new both sign).
+ * domain without a key, or one mime4j refuses to parse. A domain with several keys gets one signature per key (rotation: old and new both sign).
  */
 public final class DkimSigner {
     private final List<DkimKey> keys;
+    private final List<String> signedHeaderNames;
     private final String signedHeaders;
 
     public DkimSigner(List<DkimKey> keys, List<String> signedHeaders) {
         this.keys = List.copyOf(keys);
+        this.signedHeaderNames = List.copyOf(signedHeaders);
         this.signedHeaders = String.join(":", signedHeaders);
     }
 
@@ -46,7 +49,12 @@ public final class DkimSigner {
         return !keys.isEmpty();
     }
 
-    /** Reads the whole message (headers and body are hashed) and returns the signature fields for it. */
+    /**
+     * Reads the whole message (headers and body are hashed; jDKIM's parser holds the body in memory while it
+     * signs) and returns the signature fields for it.
+     *
+     * @throws IOException when the message cannot be read
+     */
     public DkimSignatures sign(InputStream rawMessage) throws IOException {
         if (keys.isEmpty()) {
             return DkimSignatures.unsigned("no DKIM keys configured");
@@ -54,8 +62,9 @@ public final class DkimSigner {
         Message message;
         try {
             message = new Message(rawMessage);
-        } catch (MimeException e) {
-            return DkimSignatures.unsigned("unparseable header: " + e.getMessage());
+        } catch (MimeException | MimeIOException e) {
+            // mime4j's limits (a line over 10,000 characters...): sent unsigned rather than not at all
+            return DkimSignatures.unsigned("not parseable for signing: " + e.getMessage());
         }
         try {
             FromDomain from = fromDomain(message.getFields("From"));
@@ -66,6 +75,11 @@ public final class DkimSigner {
             List<DkimKey> domainKeys = keys.stream().filter(key -> key.domain().equals(domain)).collect(Collectors.toList());
             if (domainKeys.isEmpty()) {
                 return DkimSignatures.unsigned("no DKIM key for " + domain);
+            }
+            String eightBit = firstEightBitSignedHeader(message);
+            if (eightBit != null) {
+                return DkimSignatures.unsigned("8-bit bytes in the " + eightBit + " header: jDKIM hashes a decoded copy of them, "
+                    + "not the bytes sent, so no receiver could verify the signature");
             }
             ByteArrayOutputStream fields = new ByteArrayOutputStream();
             List<String> selectors = new ArrayList<>();
@@ -95,6 +109,17 @@ public final class DkimSigner {
             // Only a key or template problem gets here (both checked at start-up): not the message's fault.
             throw new IllegalStateException("DKIM signing with " + key + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The first header to sign that holds a byte outside US-ASCII (mime4j decodes it to U+FFFD), or null. */
+    private String firstEightBitSignedHeader(Message message) {
+        for (String name : signedHeaderNames) {
+            List<String> fields = message.getFields(name);
+            if (fields != null && fields.stream().anyMatch(field -> field.chars().anyMatch(c -> c > 0x7f))) {
+                return name;
+            }
+        }
+        return null;
     }
 
     /** The one domain of the From addresses, or why there is none. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
@@ -63,12 +64,14 @@ class DkimSignerTest {
     @BeforeAll
     static void publishKeysAndConfigureTheSigner() throws Exception {
         KeyPair current = rsaKeyPair();
-        KeyPair next = rsaKeyPair();
         writePem(directory.resolve("s2026.pem"), PrivateKeyInfo.getInstance(current.getPrivate().getEncoded())); // PKCS#8
-        writePem(directory.resolve("s2027.pem"), next); // PKCS#1, as openssl genrsa -traditional writes
+        // The next key as the README tells an operator to make it (PKCS#1 here, which older openssl writes).
+        openssl("genrsa", "-traditional", "-out", directory.resolve("s2027.pem").toString(), "2048");
+        String nextPublicKey = openssl("rsa", "-in", directory.resolve("s2027.pem").toString(), "-pubout")
+            .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         dns = TestDns.builder()
             .txt("s2026._domainkey.example.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(current.getPublic().getEncoded()))
-            .txt("s2027._domainkey.example.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(next.getPublic().getEncoded()))
+            .txt("s2027._domainkey.example.test", "v=DKIM1; k=rsa; p=" + nextPublicKey)
             .start();
         BaseConfiguration conf = new BaseConfiguration();
         conf.addProperty(OutboundSecuritySettings.DKIM_SIGNING_KEYS, "example.test:s2026:s2026.pem, Example.Test:s2027:" + directory.resolve("s2027.pem"));
@@ -132,10 +135,42 @@ class DkimSignerTest {
             .as("an unparseable From").isEqualTo("no address in From");
     }
 
+    @Test
+    void hostileMessagesAreSignedSoTheyVerifyOrLeftUnsignedWithTheReason() throws Exception {
+        String noBody = "From: alice@example.test\r\nSubject: no blank line, no body";
+        String nulAndBareLf = MESSAGE.replace("Revenue is up.   \r\n", "Revenue\0 is up.\n\n\n");
+        String encodedName = "From: =?utf-8?q?Al=C3=AFce?= <alice@example.test>\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n\r\nbody\r\n";
+
+        for (String hostile : List.of(noBody, nulAndBareLf, encodedName)) {
+            byte[] raw = hostile.getBytes(StandardCharsets.UTF_8);
+            DkimSignatures signatures = signer.sign(new ByteArrayInputStream(raw));
+            assertThat(signatures.signed()).as(hostile.substring(0, 40)).isTrue();
+            byte[] signed = signatures.prependTo(new ByteArrayInputStream(raw)).readAllBytes();
+            assertThat(inboundVerifier.verifyUsingCRLF(parse(signed))).as(hostile.substring(0, 40)).hasSize(2);
+        }
+        String longHeader = MESSAGE.replace("Subject: quarterly numbers", "Subject: " + "x".repeat(200_000));
+        assertThat(signer.sign(stream(longHeader)).unsignedReason()).startsWith("not parseable for signing").contains("line length");
+        byte[] rawUtf8Subject = MESSAGE.replace("quarterly numbers", "caf\u00e9").getBytes(StandardCharsets.UTF_8);
+        assertThat(signer.sign(new ByteArrayInputStream(rawUtf8Subject)).unsignedReason()).startsWith("8-bit bytes in the subject header");
+        byte[] rawUtf8Unsigned = ("X-Note: caf\u00e9\r\n" + MESSAGE).getBytes(StandardCharsets.UTF_8);
+        DkimSignatures unsignedHeaderOnly = signer.sign(new ByteArrayInputStream(rawUtf8Unsigned));
+        assertThat(unsignedHeaderOnly.signed()).as("8-bit bytes in a header the signature does not cover").isTrue();
+        assertThat(inboundVerifier.verifyUsingCRLF(parse(unsignedHeaderOnly.prependTo(new ByteArrayInputStream(rawUtf8Unsigned)).readAllBytes()))).hasSize(2);
+    }
+
     private static KeyPair rsaKeyPair() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         return generator.generateKeyPair();
+    }
+
+    private static String openssl(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
+        return output;
     }
 
     private static void writePem(Path file, Object pem) throws IOException {
