@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.util.List;
 
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -63,9 +64,18 @@ final class MxSslSocketFactory extends SSLSocketFactory {
         SSLSocket ssl = (SSLSocket) socket;
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setServerNames(List.of(new SNIHostName(mxHost)));
+        parameters.setServerNames(serverName());
         ssl.setSSLParameters(parameters);
         return ssl;
+    }
+
+    /** SNI takes host names only: an MX named against the rules (an underscore...) goes without, its identity still checked. */
+    private List<SNIServerName> serverName() {
+        try {
+            return List.of(new SNIHostName(mxHost));
+        } catch (IllegalArgumentException notAHostName) {
+            return List.of();
+        }
     }
 
     @Override

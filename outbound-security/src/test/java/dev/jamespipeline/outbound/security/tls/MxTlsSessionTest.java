@@ -70,6 +70,7 @@ class MxTlsSessionTest {
             .host("untrusted.enforce.test", untrusted.address().getHostAddress())
             .host("mismatch.enforce.test", trusted.address().getHostAddress())
             .host("good.enforce.test", trusted.address().getHostAddress())
+            .host("odd_name.enforce.test", trusted.address().getHostAddress())
             .start();
         james = JamesDns.pointingAt(dns);
         BaseConfiguration conf = new BaseConfiguration();
@@ -117,6 +118,15 @@ class MxTlsSessionTest {
         assertThat(untrusted.messagesFor("bob@enforce.test")).isEmpty();
         assertThat(trusted.awaitMessagesFor("bob@enforce.test", 1, Duration.ofSeconds(20))).hasSize(1);
         assertThat(trusted.log()).contains("TLS connection established");
+    }
+
+    @Test
+    void anMxNameThatIsNoHostNameIsRefusedNotCrashedOn() throws Exception {
+        Attempt attempt = deliver(tls.requirementFor("enforce.test", "odd_name.enforce.test"), "bob@enforce.test", trusted);
+
+        assertThat(attempt.outcome().result()).isEqualTo(TlsOutcome.Result.CERTIFICATE_HOST_MISMATCH);
+        assertThat(attempt.outcome().refused()).isTrue();
+        assertThat(attempt.error()).isNotNull();
     }
 
     @Test
