@@ -58,9 +58,9 @@ public final class MxTlsSession {
         String detail = null;
         boolean refused = false;
         if (!requirement.mxInPolicy()) {
+            // an MTA-STS testing policy that does not list this MX (enforce never gets here): reported only
             result = TlsOutcome.Result.VALIDATION_FAILURE;
             detail = requirement.reason();
-            refused = !requirement.mayUseMx();
         } else if (!offered) {
             result = TlsOutcome.Result.STARTTLS_NOT_SUPPORTED;
             detail = "the MX did not offer STARTTLS";
@@ -76,7 +76,7 @@ public final class MxTlsSession {
             detail = "the TLS handshake did not complete";
             refused = requirement.starttlsRequired();
         }
-        return new TlsOutcome(requirement.policy(), policyId, offered, used && !refused,
+        return new TlsOutcome(requirement.policy(), policyId, offered, used,
             used ? check.protocol() : null, used ? check.cipherSuite() : null, result, detail, refused);
     }
 }

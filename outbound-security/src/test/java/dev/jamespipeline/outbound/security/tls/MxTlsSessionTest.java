@@ -57,11 +57,14 @@ class MxTlsSessionTest {
         plain = peer(PostfixPeer.builder().hostname("plain.enforce.test"));
         untrusted = peer(PostfixPeer.builder().hostname("untrusted.enforce.test").starttls(TestCertificate.selfSigned("untrusted.enforce.test")));
         trusted = peer(PostfixPeer.builder().hostname("good.enforce.test").starttls(goodCertificate));
-        policyHost = PolicyHost.start("mta-sts.enforce.test");
+        policyHost = PolicyHost.start("mta-sts.enforce.test", "mta-sts.testing.test");
         policyHost.serve("mta-sts.enforce.test", Answer.policy("version: STSv1\nmode: enforce\nmx: *.enforce.test\nmax_age: 86400\n"));
+        policyHost.serve("mta-sts.testing.test", Answer.policy("version: STSv1\nmode: testing\nmx: untrusted.testing.test\nmax_age: 86400\n"));
         dns = TestDns.builder()
             .txt("_mta-sts.enforce.test", "v=STSv1; id=20261201;")
             .host("mta-sts.enforce.test", policyHost.address().getHostAddress())
+            .txt("_mta-sts.testing.test", "v=STSv1; id=t1;")
+            .host("mta-sts.testing.test", policyHost.address().getHostAddress())
             .mx("enforce.test", 10, "plain.enforce.test")
             .mx("enforce.test", 20, "untrusted.enforce.test")
             .mx("enforce.test", 30, "mismatch.enforce.test")
@@ -82,7 +85,7 @@ class MxTlsSessionTest {
     }
 
     private static PostfixPeer peer(PostfixPeer.Builder builder) {
-        return builder.accept("bob@enforce.test").accept("bob@plain.test").accept("bob@required.test").start();
+        return builder.accept("bob@enforce.test").accept("bob@plain.test").accept("bob@required.test").accept("bob@testing.test").start();
     }
 
     @AfterAll
@@ -144,6 +147,24 @@ class MxTlsSessionTest {
         assertThat(clear.outcome().starttlsUsed()).isFalse();
         assertThat(untrusted.awaitMessagesFor("bob@plain.test", 1, Duration.ofSeconds(20))).hasSize(1);
         assertThat(plain.awaitMessagesFor("bob@plain.test", 1, Duration.ofSeconds(20))).hasSize(1);
+    }
+
+    @Test
+    void aTestingPolicyReportsFailuresAndStillDelivers() throws Exception {
+        Attempt untrustedListed = deliver(tls.requirementFor("testing.test", "untrusted.testing.test"), "bob@testing.test", untrusted);
+        Attempt unlisted = deliver(tls.requirementFor("testing.test", "plain.enforce.test"), "bob@testing.test", plain);
+
+        assertThat(untrustedListed.error()).isNull();
+        assertThat(untrustedListed.outcome().policy()).isEqualTo(TlsPolicy.MTA_STS_TESTING);
+        assertThat(untrustedListed.outcome().result()).isEqualTo(TlsOutcome.Result.CERTIFICATE_NOT_TRUSTED);
+        assertThat(untrustedListed.outcome().starttlsUsed()).isTrue();
+        assertThat(untrustedListed.outcome().refused()).isFalse();
+        assertThat(unlisted.error()).isNull();
+        assertThat(unlisted.outcome().result()).isEqualTo(TlsOutcome.Result.VALIDATION_FAILURE);
+        assertThat(unlisted.outcome().detail()).contains("plain.enforce.test is not in its mx list");
+        assertThat(unlisted.outcome().refused()).isFalse();
+        assertThat(untrusted.awaitMessagesFor("bob@testing.test", 1, Duration.ofSeconds(20))).hasSize(1);
+        assertThat(plain.awaitMessagesFor("bob@testing.test", 1, Duration.ofSeconds(20))).hasSize(1);
     }
 
     @Test
