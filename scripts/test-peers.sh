@@ -5,13 +5,25 @@
 . scripts/debian-packages.sh
 
 ensure_test_peers() {
+  local had_postfix=1
+  dpkg-query -W -f '${Status}' postfix 2>/dev/null | grep -q 'install ok installed' || had_postfix=0
   ensure_debian_packages postfix dnsmasq-base \
     || { echo "The outbound tests need Debian's postfix and dnsmasq-base: apt-get install postfix dnsmasq-base as root (Postfix \"Local only\")."; return 1; }
   if [ "$(id -u)" != 0 ]; then
     echo "The outbound tests' DNS and SMTP peers listen on ports 53 and 25 of loopback addresses: run ./test.sh as root."
     return 1
   fi
+  [ "$had_postfix" = 1 ] || stop_system_postfix
   release_wildcard_port 25 && release_wildcard_port 53
+}
+
+# Where systemd runs, installing postfix starts the system's Postfix on 127.0.0.1:25 ("Local only"), an address
+# the tests use as one where nothing answers. Installed here for the tests' private instances only, it is
+# stopped and not started again at boot. A Postfix that was installed before is the machine's MTA: left alone.
+stop_system_postfix() {
+  [ -d /run/systemd/system ] && systemctl disable --now postfix >/dev/null 2>&1
+  if postfix status >/dev/null 2>&1; then postfix stop >/dev/null 2>&1 || true; fi
+  return 0
 }
 
 # A listener on the wildcard address takes the port on every loopback address. The system Postfix (whose package

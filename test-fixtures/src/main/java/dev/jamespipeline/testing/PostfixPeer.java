@@ -97,6 +97,7 @@ public final class PostfixPeer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        PeerDaemon.deleteDirectory(directory);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {

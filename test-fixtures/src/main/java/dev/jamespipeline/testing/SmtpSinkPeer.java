@@ -136,6 +136,7 @@ public final class SmtpSinkPeer implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         stopCurrent();
+        PeerDaemon.deleteDirectory(directory);
     }
 
     private List<Phase> allPhases() {

@@ -25,6 +25,10 @@ public record TestCertificate(String hostname, Path certificateFile, Path privat
         Path directory = PeerDaemon.workDirectory("test-certificate");
         Path certificateFile = directory.resolve("certificate.pem");
         Path privateKeyFile = directory.resolve("key.pem");
+        // Deleted at JVM exit in reverse order of registration: the files, then their directory.
+        directory.toFile().deleteOnExit();
+        certificateFile.toFile().deleteOnExit();
+        privateKeyFile.toFile().deleteOnExit();
         PeerDaemon.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
             "-subj", "/CN=" + hostname, "-addext", "subjectAltName=DNS:" + hostname,
             "-keyout", privateKeyFile.toString(), "-out", certificateFile.toString()));

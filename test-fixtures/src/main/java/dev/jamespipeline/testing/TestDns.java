@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -34,10 +33,12 @@ public final class TestDns implements AutoCloseable {
 
     private final InetAddress address;
     private final PeerDaemon daemon;
+    private final Path directory;
 
-    private TestDns(InetAddress address, PeerDaemon daemon) {
+    private TestDns(InetAddress address, PeerDaemon daemon, Path directory) {
         this.address = address;
         this.daemon = daemon;
+        this.directory = directory;
     }
 
     public static Builder builder() {
@@ -68,6 +69,7 @@ public final class TestDns implements AutoCloseable {
     @Override
     public void close() {
         daemon.close();
+        PeerDaemon.deleteDirectory(directory);
     }
 
     /** The records, in dnsmasq's configuration syntax (one option a line). */
@@ -98,13 +100,9 @@ public final class TestDns implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The null MX of RFC 7505 ({@code MX 0 .}): {@code domain} accepts no mail. dnsmasq's {@code mx-host} takes
-         * no root target, so the record is given as raw data ({@code dns-rr}), encoded by dnsjava.
-         */
+        /** The null MX of RFC 7505 ({@code MX 0 .}): {@code domain} accepts no mail. dnsmasq serves the root target as given. */
         public Builder nullMx(String domain) {
-            MXRecord record = new MXRecord(name(domain), DClass.IN, 0, 0, Name.root);
-            return raw(domain, Type.MX, record.rdataToWireCanonical());
+            return mx(domain, 0, ".");
         }
 
         /**
@@ -161,7 +159,7 @@ public final class TestDns implements AutoCloseable {
                 PeerDaemon daemon = PeerDaemon.start(List.of(DNSMASQ, "--keep-in-foreground", "--conf-file=" + configuration),
                     directory.resolve("dnsmasq.log"), address, PORT);
                 if (daemon != null) {
-                    return new TestDns(address, daemon);
+                    return new TestDns(address, daemon, directory);
                 }
             }
             throw new IllegalStateException("dnsmasq found no free 127.0.53.x:53 in 5 attempts (see " + directory + ")");
