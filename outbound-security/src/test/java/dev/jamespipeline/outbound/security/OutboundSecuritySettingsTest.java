@@ -9,9 +9,13 @@ import java.time.Duration;
 import java.util.Set;
 
 import org.apache.commons.configuration2.BaseConfiguration;
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.convert.DefaultListDelimiterHandler;
+import org.apache.commons.configuration2.io.FileHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.config.InvalidSettingException;
 import dev.jamespipeline.outbound.security.tls.CertificateTrust;
 
@@ -33,6 +37,17 @@ class OutboundSecuritySettingsTest {
         assertThat(settings.mtaStsFailedFetchRetry()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.dkimKeys()).isEmpty();
         assertThat(settings.dkimSignedHeaders()).startsWith("from", "to", "cc", "subject");
+    }
+
+    @Test
+    void theShippedConfigurationIsReadAndSetsTheDefaults() throws Exception {
+        PropertiesConfiguration shipped = new PropertiesConfiguration();
+        shipped.setListDelimiterHandler(new DefaultListDelimiterHandler(','));
+        new FileHandler(shipped).load(Path.of("..", "james-conf", "pipeline.properties").toFile());
+
+        assertThat(OutboundSecuritySettings.from(shipped, workingDirectory))
+            .isEqualTo(OutboundSecuritySettings.from(new BaseConfiguration(), workingDirectory));
+        assertThat(PipelineConfiguration.from(shipped).stages()).as("the pipeline's own settings ignore these keys").isNotEmpty();
     }
 
     @Test
