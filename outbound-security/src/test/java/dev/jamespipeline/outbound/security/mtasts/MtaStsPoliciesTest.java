@@ -76,6 +76,9 @@ class MtaStsPoliciesTest {
             zone.host(host, policyHost.address().getHostAddress());
         }
         zone.host("mta-sts.wrongcert.test", policyHost.address().getHostAddress());
+        zone.txt("_mta-sts.nohost.test", "v=STSv1; id=n1;"); // and no mta-sts.nohost.test
+        zone.txt("_mta-sts.refused.test", "v=STSv1; id=r1;");
+        zone.host("mta-sts.refused.test", "127.0.55.1"); // nothing listens there
         if (rotateId != null) {
             zone.txt("_mta-sts.rotate.test", "v=STSv1; id=" + rotateId + ";");
         }
@@ -165,6 +168,8 @@ class MtaStsPoliciesTest {
         assertNoPolicy(policies, "missing.test", PolicyFetchException.Kind.FETCH_ERROR, "HTTP 404");
         assertNoPolicy(policies, "binary.test", PolicyFetchException.Kind.POLICY_INVALID, "not UTF-8");
         assertNoPolicy(policies, "wrongcert.test", PolicyFetchException.Kind.WEBPKI_INVALID, "certificate");
+        assertNoPolicy(policies, "nohost.test", PolicyFetchException.Kind.FETCH_ERROR, "UnknownHostException");
+        assertNoPolicy(policies, "refused.test", PolicyFetchException.Kind.FETCH_ERROR, "Connection refused");
         assertThat(policyHost.requestsFor("mta-sts.target.test")).as("the redirect was not followed").isZero();
     }
 
