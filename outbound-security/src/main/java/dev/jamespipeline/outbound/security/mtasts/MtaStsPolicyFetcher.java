@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
+import org.apache.http.Header;
+import org.apache.http.HeaderElement;
 import org.apache.http.HttpEntity;
+import org.apache.http.ParseException;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
@@ -25,7 +28,6 @@ import org.apache.http.conn.DnsResolver;
 import org.apache.http.conn.socket.ConnectionSocketFactory;
 import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
-import org.apache.http.entity.ContentType;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
@@ -98,9 +100,9 @@ public final class MtaStsPolicyFetcher implements Closeable {
                 throw fetchError(url, "answered HTTP " + status + (status / 100 == 3 ? " (redirects are not followed)" : ""));
             }
             HttpEntity entity = response.getEntity();
-            ContentType type = entity == null ? null : ContentType.get(entity);
-            if (type == null || !"text/plain".equalsIgnoreCase(type.getMimeType())) {
-                throw fetchError(url, "answered Content-Type " + (type == null ? "(none)" : type.getMimeType()) + ", not text/plain");
+            String mimeType = entity == null ? null : mimeType(entity.getContentType());
+            if (!"text/plain".equalsIgnoreCase(mimeType)) {
+                throw fetchError(url, "answered Content-Type " + (mimeType == null ? "(none)" : mimeType) + ", not text/plain");
             }
             if (entity.getContentLength() > maxPolicyBytes) {
                 throw fetchError(url, "announced " + entity.getContentLength() + " bytes, more than " + maxPolicyBytes);
@@ -109,11 +111,20 @@ public final class MtaStsPolicyFetcher implements Closeable {
         } catch (SSLException e) {
             throw new PolicyFetchException(PolicyFetchException.Kind.WEBPKI_INVALID,
                 url + ": the policy host's certificate is not valid: " + e.getMessage(), e);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | ParseException e) {
             throw new PolicyFetchException(PolicyFetchException.Kind.FETCH_ERROR, url + ": " + e, e);
         } finally {
             get.abort(); // a refused body is not read to its end
         }
+    }
+
+    /** The media type alone: its parameters (a charset Java does not know...) do not matter, the body must be UTF-8. */
+    private static String mimeType(Header contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        HeaderElement[] elements = contentType.getElements();
+        return elements.length == 0 ? null : elements[0].getName();
     }
 
     private byte[] readLimited(String url, InputStream body, long deadline) throws IOException, PolicyFetchException {

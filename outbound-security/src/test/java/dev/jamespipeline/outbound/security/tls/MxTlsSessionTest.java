@@ -192,8 +192,8 @@ class MxTlsSessionTest {
         MxTlsSession session = tls.sessionFor(requirement);
         Properties properties = new Properties();
         properties.put("mail.smtp.localhost", "sender.test");
-        properties.put("mail.smtp.connectiontimeout", "10000");
-        properties.put("mail.smtp.timeout", "10000");
+        properties.put("mail.smtp.connectiontimeout", "30000");
+        properties.put("mail.smtp.timeout", "30000");
         properties.putAll(session.javaMailProperties());
         Session mail = Session.getInstance(properties);
         MimeMessage message = new MimeMessage(mail);
