@@ -20,9 +20,14 @@ import dev.jamespipeline.outbound.security.mtasts.MtaStsPolicyFetcher;
  * DomainTlsPolicy domainPolicy = tls.forDomain(domain);           // once per delivery (MTA-STS lookup)
  * for each MX, in preference order:
  *     TlsRequirement requirement = domainPolicy.requirementFor(mx);
- *     if (!requirement.mayUseMx()) { record tls.refusedOutcome(requirement); continue; }  // never in clear
+ *     if (!requirement.mayUseMx()) {                // an MX an MTA-STS enforce policy does not list
+ *         publish OutboundTlsPolicy.refusedOutcome(requirement); continue;
+ *     }
  *     MxTlsSession session = tls.sessionFor(requirement);  // javax.mail properties, then the TlsOutcome
  * </pre>
+ *
+ * A connection the requirement refuses (no STARTTLS where it is required, an enforced certificate that fails)
+ * ends in a javax.mail exception before any mail command, so nothing goes in clear; the outcome says why.
  *
  * A delivery refused by an MTA-STS {@code enforce} policy is a temporary failure: RFC 8461 section 5.1 forbids
  * bouncing it before the policy was looked up again (which the next attempt does).
