@@ -43,8 +43,6 @@ public record OutboundSettings(
     public static final String CONNECT_TIMEOUT = PREFIX + "smtp.connect.timeout.ms";
     public static final String SMTP_PORT = PREFIX + "smtp.port";
     public static final String HELO_NAME = PREFIX + "helo.name";
-    /** The TLS policy's and DKIM signing's keys: their own settings check them. */
-    private static final List<String> SECURITY_PREFIXES = List.of(PREFIX + "tls.", PREFIX + "dkim.");
 
     public static OutboundSettings from(Configuration conf) {
         SettingsReader settings = new SettingsReader(conf);
@@ -59,7 +57,8 @@ public record OutboundSettings(
             settings.integer(SMTP_PORT, 25, 1, 65_535),
             helo.isBlank() ? Optional.empty() : Optional.of(helo.trim()));
         settings.requireNoUnknownKeys(key -> key.startsWith(PREFIX) && !QueuePolicy.isKey(PREFIX, key)
-            && SECURITY_PREFIXES.stream().noneMatch(key::startsWith));
+            // The TLS policy's and DKIM signing's keys: their own settings check them.
+            && PipelineConfiguration.OUTBOUND_SECURITY_KEYS.stream().noneMatch(key::startsWith));
         return read;
     }
 

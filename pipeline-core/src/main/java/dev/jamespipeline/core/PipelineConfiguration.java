@@ -68,6 +68,8 @@ public record PipelineConfiguration(
     public static final String SEARCH_KEYS = "search.";
     /** Keys the server main owns in the same file (the mailbox event bus). */
     public static final String MAILBOX_KEYS = "mailbox.";
+    /** Keys remote delivery's TLS policy and DKIM signing own in the same file ({@code OutboundSecuritySettings}). */
+    public static final List<String> OUTBOUND_SECURITY_KEYS = List.of("outbound.tls.", "outbound.dkim.");
     public static final String SIGNING_KEYS = "envelope.signing.keys";
     public static final String MANAGEMENT_URI = "amqp.management.uri";
 
@@ -104,6 +106,7 @@ public record PipelineConfiguration(
             StateSettings.read(settings, List.of(Map.entry(STAGE_POLICY + QueuePolicy.MAX_AGE, stagePolicy),
                 Map.entry(OUTBOUND_POLICY + QueuePolicy.MAX_AGE, outboundPolicy))),
             BackpressureSettings.read(settings));
+        // Outbound keys beyond its queue policy belong to the outbound worker's and the outbound security settings.
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS)
             && !(key.startsWith(OUTBOUND_POLICY) && !QueuePolicy.isKey(OUTBOUND_POLICY, key)));
         return configuration;

@@ -185,6 +185,15 @@ class PipelineConfigurationTest {
             .containsExactly(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3));
     }
 
+    @Test
+    void outboundTlsAndDkimKeysBelongToTheOutboundSecuritySettings() {
+        BaseConfiguration settings = new BaseConfiguration();
+        settings.addProperty("outbound.tls.required.domains", "example.com");
+        settings.addProperty("outbound.dkim.keys", "example.com:s1:conf/dkim.pem");
+
+        assertThat(PipelineConfiguration.from(settings).outboundPolicy()).isEqualTo(QueuePolicy.OUTBOUND_DEFAULTS);
+    }
+
     private static String errorFor(String key, String value) {
         BaseConfiguration settings = new BaseConfiguration();
         settings.addProperty(key, value);
