@@ -125,13 +125,6 @@ public final class SettingsReader {
             .collect(Collectors.toList());
     }
 
-    /** {@code true} or {@code false}, in any case. */
-    public boolean bool(String key, boolean defaultValue) {
-        return choice(key, Bool.class, defaultValue ? Bool.TRUE : Bool.FALSE) == Bool.TRUE;
-    }
-
-    private enum Bool { TRUE, FALSE }
-
     public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
         String raw = string(key, null);
         if (raw == null) {
