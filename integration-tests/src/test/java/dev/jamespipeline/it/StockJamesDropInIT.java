@@ -63,7 +63,9 @@ class StockJamesDropInIT {
                 .contains("extensions-jars/james-rabbitmq-pipeline.jar")
                 .contains("james-pipeline-stages: consumer")
                 .contains("on " + started.queuePrefix() + "pipeline.stage.route");
-            assertThat(started.webAdminGet("/healthcheck/checks/RabbitMQPipeline").body()).contains("\"status\":\"healthy\"");
+            // The check reads the state sampler's snapshot, taken every sampler.interval.ms (2 s).
+            await().atMost(WAIT).untilAsserted(() ->
+                assertThat(started.webAdminGet("/healthcheck/checks/RabbitMQPipeline").body()).contains("\"status\":\"healthy\""));
             try (BrokerTap broker = new BrokerTap(RabbitMQEndpoint.amqpUri())) {
                 assertThat(broker.consumerCount(started.queuePrefix() + "pipeline.stage.route")).isPositive();
             }
