@@ -208,7 +208,7 @@ final class OutboundDelivery {
                 continue;
             }
             SmtpTransaction.Attempt sent = smtp.send(host, job.sender(), recipients, message, tls.sessionFor(requirement));
-            publish(job, attempt, domain, host.getHostName(), resultOf(sent), recipients, sent.lastReply(), Optional.of(sent.tls()), started);
+            publish(job, attempt, domain, host.getHostName(), resultOf(sent), recipients, sent.lastReply(), sent.tls(), started);
             if (sent.hostFailure().isEmpty()) {
                 return sent.results();
             }
@@ -294,7 +294,7 @@ final class OutboundDelivery {
                          String reply, Optional<TlsOutcome> tls, Instant started) {
         Instant now = clock.instant();
         try {
-            // Without a TLS outcome (no MX to connect to) the policy fields say none, as SmtpDeliveryResult documents.
+            // Without a TLS outcome (no MX, or no greeting from it) the policy fields say none, as SmtpDeliveryResult documents.
             events.deliveryResult(new SmtpDeliveryResult(SmtpDeliveryResult.VERSION, job.jobId(), job.pipelineId(), domain,
                 mx, result, recipients, reply == null ? "" : reply.trim(),
                 tls.map(TlsOutcome::starttlsOffered).orElse(false), tls.map(TlsOutcome::starttlsUsed).orElse(false),
@@ -338,6 +338,9 @@ final class OutboundDelivery {
         store.verify(blob);
         // Streamed from the store unchanged: the message goes out byte for byte as it was routed, behind its DKIM signatures.
         MimeMessageSource stored = new StoredMessageSource(store, blob);
+        if (!dkim.hasKeys()) {
+            return new MimeMessageWrapper(stored);
+        }
         DkimSignatures signatures;
         try (InputStream raw = stored.getInputStream()) {
             signatures = dkim.sign(raw);

@@ -45,8 +45,8 @@ final class SmtpTransaction {
      * host could not be used (refused, timed out, broken greeting, TLS required and missing), in which
      * case the next host is tried.
      */
-    record Attempt(List<RecipientResult> results, Optional<String> hostFailure, String lastReply, TlsOutcome tls) {
-        static Attempt hostFailed(String reason, TlsOutcome tls) {
+    record Attempt(List<RecipientResult> results, Optional<String> hostFailure, String lastReply, Optional<TlsOutcome> tls) {
+        static Attempt hostFailed(String reason, Optional<TlsOutcome> tls) {
             return new Attempt(List.of(), Optional.of(reason), reason, tls);
         }
     }
@@ -69,13 +69,13 @@ final class SmtpTransaction {
             transport.setLocalHost(heloName.getHeloName());
             transport.connect();
         } catch (MessagingException e) {
-            TlsOutcome tlsOutcome = tlsOf(transport, tls);
+            Optional<TlsOutcome> tlsOutcome = tlsOf(transport, tls);
             close(transport, mx);
-            String refusal = tlsOutcome.refused() ? "; refused by the TLS policy (" + tls.requirement().reason() + "): "
-                + tlsOutcome.detail() : "";
+            String refusal = tlsOutcome.filter(TlsOutcome::refused)
+                .map(outcome -> "; refused by the TLS policy (" + tls.requirement().reason() + "): " + outcome.detail()).orElse("");
             return Attempt.hostFailed("connecting to " + mx + " (" + host.getHost() + "): " + reason(e) + refusal, tlsOutcome);
         }
-        TlsOutcome tlsOutcome = tlsOf(transport, tls);
+        Optional<TlsOutcome> tlsOutcome = tlsOf(transport, tls);
         try {
             InternetAddress[] addresses = new InternetAddress[recipients.size()];
             for (int i = 0; i < addresses.length; i++) {
@@ -103,14 +103,14 @@ final class SmtpTransaction {
     }
 
     /** MAIL FROM refused: a 5xx is this message's answer, a 4xx only this host's (the next may take it). */
-    private static Attempt senderRefused(int code, MessagingException e, List<String> recipients, String mx, TlsOutcome tls) {
+    private static Attempt senderRefused(int code, MessagingException e, List<String> recipients, String mx, Optional<TlsOutcome> tls) {
         if (code >= 500) {
             return definitive(recipients, code, e.getMessage(), mx, tls);
         }
         return Attempt.hostFailed(mx + " refused the sender: " + reason(e), tls);
     }
 
-    private static Attempt definitive(List<String> recipients, int code, String reply, String mx, TlsOutcome tls) {
+    private static Attempt definitive(List<String> recipients, int code, String reply, String mx, Optional<TlsOutcome> tls) {
         return new Attempt(recipients.stream().map(r -> RecipientResult.ofReply(r, code, reply, mx)).toList(),
             Optional.empty(), reply, tls);
     }
@@ -120,7 +120,7 @@ final class SmtpTransaction {
      * {@link SMTPAddressFailedException} per refused RCPT with its reply; a failed DATA is the
      * exception's own reply and applies to every recipient that was not refused before it.
      */
-    private static Attempt perRecipient(SendFailedException e, List<String> recipients, String mx, TlsOutcome tls) {
+    private static Attempt perRecipient(SendFailedException e, List<String> recipients, String mx, Optional<TlsOutcome> tls) {
         Map<String, SMTPAddressFailedException> refused = new HashMap<>();
         for (Exception next = e.getNextException(); next instanceof MessagingException chained;
              next = chained.getNextException()) {
@@ -171,9 +171,15 @@ final class SmtpTransaction {
         return properties;
     }
 
-    /** After EHLO javax.mail knows the extensions, even when the connection then failed (STARTTLS required and missing). */
-    private static TlsOutcome tlsOf(SMTPTransport transport, MxTlsSession tls) {
-        return tls.outcome(transport != null && transport.supportsExtension("STARTTLS"));
+    /**
+     * What TLS did, once the server greeted (a refused or timed-out connection is no TLS outcome: TLS reports
+     * must not count it). After EHLO javax.mail knows the extensions, even when the connection then failed.
+     */
+    private static Optional<TlsOutcome> tlsOf(SMTPTransport transport, MxTlsSession tls) {
+        if (transport == null || transport.getLastServerResponse() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(tls.outcome(transport.supportsExtension("STARTTLS")));
     }
 
     private static void close(SMTPTransport transport, String mx) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.jamespipeline.outbound.security.OutboundSecuritySettings;
 import dev.jamespipeline.outbound.security.tls.MxTlsSession;
 import dev.jamespipeline.outbound.security.tls.OutboundTlsPolicy;
+import dev.jamespipeline.outbound.security.tls.TlsOutcome;
 import dev.jamespipeline.testing.PostfixPeer;
 import dev.jamespipeline.testing.SmtpSinkPeer;
 import dev.jamespipeline.testing.SmtpSinkPeer.Behaviour;
@@ -59,7 +60,7 @@ class SmtpTransactionTest {
         assertThat(attempt.results()).extracting(RecipientResult::kind)
             .containsExactly(RecipientResult.Kind.DELIVERED, RecipientResult.Kind.DELIVERED);
         assertThat(attempt.results()).extracting(RecipientResult::mx).containsOnly("mx.remote.example");
-        assertThat(attempt.tls().starttlsUsed()).isFalse();
+        assertThat(attempt.tls().orElseThrow().starttlsUsed()).isFalse();
         SmtpSinkPeer.Received received = sink.awaitReceived(1, Duration.ofSeconds(30)).get(0);
         assertThat(received.recipients()).containsExactly("bob@remote.example", "carol@remote.example");
         assertThat(received.mailFrom()).isEqualTo("alice@local.example");
@@ -117,7 +118,7 @@ class SmtpTransactionTest {
 
         assertThat(attempt.results()).isEmpty();
         assertThat(attempt.hostFailure()).get().asString().contains("connecting to mx.remote.example");
-        assertThat(attempt.tls().starttlsOffered()).isFalse();
+        assertThat(attempt.tls()).as("no greeting: no TLS outcome (a TLS report must not count it)").isEmpty();
     }
 
     @Test
@@ -154,9 +155,9 @@ class SmtpTransactionTest {
             List.of("bob@remote.example"), message(), opportunistic());
 
         assertThat(attempt.results()).extracting(RecipientResult::kind).containsExactly(RecipientResult.Kind.DELIVERED);
-        assertThat(attempt.tls().starttlsOffered()).isTrue();
-        assertThat(attempt.tls().starttlsUsed()).isTrue();
-        assertThat(attempt.tls().tlsVersion()).startsWith("TLSv1.");
+        assertThat(attempt.tls().orElseThrow().starttlsOffered()).isTrue();
+        assertThat(attempt.tls().orElseThrow().starttlsUsed()).isTrue();
+        assertThat(attempt.tls().orElseThrow().tlsVersion()).startsWith("TLSv1.");
     }
 
     /** What a TLS policy asks for (MTA-STS enforce, a require-TLS domain): never sent in clear, nor to an unverified certificate. */
@@ -169,7 +170,8 @@ class SmtpTransactionTest {
             message(), required("mx.remote.example"));
 
         assertThat(inClear.results()).isEmpty();
-        assertThat(inClear.hostFailure()).get().asString().contains("STARTTLS");
+        assertThat(inClear.hostFailure()).get().asString().contains("STARTTLS").contains("refused by the TLS policy");
+        assertThat(inClear.tls().orElseThrow().result()).isEqualTo(TlsOutcome.Result.STARTTLS_NOT_SUPPORTED);
         assertThat(clear.received()).isEmpty();
         clear.close();
         PostfixPeer selfSigned = PostfixPeer.builder()
@@ -184,7 +186,7 @@ class SmtpTransactionTest {
 
         assertThat(untrusted.results()).isEmpty();
         assertThat(untrusted.hostFailure()).get().asString().contains("TLS");
-        assertThat(untrusted.tls().starttlsOffered()).isTrue();
+        assertThat(untrusted.tls().orElseThrow().starttlsOffered()).isTrue();
         assertThat(selfSigned.messagesFor("bob@remote.example")).isEmpty();
     }
 
