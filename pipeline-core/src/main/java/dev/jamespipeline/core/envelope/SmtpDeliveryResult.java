@@ -13,8 +13,8 @@ import java.util.List;
  * @param smtpReply      the server's last reply, or the local reason (DNS, connection)
  * @param tlsVersion     the negotiated protocol (TLSv1.3...), "" without TLS
  * @param mtaStsPolicy   the TLS rule that applied ({@code opportunistic}, {@code mta-sts-testing}, {@code required},
- *                       {@code mta-sts-enforce}), {@code none} when no host was tried
- * @param mtaStsOutcome  the attempt's RFC 8460 result type ({@code success}, {@code starttls-not-supported}...), "" when no host was tried
+ *                       {@code mta-sts-enforce}), {@code none} when no host answered (DNS failure, connection refused)
+ * @param mtaStsOutcome  the attempt's RFC 8460 result type ({@code success}, {@code starttls-not-supported}...), "" when no host answered
  * @param attempt        1 for the first attempt of the job
  */
 public record SmtpDeliveryResult(
