@@ -1,6 +1,7 @@
 package dev.jamespipeline.outbound;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.HostAddress;
 import org.slf4j.Logger;
@@ -34,6 +36,12 @@ import dev.jamespipeline.core.store.StorageKey;
 import dev.jamespipeline.core.store.StoredBlob;
 import dev.jamespipeline.dsn.DeliveryStatusNotices;
 import dev.jamespipeline.mailets.StoredMessageSource;
+import dev.jamespipeline.outbound.security.dkim.DkimSignatures;
+import dev.jamespipeline.outbound.security.dkim.DkimSigner;
+import dev.jamespipeline.outbound.security.tls.DomainTlsPolicy;
+import dev.jamespipeline.outbound.security.tls.OutboundTlsPolicy;
+import dev.jamespipeline.outbound.security.tls.TlsOutcome;
+import dev.jamespipeline.outbound.security.tls.TlsRequirement;
 
 /**
  * One attempt of one outbound job: the recipients the ledger does not yet have an outcome for,
@@ -51,7 +59,8 @@ final class OutboundDelivery {
     private final MxResolver resolver;
     private final SmtpTransaction smtp;
     private final DestinationLimits limits;
-    private final OutboundSecurity security;
+    private final OutboundTlsPolicy tls;
+    private final DkimSigner dkim;
     private final DeliveryStatusNotices notices;
     private final EventPublisher events;
     private final WaitingJobs waiting;
@@ -60,14 +69,15 @@ final class OutboundDelivery {
     private final Clock clock;
 
     OutboundDelivery(MessageStore store, DeliveryLedger ledger, MxResolver resolver, SmtpTransaction smtp,
-                     DestinationLimits limits, OutboundSecurity security, DeliveryStatusNotices notices,
+                     DestinationLimits limits, OutboundTlsPolicy tls, DkimSigner dkim, DeliveryStatusNotices notices,
                      EventPublisher events, WaitingJobs waiting, QueuePolicy policy, Duration delayWarning, Clock clock) {
         this.store = store;
         this.ledger = ledger;
         this.resolver = resolver;
         this.smtp = smtp;
         this.limits = limits;
-        this.security = security;
+        this.tls = tls;
+        this.dkim = dkim;
         this.notices = notices;
         this.events = events;
         this.waiting = waiting;
@@ -173,8 +183,7 @@ final class OutboundDelivery {
             boolean permanent = resolution instanceof MxResolver.Permanent;
             String reason = resolution instanceof MxResolver.Permanent p ? p.reason() : ((MxResolver.Temporary) resolution).reason();
             String status = resolution instanceof MxResolver.Permanent p ? p.status() : "4.4.3";
-            publish(job, attempt, domain, "", permanent ? "permfail" : "tempfail", recipients, reason,
-                SmtpTransaction.TlsOutcome.NONE, TlsRequirement.OPPORTUNISTIC, started);
+            publish(job, attempt, domain, "", permanent ? "permfail" : "tempfail", recipients, reason, Optional.empty(), started);
             RecipientResult.Kind kind = permanent ? RecipientResult.Kind.PERMFAIL : RecipientResult.Kind.TEMPFAIL;
             return recipients.stream().map(r -> RecipientResult.local(r, kind, status, reason, "")).toList();
         } finally {
@@ -183,22 +192,23 @@ final class OutboundDelivery {
     }
 
     private List<RecipientResult> overHosts(OutboundJob job, int attempt, String domain, List<String> recipients,
-                                            MimeMessage message, List<HostAddress> hosts) throws MessagingException {
-        MimeMessage toSend = security.beforeSend(domainOf(job.sender()), domain, message);
+                                            MimeMessage message, List<HostAddress> hosts) {
+        DomainTlsPolicy domainTls = tls.forDomain(domain);
         String lastFailure = "";
         String lastMx = "";
         for (HostAddress host : hosts) {
             Instant started = clock.instant();
-            TlsRequirement tls = security.beforeConnect(domain, host.getHostName());
-            lastMx = host.getHostName();
-            if (tls.mode() == TlsRequirement.Mode.REFUSED) {
-                lastFailure = "the TLS policy refuses " + host.getHostName() + " (" + tls.mtaStsOutcome() + ")";
+            TlsRequirement requirement = domainTls.requirementFor(host.getHostName());
+            lastMx = requirement.mxHost();
+            if (!requirement.mayUseMx()) {
+                // Not connected at all; temporary, as RFC 8461 section 5.1 asks (the policy is looked up again next time).
+                lastFailure = "the TLS policy refuses " + requirement.mxHost() + ": " + requirement.reason();
                 publish(job, attempt, domain, host.getHostName(), "tempfail", recipients, lastFailure,
-                    SmtpTransaction.TlsOutcome.NONE, tls, started);
+                    Optional.of(OutboundTlsPolicy.refusedOutcome(requirement)), started);
                 continue;
             }
-            SmtpTransaction.Attempt sent = smtp.send(host, job.sender(), recipients, toSend, tls);
-            publish(job, attempt, domain, host.getHostName(), resultOf(sent), recipients, sent.lastReply(), sent.tls(), tls, started);
+            SmtpTransaction.Attempt sent = smtp.send(host, job.sender(), recipients, message, tls.sessionFor(requirement));
+            publish(job, attempt, domain, host.getHostName(), resultOf(sent), recipients, sent.lastReply(), sent.tls(), started);
             if (sent.hostFailure().isEmpty()) {
                 return sent.results();
             }
@@ -281,12 +291,15 @@ final class OutboundDelivery {
     }
 
     private void publish(OutboundJob job, int attempt, String domain, String mx, String result, List<String> recipients,
-                         String reply, SmtpTransaction.TlsOutcome tls, TlsRequirement requirement, Instant started) {
+                         String reply, Optional<TlsOutcome> tls, Instant started) {
         Instant now = clock.instant();
         try {
+            // Without a TLS outcome (no MX, or no greeting from it) the policy fields say none, as SmtpDeliveryResult documents.
             events.deliveryResult(new SmtpDeliveryResult(SmtpDeliveryResult.VERSION, job.jobId(), job.pipelineId(), domain,
-                mx, result, recipients, reply == null ? "" : reply.trim(), tls.offered(), tls.used(), tls.version(),
-                requirement.mtaStsPolicy(), requirement.mtaStsOutcome(), attempt + 1,
+                mx, result, recipients, reply == null ? "" : reply.trim(),
+                tls.map(TlsOutcome::starttlsOffered).orElse(false), tls.map(TlsOutcome::starttlsUsed).orElse(false),
+                tls.map(TlsOutcome::tlsVersion).orElse(""), tls.map(o -> o.policy().label()).orElse("none"),
+                tls.map(o -> o.result().tlsRptType()).orElse(""), attempt + 1,
                 Duration.between(started, now).toMillis(), now));
         } catch (PublishException e) {
             // Telemetry: losing one event must not fail (and so repeat) a delivery.
@@ -323,8 +336,38 @@ final class OutboundDelivery {
     private MimeMessage load(OutboundJob job) throws IOException, MessagingException {
         StoredBlob blob = new StoredBlob(new StorageKey(job.storage().key()), job.storage().sha256(), job.storage().size());
         store.verify(blob);
-        // Streamed from the store unchanged: the message goes out byte for byte as it was routed.
-        return new MimeMessageWrapper(new StoredMessageSource(store, blob));
+        // Streamed from the store unchanged: the message goes out byte for byte as it was routed, behind its DKIM signatures.
+        MimeMessageSource stored = new StoredMessageSource(store, blob);
+        if (!dkim.hasKeys()) {
+            return new MimeMessageWrapper(stored);
+        }
+        DkimSignatures signatures;
+        try (InputStream raw = stored.getInputStream()) {
+            signatures = dkim.sign(raw);
+        }
+        if (!signatures.signed()) {
+            LOGGER.debug("Outbound job {}: not DKIM-signed: {}", job.jobId(), signatures.unsignedReason());
+            return new MimeMessageWrapper(stored);
+        }
+        return new MimeMessageWrapper(new SignedSource(stored, signatures));
+    }
+
+    /** The stored message with its DKIM-Signature fields in front, signed once for every domain it goes to. */
+    private record SignedSource(MimeMessageSource stored, DkimSignatures signatures) implements MimeMessageSource {
+        @Override
+        public String getSourceId() {
+            return stored.getSourceId() + ":dkim";
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return signatures.prependTo(stored.getInputStream());
+        }
+
+        @Override
+        public long getMessageSize() throws IOException {
+            return signatures.headerFields().length + stored.getMessageSize();
+        }
     }
 
     private void finish(OutboundJob job) throws IOException {

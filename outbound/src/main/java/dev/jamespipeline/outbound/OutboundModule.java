@@ -10,17 +10,15 @@ import org.apache.james.utils.PropertiesProvider;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.multibindings.OptionalBinder;
 
-/**
- * The outbound worker's objects. {@link OutboundSecurity} is an optional binding defaulting to
- * opportunistic TLS: the TLS policy and DKIM module sets it with {@code OptionalBinder.setBinding()}.
- */
+import dev.jamespipeline.outbound.security.OutboundSecurityModule;
+
+/** The outbound worker's objects, with the TLS policy (configured, MTA-STS) and DKIM signer it delivers with. */
 public class OutboundModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        OptionalBinder.newOptionalBinder(binder(), OutboundSecurity.class).setDefault().toInstance(OutboundSecurity.OPPORTUNISTIC);
+        install(new OutboundSecurityModule());
     }
 
     @Provides

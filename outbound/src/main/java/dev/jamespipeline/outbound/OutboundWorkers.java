@@ -24,6 +24,8 @@ import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.core.runtime.WorkQueueRuntime;
 import dev.jamespipeline.core.store.MessageStore;
 import dev.jamespipeline.dsn.DeliveryStatusNotices;
+import dev.jamespipeline.outbound.security.dkim.DkimSigner;
+import dev.jamespipeline.outbound.security.tls.OutboundTlsPolicy;
 
 /**
  * This node's outbound consumers, on a work-queue runtime of their own: {@code outbound.concurrency}
@@ -41,12 +43,12 @@ public class OutboundWorkers implements AutoCloseable {
     public OutboundWorkers(PipelineConfiguration configuration, OutboundSettings settings, Topology topology,
                            EnvelopeCodec codec, EnvelopeSigner signer, ConfirmedPublisher publisher, EventPublisher events,
                            MessageStore store, DeliveryLedger ledger, DNSService dns, DomainList domains,
-                           DeliveryStatusNotices notices, WaitingJobs waiting, OutboundSecurity security, Clock clock) {
+                           DeliveryStatusNotices notices, WaitingJobs waiting, OutboundTlsPolicy tls, DkimSigner dkim, Clock clock) {
         this.settings = settings;
         QueuePolicy policy = configuration.outboundPolicy();
         OutboundDelivery delivery = new OutboundDelivery(store, ledger, new MxResolver(dns, settings.smtpPort()),
             new SmtpTransaction(RemoteDeliveryMailetConfig.configuration(settings, domains)),
-            new DestinationLimits(settings.destinationConcurrency()), security, notices, events, waiting, policy,
+            new DestinationLimits(settings.destinationConcurrency()), tls, dkim, notices, events, waiting, policy,
             settings.delayWarning(), clock);
         OutboundWorkHandler handler = new OutboundWorkHandler(codec, delivery);
         this.runtime = new WorkQueueRuntime(configuration, topology, "james-pipeline-outbound",

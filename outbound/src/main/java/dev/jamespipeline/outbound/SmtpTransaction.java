@@ -1,7 +1,5 @@
 package dev.jamespipeline.outbound;
 
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,10 +14,6 @@ import javax.mail.SendFailedException;
 import javax.mail.Session;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.apache.james.transport.mailets.remote.delivery.HeloNameProvider;
 import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
@@ -32,60 +26,56 @@ import com.sun.mail.smtp.SMTPSendFailedException;
 import com.sun.mail.smtp.SMTPSenderFailedException;
 import com.sun.mail.smtp.SMTPTransport;
 
+import dev.jamespipeline.outbound.security.tls.MxTlsSession;
+import dev.jamespipeline.outbound.security.tls.TlsOutcome;
+
 /**
  * One SMTP transaction with one host, for all recipients of one domain, on javax.mail's
  * {@link SMTPTransport} with the session properties James's {@link RemoteDeliveryConfiguration}
  * makes (timeouts, EHLO name, partial sends) as its MailDelivrerToHost does. What MailDelivrerToHost
- * cannot give is added here: a per-connection TLS requirement, the TLS outcome, and a result per
- * recipient instead of one for the mail.
+ * cannot give is added here: the TLS policy's session for this MX (STARTTLS required or not, the
+ * certificate checked against the MX name), its TLS outcome, and a result per recipient instead of one
+ * for the mail.
  */
 final class SmtpTransaction {
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpTransaction.class);
-
-    /** What STARTTLS did on the connection. */
-    record TlsOutcome(boolean offered, boolean used, String version) {
-        static final TlsOutcome NONE = new TlsOutcome(false, false, "");
-    }
 
     /**
      * One transaction's end: a result per recipient when the host answered for them, or the reason the
      * host could not be used (refused, timed out, broken greeting, TLS required and missing), in which
      * case the next host is tried.
      */
-    record Attempt(List<RecipientResult> results, Optional<String> hostFailure, String lastReply, TlsOutcome tls) {
-        static Attempt hostFailed(String reason, TlsOutcome tls) {
+    record Attempt(List<RecipientResult> results, Optional<String> hostFailure, String lastReply, Optional<TlsOutcome> tls) {
+        static Attempt hostFailed(String reason, Optional<TlsOutcome> tls) {
             return new Attempt(List.of(), Optional.of(reason), reason, tls);
         }
     }
 
     private final Properties baseProperties;
     private final HeloNameProvider heloName;
-    private final SSLSocketFactory trustingFactory;
 
     SmtpTransaction(RemoteDeliveryConfiguration configuration) {
         this.baseProperties = configuration.createFinalJavaxProperties();
         this.heloName = configuration.getHeloNameProvider();
-        this.trustingFactory = trustingFactory();
     }
 
-    Attempt send(HostAddress host, String sender, List<String> recipients, MimeMessage message, TlsRequirement tls) {
+    /** @param tls the TLS policy's session for this host (the connection goes to the address DNS gave, the certificate is checked against the MX name) */
+    Attempt send(HostAddress host, String sender, List<String> recipients, MimeMessage message, MxTlsSession tls) {
         String mx = host.getHostName();
-        // Verified TLS checks the certificate against the MX name, while the connection goes to the address DNS gave.
-        RecordingSslSocketFactory sockets = tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED
-            ? new RecordingSslSocketFactory((SSLSocketFactory) SSLSocketFactory.getDefault(), Optional.of(stripDot(mx)))
-            : new RecordingSslSocketFactory(trustingFactory, Optional.empty());
-        Session session = Session.getInstance(propertiesFor(sender, tls, sockets));
+        Session session = Session.getInstance(propertiesFor(sender, tls));
         SMTPTransport transport = null;
         try {
             transport = (SMTPTransport) session.getTransport(host);
             transport.setLocalHost(heloName.getHeloName());
             transport.connect();
         } catch (MessagingException e) {
-            TlsOutcome tlsOutcome = tlsOf(transport, sockets);
+            Optional<TlsOutcome> tlsOutcome = tlsOf(transport, tls);
             close(transport, mx);
-            return Attempt.hostFailed("connecting to " + mx + " (" + host.getHost() + "): " + reason(e), tlsOutcome);
+            String refusal = tlsOutcome.filter(TlsOutcome::refused)
+                .map(outcome -> "; refused by the TLS policy (" + tls.requirement().reason() + "): " + outcome.detail()).orElse("");
+            return Attempt.hostFailed("connecting to " + mx + " (" + host.getHost() + "): " + reason(e) + refusal, tlsOutcome);
         }
-        TlsOutcome tlsOutcome = tlsOf(transport, sockets);
+        Optional<TlsOutcome> tlsOutcome = tlsOf(transport, tls);
         try {
             InternetAddress[] addresses = new InternetAddress[recipients.size()];
             for (int i = 0; i < addresses.length; i++) {
@@ -113,14 +103,14 @@ final class SmtpTransaction {
     }
 
     /** MAIL FROM refused: a 5xx is this message's answer, a 4xx only this host's (the next may take it). */
-    private static Attempt senderRefused(int code, MessagingException e, List<String> recipients, String mx, TlsOutcome tls) {
+    private static Attempt senderRefused(int code, MessagingException e, List<String> recipients, String mx, Optional<TlsOutcome> tls) {
         if (code >= 500) {
             return definitive(recipients, code, e.getMessage(), mx, tls);
         }
         return Attempt.hostFailed(mx + " refused the sender: " + reason(e), tls);
     }
 
-    private static Attempt definitive(List<String> recipients, int code, String reply, String mx, TlsOutcome tls) {
+    private static Attempt definitive(List<String> recipients, int code, String reply, String mx, Optional<TlsOutcome> tls) {
         return new Attempt(recipients.stream().map(r -> RecipientResult.ofReply(r, code, reply, mx)).toList(),
             Optional.empty(), reply, tls);
     }
@@ -130,7 +120,7 @@ final class SmtpTransaction {
      * {@link SMTPAddressFailedException} per refused RCPT with its reply; a failed DATA is the
      * exception's own reply and applies to every recipient that was not refused before it.
      */
-    private static Attempt perRecipient(SendFailedException e, List<String> recipients, String mx, TlsOutcome tls) {
+    private static Attempt perRecipient(SendFailedException e, List<String> recipients, String mx, Optional<TlsOutcome> tls) {
         Map<String, SMTPAddressFailedException> refused = new HashMap<>();
         for (Exception next = e.getNextException(); next instanceof MessagingException chained;
              next = chained.getNextException()) {
@@ -171,27 +161,25 @@ final class SmtpTransaction {
         return list;
     }
 
-    private Properties propertiesFor(String sender, TlsRequirement tls, RecordingSslSocketFactory sockets) {
+    private Properties propertiesFor(String sender, MxTlsSession tls) {
         Properties properties = new Properties();
         properties.putAll(baseProperties);
         // javax.mail writes "<>" as the null sender's MAIL FROM.
         properties.put("mail.smtp.from", sender.isEmpty() ? "<>" : sender);
         properties.put("mail.smtp.sendpartial", "true");
-        properties.put("mail.smtp.starttls.enable", "true");
-        properties.put("mail.smtp.ssl.socketFactory", sockets);
-        properties.put("mail.smtp.starttls.required", Boolean.toString(tls.mode() == TlsRequirement.Mode.REQUIRED_VERIFIED));
-        // The address is what javax.mail knows as the host: the name check is the socket factory's (RecordingSslSocketFactory).
-        properties.put("mail.smtp.ssl.checkserveridentity", "false");
+        properties.putAll(tls.javaMailProperties());
         return properties;
     }
 
-    private static TlsOutcome tlsOf(SMTPTransport transport, RecordingSslSocketFactory sockets) {
-        if (transport == null) {
-            return TlsOutcome.NONE;
+    /**
+     * What TLS did, once the server greeted (a refused or timed-out connection is no TLS outcome: TLS reports
+     * must not count it). After EHLO javax.mail knows the extensions, even when the connection then failed.
+     */
+    private static Optional<TlsOutcome> tlsOf(SMTPTransport transport, MxTlsSession tls) {
+        if (transport == null || transport.getLastServerResponse() == null) {
+            return Optional.empty();
         }
-        boolean used = transport.isSSL();
-        boolean offered = used || sockets.upgradeStarted() || (transport.isConnected() && transport.supportsExtension("STARTTLS"));
-        return new TlsOutcome(offered, used, used ? sockets.negotiatedProtocol().orElse("") : "");
+        return Optional.of(tls.outcome(transport.supportsExtension("STARTTLS")));
     }
 
     private static void close(SMTPTransport transport, String mx) {
@@ -213,33 +201,5 @@ final class SmtpTransaction {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage()).append(')');
         }
         return text.toString().replaceAll("[\r\n]+", " ");
-    }
-
-    private static String stripDot(String host) {
-        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    }
-
-    /** Opportunistic TLS (RFC 7435) encrypts without authenticating: any certificate is accepted. */
-    private static SSLSocketFactory trustingFactory() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return context.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JVM", e);
-        }
     }
 }

@@ -16,16 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jamespipeline.outbound.security.OutboundSecuritySettings;
 import dev.jamespipeline.outbound.security.testing.JamesDns;
-import dev.jamespipeline.outbound.security.testing.PolicyHost;
-import dev.jamespipeline.outbound.security.testing.PolicyHost.Answer;
 import dev.jamespipeline.outbound.security.testing.SwitchableDns;
 import dev.jamespipeline.outbound.security.testing.TestClock;
-import dev.jamespipeline.outbound.security.testing.TrustStoreFile;
 import dev.jamespipeline.outbound.security.tls.DomainTlsPolicy;
 import dev.jamespipeline.outbound.security.tls.OutboundTlsPolicy;
 import dev.jamespipeline.outbound.security.tls.TlsPolicy;
 import dev.jamespipeline.outbound.security.tls.TlsRequirement;
+import dev.jamespipeline.testing.PolicyHost.Answer;
+import dev.jamespipeline.testing.PolicyHost;
 import dev.jamespipeline.testing.TestDns;
+import dev.jamespipeline.testing.TrustStoreFile;
 
 /**
  * MTA-STS discovery against real DNS (dnsmasq, read through James's DNS service) and a real HTTPS policy host

@@ -26,13 +26,13 @@ import com.sun.mail.smtp.SMTPTransport;
 
 import dev.jamespipeline.outbound.security.OutboundSecuritySettings;
 import dev.jamespipeline.outbound.security.testing.JamesDns;
-import dev.jamespipeline.outbound.security.testing.PolicyHost;
-import dev.jamespipeline.outbound.security.testing.PolicyHost.Answer;
 import dev.jamespipeline.outbound.security.testing.TestClock;
-import dev.jamespipeline.outbound.security.testing.TrustStoreFile;
+import dev.jamespipeline.testing.PolicyHost.Answer;
+import dev.jamespipeline.testing.PolicyHost;
 import dev.jamespipeline.testing.PostfixPeer;
 import dev.jamespipeline.testing.TestCertificate;
 import dev.jamespipeline.testing.TestDns;
+import dev.jamespipeline.testing.TrustStoreFile;
 
 /**
  * The TLS policy applied by javax.mail's SMTP client (the one James's remote delivery uses) to real Postfix MX

@@ -1,4 +1,4 @@
-package dev.jamespipeline.outbound.security.testing;
+package dev.jamespipeline.testing;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
