@@ -135,7 +135,7 @@ delete_scratch_index() {
 # Dovecot as a baseline (Debian's dovecot-core, -lmtpd, -imapd; ensure_debian_packages installs them), on loopback
 # ports of its own: start_dovecot DIR [SETTING...] runs one with a configuration of its own under DIR: every user's
 # password is "secret", mail in DIR/home/<user>/Maildir, no FTS plugin; each SETTING ("name = value") replaces that
-# line of it or is added; stop_dovecot (and bench_cleanup) stops it.
+# line of it or is added, a block ("name {" ... "}") is added; stop_dovecot (and bench_cleanup) stops it.
 lmtp_port=12424; dovecot_imap_port=11144
 dovecot_conf=
 stop_dovecot() {
@@ -197,7 +197,7 @@ protocol lmtp {
 }
 EOF
   for setting in "$@"; do
-    sed -i "/^${setting%% =*} =/d" "$dir/dovecot.conf"
+    [[ $setting == *" {"* ]] || sed -i "/^${setting%% =*} =/d" "$dir/dovecot.conf"
     echo "$setting" >> "$dir/dovecot.conf"
   done
   dovecot -c "$dir/dovecot.conf"

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * unseen, message n holding the word {@value #SELECTIVE_WORD} when n is a multiple of 1,000 (10 messages in
  * 10,000). The client keeps what it appended ({@link ExpectedMailbox}), so each answer is checked against
  * the exact uid set, and a wrong answer is counted as wrong, not only timed. Then, for each CONDITION, on
- * one connection with the INBOX selected, TRIES of each of five commands, each timed from the command to its
- * tagged reply:
+ * one connection with the INBOX selected, TRIES of each of five commands (fewer, but at least {@value #MIN_TRIES},
+ * when the three searches, or the two changes, have taken half of MAX_CONDITION_S), each timed from the command
+ * to its tagged reply:
  * <ul>
  *   <li>{@code selective}: UID SEARCH TEXT {@value #SELECTIVE_WORD};</li>
  *   <li>{@code unseen}: UID SEARCH UNSEEN (every message but those marked below);</li>
@@ -53,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Appends one result line per measurement to RESULTS ("SERVER CONDITION QUERY key=value ...") and prints it.
  *
  * <p>Usage: {@code ImapSearchBench RESULTS SERVER IMAP_PORT USER PASSWORD MESSAGES BODY_SIZE TRIES SETTLE_S
- * CONDITIONS [SMTP_PORT WEBADMIN_PORT LOAD_USER]}, CONDITIONS comma-separated.
+ * MAX_CONDITION_S CONDITIONS [SMTP_PORT WEBADMIN_PORT LOAD_USER]}, CONDITIONS comma-separated.
  */
 public final class ImapSearchBench {
     static final String SELECTIVE_WORD = "zanzibar";
@@ -64,6 +65,7 @@ public final class ImapSearchBench {
     private static final long LOAD_HEAD_START_MS = 5000;
     private static final int PAUSED_APPENDS = 100;
     private static final int PAUSED_STORES = 100;
+    private static final int MIN_TRIES = 3;
 
     private final Path results;
     private final String server;
@@ -74,6 +76,7 @@ public final class ImapSearchBench {
     private final SearchBenchMessages messages;
     private final ExpectedMailbox expected = new ExpectedMailbox();
     private final AtomicLong nextNumber = new AtomicLong();
+    private final long maxConditionSeconds;
     private long freshWords;
 
     private ImapSearchBench(String[] args) throws IOException {
@@ -84,16 +87,17 @@ public final class ImapSearchBench {
         this.user = args[3];
         this.password = args[4];
         this.messages = new SearchBenchMessages(Integer.parseInt(args[6]), 0);
+        this.maxConditionSeconds = Long.parseLong(args[9]);
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 10) {
-            System.err.println("usage: RESULTS SERVER IMAP_PORT USER PASSWORD MESSAGES BODY_SIZE TRIES SETTLE_S CONDITIONS"
-                + " [SMTP_PORT WEBADMIN_PORT LOAD_USER]");
+        if (args.length < 11) {
+            System.err.println("usage: RESULTS SERVER IMAP_PORT USER PASSWORD MESSAGES BODY_SIZE TRIES SETTLE_S MAX_CONDITION_S"
+                + " CONDITIONS [SMTP_PORT WEBADMIN_PORT LOAD_USER]");
             System.exit(2);
         }
         new ImapSearchBench(args).run(Integer.parseInt(args[5]), Integer.parseInt(args[7]), Long.parseLong(args[8]),
-            List.of(args[9].split(",")));
+            List.of(args[10].split(",")));
     }
 
     private void run(int count, int tries, long settleSeconds, List<String> conditions) throws Exception {
@@ -170,8 +174,8 @@ public final class ImapSearchBench {
     }
 
     private void underLoad(ImapSession imap, int tries, Map<String, String> setup) throws Exception {
-        int smtpPort = Integer.parseInt(args[10]);
-        String loadUser = args[12];
+        int smtpPort = Integer.parseInt(args[11]);
+        String loadUser = args[13];
         byte[] body = SmtpAcceptLoad.body(LOAD_SIZE).getBytes(StandardCharsets.US_ASCII);
         MessageLoad load = new MessageLoad(smtpPort, LOAD_SESSIONS, number -> new MessageLoad.Outgoing(loadUser,
             concat(SmtpAcceptLoad.headers(loadUser, number, SmtpAcceptLoad.messageId()), body)));
@@ -189,7 +193,7 @@ public final class ImapSearchBench {
     }
 
     private void indexerPaused(ImapSession imap, int tries, long settleSeconds, Map<String, String> setup) throws Exception {
-        WebAdmin webAdmin = new WebAdmin(Integer.parseInt(args[11]));
+        WebAdmin webAdmin = new WebAdmin(Integer.parseInt(args[12]));
         HttpResponse<String> pause = webAdmin.post("/pipeline/search?action=pause");
         if (pause.statusCode() / 100 != 2) {
             setup.put("unavailable", "POST_/pipeline/search?action=pause_answered_" + pause.statusCode());
@@ -228,12 +232,15 @@ public final class ImapSearchBench {
     private void measure(ImapSession imap, String condition, int tries) throws Exception {
         Map<String, Timings> timings = new LinkedHashMap<>();
         QUERIES.forEach(query -> timings.put(query, new Timings()));
-        for (int i = 0; i < tries; i++) {
+        long halfCap = maxConditionSeconds * 1_000_000_000L / 2;
+        long deadline = System.nanoTime() + halfCap;
+        for (int i = 0; i < tries && (i < MIN_TRIES || System.nanoTime() < deadline); i++) {
             timings.get("selective").search(imap, "TEXT " + SELECTIVE_WORD, expected.withWord(SELECTIVE_WORD));
             timings.get("unseen").search(imap, "UNSEEN", expected.unseen());
             timings.get("all").search(imap, "ALL", expected.all());
         }
-        for (int i = 0; i < tries; i++) {
+        deadline = System.nanoTime() + halfCap;
+        for (int i = 0; i < tries && (i < MIN_TRIES || System.nanoTime() < deadline); i++) {
             String fresh = String.format("quokka%06d", freshWords++);
             long appended = imap.append(messages.plain(user, "fresh " + fresh, fresh));
             expected.appended(appended, fresh);

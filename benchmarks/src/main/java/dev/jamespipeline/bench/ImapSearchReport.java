@@ -10,19 +10,20 @@ import java.util.Optional;
 /**
  * The Markdown summary of {@code benchmarks/imap-search.sh}: one row per SEARCH measured, one column per
  * server and condition (p50 / p99 ms, and the wrong answers when there were any), with p50 ratios of ours
- * against stock James and Dovecot from the same run; then how each INBOX was filled and each condition set
- * up. Reads {@link ImapSearchBench}'s result lines.
+ * idle against each baseline of the same run (stock James, Dovecot with and without FTS); then how each
+ * INBOX was filled and each condition set up. Reads {@link ImapSearchBench}'s result lines.
  *
  * <p>Usage: {@code ImapSearchReport RESULTS OUT.md HEADER_LINE...}
  */
 public final class ImapSearchReport {
-    /** (server, condition) columns, in the order shown, with their headings. */
+    /** (server, condition) columns, in the order shown, with their headings and a short name for the ratios. */
     private static final List<String[]> COLUMNS = List.of(
-        new String[] {"ours", "idle", "ours, idle"},
-        new String[] {"ours", "load", "ours, SMTP delivery at full speed"},
-        new String[] {"ours", "paused", "ours, indexer paused"},
-        new String[] {"stock", "idle", "stock James 3.8.1"},
-        new String[] {"dovecot", "idle", "Dovecot 2.3, no FTS"});
+        new String[] {"ours", "idle", "ours, idle", "ours"},
+        new String[] {"ours", "load", "ours, SMTP delivery at full speed", ""},
+        new String[] {"ours", "paused", "ours, indexer paused", ""},
+        new String[] {"stock", "idle", "stock James 3.8.1", "stock"},
+        new String[] {"dovecot", "idle", "Dovecot 2.3, no FTS", "Dovecot"},
+        new String[] {"dovecot-fts", "idle", "Dovecot 2.3 + fts-xapian", "Dovecot FTS"});
     private static final Map<String, String> QUERIES = Map.of(
         "selective", "`UID SEARCH TEXT " + ImapSearchBench.SELECTIVE_WORD + "`",
         "unseen", "`UID SEARCH UNSEEN`",
@@ -89,8 +90,11 @@ public final class ImapSearchReport {
             heading.append(' ').append(column[2]).append(" |");
             rule.append("---|");
         });
-        heading.append(" ours idle / stock | ours idle / Dovecot |");
-        rule.append("---|---|");
+        List<String[]> baselines = shown.stream().filter(column -> !column[0].equals("ours")).toList();
+        baselines.forEach(baseline -> {
+            heading.append(" ours idle / ").append(baseline[3]).append(" |");
+            rule.append("---|");
+        });
         out.add(heading.toString());
         out.add(rule.toString());
         for (String query : ImapSearchBench.QUERIES) {
@@ -98,8 +102,8 @@ public final class ImapSearchReport {
                 .findFirst().map(values -> values.get("hits")).orElse("?");
             StringBuilder row = new StringBuilder("| " + QUERIES.get(query) + " (" + hits + ") |");
             shown.forEach(column -> row.append(' ').append(cell(column[0], column[1], query)).append(" |"));
-            row.append(' ').append(ratio(p50("ours", "idle", query), p50("stock", "idle", query))).append(" | ")
-                .append(ratio(p50("ours", "idle", query), p50("dovecot", "idle", query))).append(" |");
+            baselines.forEach(baseline -> row.append(' ')
+                .append(ratio(p50("ours", "idle", query), p50(baseline[0], baseline[1], query))).append(" |"));
             out.add(row.toString());
         }
         out.add("");
