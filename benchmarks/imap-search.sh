@@ -14,17 +14,17 @@
 # APPEND then at once UID SEARCH TEXT <its word>, STORE \Seen then at once UID SEARCH UNSEEN: TRIES of each, timed,
 # every answer checked against the uid set the client knows (dev.jamespipeline.bench.ImapSearchBench).
 # Prints a table with ratios against stock James and Dovecot, written to OUT.md (the console to OUT.txt).
-# Not part of the tests. About 8 minutes on 2 cores with the defaults.
+# Not part of the tests. About 12 minutes on 2 cores with the defaults (filling the four INBOXes takes half of it).
 #   benchmarks/imap-search.sh            (or STEPS=search benchmarks/run)
 # Environment, all optional (defaults in brackets):
-#   MESSAGES [10000] BODY_SIZE [10240] TRIES [20: of each command] MAX_CONDITION_S [90: fewer tries, but at least 3, once
+#   MESSAGES [10000] BODY_SIZE [10240] TRIES [20: of each command] MAX_CONDITION_S [60: fewer tries, but at least 3, once
 #   the searches or the changes of a condition took half of it] SETTLE_S [180: longest wait for exact answers before a condition]
 #   SERVERS ["ours stock dovecot dovecot-fts"] OUR_CONDITIONS ["idle,paused,load"] OUT [benchmarks/results/imap-search-<UTC stamp>]
 # All traffic stays on 127.0.0.1; everything it starts it stops (KEEP_WORK=1 keeps the scratch directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-messages=${MESSAGES:-10000}; body_size=${BODY_SIZE:-10240}; tries=${TRIES:-20}; max_condition=${MAX_CONDITION_S:-90}
+messages=${MESSAGES:-10000}; body_size=${BODY_SIZE:-10240}; tries=${TRIES:-20}; max_condition=${MAX_CONDITION_S:-60}
 settle=${SETTLE_S:-180}
 servers=${SERVERS:-ours stock dovecot dovecot-fts}; our_conditions=${OUR_CONDITIONS:-idle,paused,load}
 mailboxes=2   # user0: the INBOX searched; user1: the delivery load

@@ -1,5 +1,7 @@
 package dev.jamespipeline.bench;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,8 +124,13 @@ public final class ImapSearchReport {
         }).orElse("–");
     }
 
+    /** ours / theirs, with two significant digits below 100 (0.0048, 3.4, 67), "–" without both. */
     private static String ratio(Optional<Double> ours, Optional<Double> theirs) {
-        return ours.isPresent() && theirs.isPresent() && theirs.get() > 0 ? String.format("%.2f", ours.get() / theirs.get()) : "–";
+        if (ours.isEmpty() || theirs.isEmpty() || theirs.get() <= 0) {
+            return "–";
+        }
+        double ratio = ours.get() / theirs.get();
+        return ratio >= 100 ? String.format("%.0f", ratio) : new BigDecimal(ratio).round(new MathContext(2)).toPlainString();
     }
 
     private void setups(List<String> out) {
