@@ -42,6 +42,8 @@ fi
 trap 'stop_james; stop_dovecot; delete_scratch_index; bench_cleanup' EXIT
 
 results="$work/results.txt"
+# The tree as the run starts (with BENCH_BUILT=1, what was built from it).
+tree="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (uncommitted changes)') on branch $(git rev-parse --abbrev-ref HEAD)"
 settings="MESSAGES=$messages BODY_SIZE=$body_size TRIES=$tries MAX_CONDITION_S=$max_condition SETTLE_S=$settle SERVERS=\"$servers\" OUR_CONDITIONS=$our_conditions"
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# IMAP SEARCH on a $messages-message INBOX: $settings benchmarks/imap-search.sh"
@@ -94,6 +96,6 @@ for server in $servers; do
 done
 
 bench_java ImapSearchReport "$results" "$out.md" \
-  "$settings benchmarks/imap-search.sh at $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (uncommitted changes)') on branch $(git rev-parse --abbrev-ref HEAD)" \
+  "$settings benchmarks/imap-search.sh at $(date -u +%FT%TZ), $tree" \
   "machine: $(nproc) cores, load average $load_at_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end; $(command -v dovecot >/dev/null && dovecot --version | sed 's/^/Dovecot /; s/ (.*//')$(dpkg-query -W -f ', dovecot-fts-xapian ${Version}' dovecot-fts-xapian 2>/dev/null || true)"
 cat "$out.md"
