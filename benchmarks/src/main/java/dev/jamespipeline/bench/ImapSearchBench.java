@@ -72,7 +72,10 @@ public final class ImapSearchBench {
     private final int imapPort;
     private final String user;
     private final String password;
-    private final String[] args;
+    /** For the load and paused conditions: where SMTP and WebAdmin listen, and whom the load is sent to. */
+    private final int smtpPort;
+    private final int webAdminPort;
+    private final String loadUser;
     private final SearchBenchMessages messages;
     private final ExpectedMailbox expected = new ExpectedMailbox();
     private final AtomicLong nextNumber = new AtomicLong();
@@ -80,7 +83,6 @@ public final class ImapSearchBench {
     private long freshWords;
 
     private ImapSearchBench(String[] args) throws IOException {
-        this.args = args;
         this.results = Path.of(args[0]);
         this.server = args[1];
         this.imapPort = Integer.parseInt(args[2]);
@@ -88,6 +90,9 @@ public final class ImapSearchBench {
         this.password = args[4];
         this.messages = new SearchBenchMessages(Integer.parseInt(args[6]), 0);
         this.maxConditionSeconds = Long.parseLong(args[9]);
+        this.smtpPort = args.length > 11 ? Integer.parseInt(args[11]) : -1;
+        this.webAdminPort = args.length > 12 ? Integer.parseInt(args[12]) : -1;
+        this.loadUser = args.length > 13 ? args[13] : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -109,6 +114,9 @@ public final class ImapSearchBench {
             for (String condition : conditions) {
                 Map<String, String> setup = new LinkedHashMap<>();
                 setup.put("settle_s", String.format("%.1f", settle(imap, settleSeconds)));
+                if (!condition.equals("idle") && loadUser == null) {
+                    throw new IllegalArgumentException("the condition " + condition + " needs SMTP_PORT WEBADMIN_PORT LOAD_USER");
+                }
                 switch (condition) {
                     case "idle" -> measure(imap, condition, tries);
                     case "load" -> underLoad(imap, tries, setup);
@@ -174,8 +182,6 @@ public final class ImapSearchBench {
     }
 
     private void underLoad(ImapSession imap, int tries, Map<String, String> setup) throws Exception {
-        int smtpPort = Integer.parseInt(args[11]);
-        String loadUser = args[13];
         byte[] body = SmtpAcceptLoad.body(LOAD_SIZE).getBytes(StandardCharsets.US_ASCII);
         MessageLoad load = new MessageLoad(smtpPort, LOAD_SESSIONS, number -> new MessageLoad.Outgoing(loadUser,
             concat(SmtpAcceptLoad.headers(loadUser, number, SmtpAcceptLoad.messageId()), body)));
@@ -193,7 +199,7 @@ public final class ImapSearchBench {
     }
 
     private void indexerPaused(ImapSession imap, int tries, long settleSeconds, Map<String, String> setup) throws Exception {
-        WebAdmin webAdmin = new WebAdmin(Integer.parseInt(args[12]));
+        WebAdmin webAdmin = new WebAdmin(webAdminPort);
         HttpResponse<String> pause = webAdmin.post("/pipeline/search?action=pause");
         if (pause.statusCode() / 100 != 2) {
             setup.put("unavailable", "POST_/pipeline/search?action=pause_answered_" + pause.statusCode());
