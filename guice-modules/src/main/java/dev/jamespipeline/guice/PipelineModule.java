@@ -37,6 +37,7 @@ import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.ingest.MailIngestor;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.core.ledger.FileDeliveryLedger;
 import dev.jamespipeline.core.store.FileMessageStore;
 import dev.jamespipeline.core.store.FileRetentionSweeper;
@@ -114,6 +115,18 @@ public class PipelineModule extends AbstractModule {
         DataSource dataSource = bound.getProvider().get();
         PipelineStateSchema.migrate(dataSource);
         return dataSource;
+    }
+
+    /**
+     * The search index backlog the server main binds in James's injector, which the listeners fill; the
+     * stock-James drop-in has no index, and none.
+     */
+    @Provides
+    @Singleton
+    @Named(IndexBacklog.PIPELINE_BINDING)
+    IndexBacklog indexBacklog(Injector injector) {
+        Binding<IndexBacklog> bound = injector.getExistingBinding(Key.get(IndexBacklog.class));
+        return bound == null ? IndexBacklog.NONE : bound.getProvider().get();
     }
 
     @Provides

@@ -17,6 +17,7 @@ import org.apache.commons.net.imap.IMAPReply;
 /** A real IMAP client (Apache Commons Net) reading, searching and changing a user's INBOX. */
 final class ImapReader {
     private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
+    private static final Pattern APPENDUID = Pattern.compile("\\[APPENDUID \\d+ (\\d+)]");
     private static final Pattern SEARCH = Pattern.compile("\\* SEARCH([ 0-9]*)");
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)}$");
 
@@ -64,6 +65,20 @@ final class ImapReader {
             }
             uids.sort(null);
             return uids;
+        });
+    }
+
+    /** {@code APPEND} to INBOX over IMAP: the new message's uid (from James's APPENDUID). */
+    long append(String user, String password, String message) throws IOException {
+        return withInbox(user, password, client -> {
+            if (!client.append("INBOX", null, null, message)) {
+                throw new IOException("APPEND failed: " + client.getReplyString());
+            }
+            Matcher matcher = APPENDUID.matcher(client.getReplyString());
+            if (!matcher.find()) {
+                throw new IOException("APPEND answered without APPENDUID: " + client.getReplyString());
+            }
+            return Long.parseLong(matcher.group(1));
         });
     }
 

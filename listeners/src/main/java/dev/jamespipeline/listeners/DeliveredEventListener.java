@@ -3,8 +3,10 @@ package dev.jamespipeline.listeners;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
+import javax.inject.Named;
 
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
@@ -26,6 +28,7 @@ import dev.jamespipeline.core.PipelineHeaders;
 import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.delivery.DeliveryAnnouncer;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.core.state.StateSettings;
 
 /**
@@ -36,24 +39,28 @@ import dev.jamespipeline.core.state.StateSettings;
  *
  * <p>James's event bus swallows a listener's failure (it retries, dead-letters the event in memory
  * and lets the append succeed), so a pipeline delivery's failure is not thrown but handed to the
- * {@link DeliveryAnnouncer}, where the stage runner of that pipeline id finds it.
+ * {@link DeliveryAnnouncer}, where the stage runner of that pipeline id finds it. Each added message is
+ * recorded in the {@link IndexBacklog} first, so a SEARCH finds it before the indexer has.
  *
  * <p>With {@code ledger.backend=postgres} it does nothing: the PostgreSQL mailbox's append hook writes
- * DELIVERED and {@code mail.delivered} in the delivery's own transaction.
+ * DELIVERED, the backlog row and {@code mail.delivered} in the delivery's own transaction.
  */
 public class DeliveredEventListener implements EventListener.GroupEventListener {
     public static final Group GROUP = new GenericGroup("pipeline-mail-delivered");
 
     private final MailboxManager mailboxManager;
     private final DeliveryAnnouncer announcer;
+    private final IndexBacklog backlog;
     private final Clock clock;
     private final boolean announcedByTheMailbox;
 
     @Inject
-    public DeliveredEventListener(MailboxManager mailboxManager, DeliveryAnnouncer announcer, Clock clock,
+    public DeliveredEventListener(MailboxManager mailboxManager, DeliveryAnnouncer announcer,
+                                  @Named(IndexBacklog.PIPELINE_BINDING) IndexBacklog backlog, Clock clock,
                                   PipelineConfiguration configuration) {
         this.mailboxManager = mailboxManager;
         this.announcer = announcer;
+        this.backlog = backlog;
         this.clock = clock;
         this.announcedByTheMailbox = configuration.state().ledgerBackend() == StateSettings.Backend.POSTGRES;
     }
@@ -72,6 +79,11 @@ public class DeliveredEventListener implements EventListener.GroupEventListener 
     public void event(Event event) throws Exception {
         Added added = (Added) event;
         String owner = added.getMailboxPath().getUser().asString();
+        String mailboxId = added.getMailboxId().serialize();
+        // The backlog before the announcement: once announced, the indexer may apply it and clear the backlog.
+        backlog.record(added.getUids().stream()
+            .map(uid -> new IndexBacklog.Change(mailboxId, uid.asLong(), added.getMetaData(uid).getModSeq().asLong()))
+            .collect(Collectors.toList()));
         MailboxSession session = mailboxManager.createSystemSession(added.getMailboxPath().getUser());
         try {
             MessageManager mailbox = mailboxManager.getMailbox(added.getMailboxId(), session);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
+import javax.inject.Named;
 
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
@@ -20,22 +21,28 @@ import org.apache.james.mailbox.events.MailboxEvents.MailboxEvent;
 import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent.Kind;
+import dev.jamespipeline.core.search.IndexBacklog;
+import dev.jamespipeline.core.search.IndexBacklog.Change;
 
 /**
  * Publishes {@code mailbox.flags}, {@code mailbox.expunged} and {@code mailbox.deleted} for the
  * search indexer. Synchronous, so the IMAP command that changed the mailbox completes only once the
- * event is confirmed by the broker: the index may lag, but it cannot miss a change. A renamed
+ * event is confirmed by the broker: the index may lag, but it cannot miss a change. Each changed
+ * message is recorded in the {@link IndexBacklog} first, so a SEARCH right after the command scans it
+ * instead of trusting a document the indexer has not updated yet. A renamed
  * mailbox keeps its id, which is all the index knows it by, so renames need no event.
  */
 public class MailboxChangeListener implements EventListener.GroupEventListener {
     public static final Group GROUP = new GenericGroup("pipeline-mailbox-changes");
 
     private final EventPublisher events;
+    private final IndexBacklog backlog;
     private final Clock clock;
 
     @Inject
-    public MailboxChangeListener(EventPublisher events, Clock clock) {
+    public MailboxChangeListener(EventPublisher events, @Named(IndexBacklog.PIPELINE_BINDING) IndexBacklog backlog, Clock clock) {
         this.events = events;
+        this.backlog = backlog;
         this.clock = clock;
     }
 
@@ -52,9 +59,17 @@ public class MailboxChangeListener implements EventListener.GroupEventListener {
     @Override
     public void event(Event event) throws Exception {
         MailboxEvent change = (MailboxEvent) event;
+        String mailboxId = change.getMailboxId().serialize();
+        // The backlog first: once the event is out, the indexer may apply it and clear the backlog.
         if (event instanceof FlagsUpdated flags) {
+            backlog.record(flags.getUpdatedFlags().stream()
+                .map(updated -> new Change(mailboxId, updated.getUid().asLong(), updated.getModSeq().asLong()))
+                .collect(Collectors.toList()));
             publish(change, Kind.FLAGS_CHANGED, flags.getUids());
         } else if (event instanceof Expunged expunged) {
+            backlog.record(expunged.getUids().stream()
+                .map(uid -> Change.expunged(mailboxId, uid.asLong()))
+                .collect(Collectors.toList()));
             publish(change, Kind.EXPUNGED, expunged.getUids());
         } else {
             publish(change, Kind.MAILBOX_DELETED, List.of());

@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import javax.inject.Named;
 import javax.inject.Singleton;
+import javax.sql.DataSource;
 
 import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -19,11 +20,16 @@ import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.dto.DTOModuleInjections;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Binding;
+import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
+import dev.jamespipeline.core.search.InMemoryIndexBacklog;
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.search.document.AttachmentTextExtractor;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
 import dev.jamespipeline.search.index.MailIndex;
@@ -33,6 +39,8 @@ import dev.jamespipeline.search.indexer.SearchConfiguration;
 import dev.jamespipeline.search.james.SearchIndexHealthCheck;
 import dev.jamespipeline.search.reindex.ReindexDetailsDTO;
 import dev.jamespipeline.search.reindex.SearchRoutes;
+import dev.jamespipeline.state.PipelineStateSchema;
+import dev.jamespipeline.state.PostgresIndexBacklog;
 
 /**
  * What the server main adds to James: the index client, the indexer, the search WebAdmin routes
@@ -58,6 +66,22 @@ public class SearchModule extends AbstractModule {
             // As the pipeline's own module does: the documented defaults.
             return SearchConfiguration.from(new BaseConfiguration());
         }
+    }
+
+    /**
+     * Where the changes the index does not show yet are kept: in PostgreSQL, shared by every node, when
+     * James has a database; in the heap with the memory backend, whose mailboxes are there too.
+     */
+    @Provides
+    @Singleton
+    IndexBacklog indexBacklog(Injector injector) {
+        Binding<DataSource> database = injector.getExistingBinding(Key.get(DataSource.class));
+        if (database == null) {
+            return new InMemoryIndexBacklog();
+        }
+        DataSource dataSource = database.getProvider().get();
+        PipelineStateSchema.migrate(dataSource);
+        return new PostgresIndexBacklog(dataSource);
     }
 
     @Provides

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,6 +18,7 @@ import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.ledger.LedgerEntry;
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
 
 /**
@@ -30,6 +32,8 @@ import dev.jamespipeline.mailbox.postgres.MessageAppendHook;
  *       message into the same mailbox of the same user throws, which rolls the whole addition back (the
  *       stage fails, and its retry finds DELIVERED and drops the recipient). Sieve's {@code fileinto :copy}
  *       into two mailboxes makes two claims. DELIVERED for the user is recorded idempotently.</li>
+ *   <li>Every added message is recorded in the search index backlog ({@link PostgresIndexBacklog}), so a
+ *       SEARCH finds it before the indexer has.</li>
  *   <li>A user's COPY or MOVE of a delivered message carries the same header but keeps the message id
  *       (James's copy semantics): it is recognised by that id and claims nothing.</li>
  * </ul>
@@ -66,6 +70,9 @@ public final class PipelineAppendHook implements MessageAppendHook {
             claim(transaction, pipelineId.get(), user, mailboxId, messageId);
             PostgresDeliveryLedger.record(transaction, pipelineId.get(), LedgerEntry.delivered(user));
         }
+        // Before the event: the search index cannot show the message before the backlog knows it.
+        PostgresIndexBacklog.record(transaction,
+            List.of(new IndexBacklog.Change(mailboxId, message.getUid().asLong(), message.getModSeq().asLong())));
         DeliveredEvent delivered = new DeliveredEvent(DeliveredEvent.VERSION, mailbox.getUser().asString(), mailbox.getName(),
             mailboxId, messageId, message.getUid().asLong(), message.getFullContentOctets(), pipelineId.orElse(null),
             clock.instant());

@@ -59,6 +59,7 @@ public final class WorkQueueRuntime implements AutoCloseable {
     private BrokerConnection connection;
     private Thread supervisor;
     private volatile boolean stopping;
+    private volatile boolean paused;
     private volatile boolean declared;
 
     /** @param signer verifies every delivery before a handler sees it */
@@ -97,6 +98,26 @@ public final class WorkQueueRuntime implements AutoCloseable {
         supervisor = new Thread(this::supervise, name + "-supervisor");
         supervisor.setDaemon(true);
         supervisor.start();
+    }
+
+    /**
+     * Cancels every consumer until {@link #resume()}: messages wait in their queues, unacked ones go back
+     * to them (handlers are idempotent). For an operator who needs a queue to stop draining for a while.
+     */
+    public synchronized void pause() {
+        paused = true;
+        slots.forEach(Slot::release);
+        LOGGER.info("{}: paused, consumers cancelled", name);
+    }
+
+    /** Consumers come back within the supervision interval. */
+    public void resume() {
+        paused = false;
+        LOGGER.info("{}: resumed", name);
+    }
+
+    public boolean paused() {
+        return paused;
     }
 
     /** The registered queues with their policy, live consumers and activity, for health checks and WebAdmin. */
@@ -146,7 +167,7 @@ public final class WorkQueueRuntime implements AutoCloseable {
 
     private synchronized void replaceLostConsumers(Connection opened) {
         for (Slot slot : slots) {
-            if (!stopping && !slot.alive() && slot.dueForAttempt()) {
+            if (!stopping && !paused && !slot.alive() && slot.dueForAttempt()) {
                 try {
                     slot.subscribe(opened);
                 } catch (IOException | RuntimeException e) {

@@ -19,6 +19,7 @@ import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Refresh;
 import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.VersionType;
@@ -133,14 +134,35 @@ public final class MailIndex implements AutoCloseable {
         });
     }
 
+    /** When searches see a write. */
+    public enum Visibility {
+        /** At OpenSearch's next periodic refresh, after the write has returned. */
+        EVENTUALLY(Refresh.False),
+        /** Before the write returns, at the next periodic refresh ({@code refresh=wait_for}): no extra refresh. */
+        BEFORE_RETURN(Refresh.WaitFor),
+        /** At once: the write refreshes the index itself ({@code refresh=true}), for a search waiting on it. */
+        IMMEDIATELY(Refresh.True);
+
+        private final Refresh refresh;
+
+        Visibility(Refresh refresh) {
+            this.refresh = refresh;
+        }
+    }
+
     /** Applies the operations in one bulk request; see {@link WriteOutcome} for what a failure is. */
     public WriteOutcome write(List<IndexOperation> operations) throws IndexUnavailableException {
+        return write(operations, Visibility.EVENTUALLY);
+    }
+
+    /** As {@link #write(List)}, visible to searches as {@code visibility} says. */
+    public WriteOutcome write(List<IndexOperation> operations, Visibility visibility) throws IndexUnavailableException {
         if (operations.isEmpty()) {
             return new WriteOutcome(Map.of());
         }
         List<BulkOperation> bulk = operations.stream().map(this::toBulkOperation).toList();
         BulkResponse response = call("bulk write of " + operations.size() + " operations",
-            () -> client.bulk(request -> request.index(indexName()).operations(bulk)));
+            () -> client.bulk(request -> request.index(indexName()).operations(bulk).refresh(visibility.refresh)));
         Map<Integer, String> failures = new HashMap<>();
         List<BulkResponseItem> items = response.items();
         for (int i = 0; i < items.size(); i++) {

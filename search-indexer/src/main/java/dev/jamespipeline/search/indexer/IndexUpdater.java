@@ -1,7 +1,9 @@
 package dev.jamespipeline.search.indexer;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,9 +11,13 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.jamespipeline.core.runtime.FailureRouter;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.IndexUnavailableException;
@@ -22,18 +28,23 @@ import dev.jamespipeline.search.indexer.MailboxReader.FlagsState;
 /**
  * Applies a batch of index-queue events in one bulk write. Each event is turned into the writes
  * that make the index match the mailbox as it is now (read through {@link MailboxReader}), so
- * applying an event twice, or after a newer one, leaves the same documents.
+ * applying an event twice, or after a newer one, leaves the same documents. Once the writes are
+ * searchable, the {@link IndexBacklog} forgets the changes they apply.
  */
 public class IndexUpdater {
+    private static final Logger LOGGER = LoggerFactory.getLogger(IndexUpdater.class);
+
     private final MailIndex index;
     private final MailboxReader reader;
+    private final IndexBacklog backlog;
     private final Clock clock;
     private volatile boolean indexCreated;
 
     @Inject
-    public IndexUpdater(MailIndex index, MailboxReader reader, Clock clock) {
+    public IndexUpdater(MailIndex index, MailboxReader reader, IndexBacklog backlog, Clock clock) {
         this.index = index;
         this.reader = reader;
+        this.backlog = backlog;
         this.clock = clock;
     }
 
@@ -61,11 +72,57 @@ public class IndexUpdater {
             }
         }
         if (!operations.isEmpty()) {
-            WriteOutcome outcome = index.write(operations);
+            // Searchable before the backlog forgets the changes: a search in between must find them one way or the other.
+            WriteOutcome outcome = index.write(operations, MailIndex.Visibility.BEFORE_RETURN);
             outcome.failures().forEach((operationIndex, reason) ->
                 results.set(eventOfOperation.get(operationIndex), Optional.of("index write failed: " + reason)));
+            forgetApplied(operations, outcome);
         }
         return results;
+    }
+
+    /**
+     * Writes these messages of the mailbox as they are now, searchable at once, for a search that
+     * found them in the backlog: the search then trusts the index for them too.
+     *
+     * @return whether every write succeeded (otherwise the index may still not show some)
+     */
+    public boolean indexNow(String user, String mailboxId, Collection<Long> uids) throws Exception {
+        ensureIndex();
+        List<IndexOperation> operations = new ArrayList<>();
+        for (long uid : uids) {
+            operations.add(upsertOrDelete(user, mailboxId, uid));
+        }
+        WriteOutcome outcome = index.write(operations, MailIndex.Visibility.IMMEDIATELY);
+        forgetApplied(operations, outcome);
+        return outcome.isComplete();
+    }
+
+    /**
+     * Clears the backlog of what the index now shows. A failure here leaves rows that only make searches
+     * scan a few messages more; the next change of those messages clears them.
+     */
+    private void forgetApplied(List<IndexOperation> operations, WriteOutcome outcome) {
+        List<IndexBacklog.Change> applied = new ArrayList<>();
+        for (int i = 0; i < operations.size(); i++) {
+            if (!outcome.failures().containsKey(i)) {
+                applied.add(appliedChange(operations.get(i)));
+            }
+        }
+        try {
+            backlog.applied(applied);
+        } catch (IOException e) {
+            LOGGER.warn("Could not clear {} applied changes from the search index backlog: {}", applied.size(), e.getMessage());
+        }
+    }
+
+    private static IndexBacklog.Change appliedChange(IndexOperation operation) {
+        if (operation instanceof IndexOperation.Upsert upsert) {
+            MessageDocument document = upsert.document();
+            return new IndexBacklog.Change(document.mailboxId(), document.uid(), document.modSeq());
+        }
+        IndexOperation.Delete delete = (IndexOperation.Delete) operation;
+        return IndexBacklog.Change.expunged(delete.mailboxId(), delete.uid());
     }
 
     /**
@@ -91,6 +148,7 @@ public class IndexUpdater {
                     .collect(Collectors.toList());
             case MAILBOX_DELETED:
                 index.deleteMailbox(change.mailboxId());
+                backlog.forgetMailbox(change.mailboxId());
                 return List.of();
             case FLAGS_CHANGED:
                 return flagsChanged(change);

@@ -60,6 +60,19 @@ public class IndexerStartable implements Startable {
         runtime.start();
     }
 
+    /** Stops consuming index events until {@link #resume()}; searches stay exact through the backlog. */
+    public void pause() {
+        runtime.pause();
+    }
+
+    public void resume() {
+        runtime.resume();
+    }
+
+    public boolean paused() {
+        return runtime.paused();
+    }
+
     /** Whether the index queue has consumers and keeps up, for the search health check. */
     public WorkQueueHealth health() {
         return health;

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
@@ -24,6 +25,7 @@ import org.apache.james.user.api.UsersRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.indexer.MailboxReader;
@@ -33,7 +35,9 @@ import reactor.core.publisher.Flux;
 /**
  * Rebuilds the index of one user, or of every user, from their mailboxes: every message is
  * written again (same or newer version, so live indexing running meanwhile is not undone), then
- * the user's documents this run did not write, messages that no longer exist, are deleted.
+ * the user's documents this run did not write, messages that no longer exist, are deleted. While a
+ * user is rebuilt, the {@link IndexBacklog} lists each of their mailboxes whole, so searches scan them
+ * rather than trust a half-rebuilt index.
  */
 public class ReindexTask implements Task {
     public static final TaskType TYPE = TaskType.of("pipeline-search-reindex");
@@ -45,18 +49,20 @@ public class ReindexTask implements Task {
     private final MailboxManager mailboxManager;
     private final MailboxReader reader;
     private final MailIndex index;
+    private final IndexBacklog backlog;
     private final Clock clock;
     private final AtomicLong usersDone = new AtomicLong();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public ReindexTask(Optional<Username> onlyUser, UsersRepository users, MailboxManager mailboxManager,
-                       MailboxReader reader, MailIndex index, Clock clock) {
+                       MailboxReader reader, MailIndex index, IndexBacklog backlog, Clock clock) {
         this.onlyUser = onlyUser;
         this.users = users;
         this.mailboxManager = mailboxManager;
         this.reader = reader;
         this.index = index;
+        this.backlog = backlog;
         this.clock = clock;
     }
 
@@ -82,10 +88,16 @@ public class ReindexTask implements Task {
         Instant startedAt = clock.instant();
         long failedBefore = failed.get();
         MailboxSession session = mailboxManager.createSystemSession(user);
+        List<IndexBacklog.Change> wholeMailboxes;
         try {
             List<MailboxMetaData> mailboxes = mailboxManager
                 .search(MailboxQuery.privateMailboxesBuilder(session).build(), session)
                 .collectList().block();
+            // Until the rebuild is over, no document of these mailboxes is trusted: searches scan them.
+            wholeMailboxes = mailboxes.stream()
+                .map(mailbox -> IndexBacklog.Change.wholeMailbox(mailbox.getId().serialize()))
+                .collect(Collectors.toList());
+            backlog.record(wholeMailboxes);
             for (MailboxMetaData mailbox : mailboxes) {
                 reindexMailbox(user, mailboxManager.getMailbox(mailbox.getId(), session), session);
             }
@@ -93,10 +105,13 @@ public class ReindexTask implements Task {
             mailboxManager.endProcessingRequest(session);
         }
         if (failed.get() > failedBefore) {
-            // Keep what is there: a message that failed now may still be indexed from before.
+            // Keep what is there: a message that failed now may still be indexed from before. The mailboxes
+            // stay scanned (exact, slower) until a re-index completes.
             return Result.PARTIAL;
         }
         index.deleteUserDocumentsIndexedBefore(user.asString(), startedAt);
+        index.refresh();
+        backlog.applied(wholeMailboxes);
         return Result.COMPLETED;
     }
 

@@ -20,13 +20,16 @@ import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
+import dev.jamespipeline.core.search.IndexBacklog;
 import dev.jamespipeline.search.index.IndexUnavailableException;
 import dev.jamespipeline.search.index.MailIndex;
 import dev.jamespipeline.search.index.MailboxCounters;
 import dev.jamespipeline.search.indexer.IndexLag;
+import dev.jamespipeline.search.indexer.IndexerStartable;
 import dev.jamespipeline.search.indexer.MailboxReader;
 
 import spark.Request;
+import spark.Route;
 import spark.Service;
 
 /**
@@ -34,7 +37,10 @@ import spark.Service;
  * <ul>
  *   <li>{@code POST /pipeline/search?action=reindex[&user=bob@example.com]}: a re-indexing task
  *       (follow it with James's {@code /tasks/{id}} routes);</li>
- *   <li>{@code GET /pipeline/search}: whether OpenSearch answers, and the index lag;</li>
+ *   <li>{@code POST /pipeline/search?action=pause}, {@code ?action=resume}: stops and restarts the
+ *       indexer's consumers (events wait in the queue; searches stay exact, scanning what changed);</li>
+ *   <li>{@code GET /pipeline/search}: whether OpenSearch answers, whether the indexer is paused, and the
+ *       index lag;</li>
  *   <li>{@code GET /pipeline/search/users/{user}/mailboxes/{name}/counters}: messages and unseen
  *       messages of one mailbox, as the index counts them.</li>
  * </ul>
@@ -48,18 +54,23 @@ public class SearchRoutes implements Routes {
     private final MailboxManager mailboxManager;
     private final MailboxReader reader;
     private final MailIndex index;
+    private final IndexBacklog backlog;
+    private final IndexerStartable indexer;
     private final IndexLag lag;
     private final Clock clock;
 
     @Inject
-    public SearchRoutes(TaskManager taskManager, JsonTransformer json, UsersRepository users,
-                        MailboxManager mailboxManager, MailboxReader reader, MailIndex index, IndexLag lag, Clock clock) {
+    public SearchRoutes(TaskManager taskManager, JsonTransformer json, UsersRepository users, MailboxManager mailboxManager,
+                        MailboxReader reader, MailIndex index, IndexBacklog backlog, IndexerStartable indexer, IndexLag lag,
+                        Clock clock) {
         this.taskManager = taskManager;
         this.json = json;
         this.users = users;
         this.mailboxManager = mailboxManager;
         this.reader = reader;
         this.index = index;
+        this.backlog = backlog;
+        this.indexer = indexer;
         this.lag = lag;
         this.clock = clock;
     }
@@ -71,8 +82,18 @@ public class SearchRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.post(BASE, TaskFromRequestRegistry.of(TaskRegistrationKey.of("reindex"), this::reindexTask)
-            .asRoute(taskManager), json);
+        Route reindex = TaskFromRequestRegistry.of(TaskRegistrationKey.of("reindex"), this::reindexTask).asRoute(taskManager);
+        service.post(BASE, (request, response) -> switch (String.valueOf(request.queryParams("action"))) {
+            case "pause" -> {
+                indexer.pause();
+                yield indexerState();
+            }
+            case "resume" -> {
+                indexer.resume();
+                yield indexerState();
+            }
+            default -> reindex.handle(request, response);
+        }, json);
         service.get(BASE, (request, response) -> status(), json);
         service.get(BASE + "/users/:user/mailboxes/:name/counters", (request, response) -> counters(request), json);
     }
@@ -86,12 +107,16 @@ public class SearchRoutes implements Routes {
                 .message("User '" + user.get().asString() + "' does not exist")
                 .haltError();
         }
-        return new ReindexTask(user, users, mailboxManager, reader, index, clock);
+        return new ReindexTask(user, users, mailboxManager, reader, index, backlog, clock);
     }
 
     private Map<String, Object> status() {
         boolean reachable = index.ping();
-        return Map.of("openSearchReachable", reachable, "lag", lag.summary());
+        return Map.of("openSearchReachable", reachable, "indexerPaused", indexer.paused(), "lag", lag.summary());
+    }
+
+    private Map<String, Object> indexerState() {
+        return Map.of("indexerPaused", indexer.paused());
     }
 
     private MailboxCounters counters(Request request) throws Exception {
