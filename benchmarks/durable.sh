@@ -46,81 +46,7 @@ opensearch="http://127.0.0.1:${OPENSEARCH_PORT:-9200}"
 . scripts/opensearch.sh
 ensure_opensearch
 
-lmtp_port=12424; dovecot_imap_port=11144
-dovecot_conf=
-stop_dovecot() {
-  [ -z "$dovecot_conf" ] || dovecot -c "$dovecot_conf" stop 2>/dev/null || true
-  dovecot_conf=
-}
-scratch_index=
-delete_scratch_index() {
-  [ -z "$scratch_index" ] || java -cp "$load" dev.jamespipeline.bench.OpenSearchHttp "$opensearch" delete "$scratch_index" || true
-  scratch_index=
-}
 trap 'stop_james; stop_dovecot; delete_scratch_index; bench_cleanup' EXIT
-
-# Dovecot with a configuration of its own under DIR: every user's password is "secret", mail in DIR/home/<user>/Maildir.
-start_dovecot() {
-  local dir=$1
-  for port in $lmtp_port $dovecot_imap_port; do
-    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: the benchmark's Dovecot needs it"; exit 2; fi
-  done
-  mkdir -p "$dir/run" "$dir/state"
-  # The users' Maildirs made beforehand (owned by the mail user Dovecot delivers as), so they can be watched from the start.
-  for user in $(seq 0 $((mailboxes - 1))); do
-    install -d -o mail -g mail "$dir/home" "$dir/home/user$user@bench.test" "$dir/home/user$user@bench.test/Maildir" \
-      "$dir/home/user$user@bench.test/Maildir/new" "$dir/home/user$user@bench.test/Maildir/cur" "$dir/home/user$user@bench.test/Maildir/tmp"
-  done
-  cat > "$dir/dovecot.conf" <<EOF
-base_dir = $dir/run
-state_dir = $dir/state
-log_path = $dir/dovecot.log
-protocols = lmtp imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain
-mail_location = maildir:~/Maildir
-# Durable like our fsync + commit: every delivery fsync'd before LMTP answers 250.
-mail_fsync = always
-first_valid_uid = $(id -u mail)
-default_internal_user = dovecot
-default_login_user = dovenull
-passdb {
-  driver = static
-  args = password=secret
-}
-userdb {
-  driver = static
-  args = uid=mail gid=mail home=$dir/home/%u
-}
-service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = $lmtp_port
-  }
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $dovecot_imap_port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-protocol lmtp {
-  postmaster_address = postmaster@bench.test
-}
-EOF
-  dovecot -c "$dir/dovecot.conf"
-  dovecot_conf="$dir/dovecot.conf"
-  for _ in $(seq 1 50); do
-    ss -ltnH | awk '{ print $4 }' | grep -q ":$lmtp_port\$" && return 0
-    sleep 0.2
-  done
-  echo "Dovecot did not listen on $lmtp_port:"; cat "$dir/dovecot.log"; exit 2
-}
 
 # machine_busy: the machine's busy CPU seconds so far (all cores, /proc/stat: user nice system irq softirq steal).
 machine_busy() {
@@ -165,9 +91,7 @@ run_variant() {
     searches=${DOVECOT_SEARCHES:-10}
   else
     prepare pipeline "$dir"
-    scratch_index=bench-durable-$(date -u +%Y%m%dt%H%M%Sz)-$$
-    sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$scratch_index|" \
-      "$dir/conf/pipeline.properties"
+    use_scratch_index "$dir" "bench-durable-$(date -u +%Y%m%dt%H%M%Sz)-$$"
     backend=$(mailbox_backend "$dir")
     start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
     e2e_box=(imap 11143 user0@bench.test secret)

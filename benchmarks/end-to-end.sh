@@ -31,12 +31,6 @@ out=${OUT:-benchmarks/results/end-to-end-$(date -u +%Y%m%dT%H%M%SZ)}
 amqp="amqp://guest:guest@127.0.0.1:5672/%2F"
 mkdir -p "$(dirname "$out")"
 opensearch="http://127.0.0.1:${OPENSEARCH_PORT:-9200}"
-scratch_index=
-# The scratch index and its template go once James is stopped (so that it writes no more).
-delete_scratch_index() {
-  [ -z "$scratch_index" ] || java -cp "$load" dev.jamespipeline.bench.OpenSearchHttp "$opensearch" delete "$scratch_index" || true
-  scratch_index=
-}
 trap 'stop_james; delete_scratch_index; bench_cleanup' EXIT
 if [[ " ${VARIANTS:-pipeline stock} " == *" pipeline-search "* ]]; then
   . scripts/opensearch.sh
@@ -52,9 +46,7 @@ for variant in ${VARIANTS:-pipeline stock}; do
   search=()
   if [ "$variant" = pipeline-search ]; then
     prepare pipeline "$dir"
-    scratch_index=bench-e2e-$(date -u +%Y%m%dt%H%M%Sz)-$$
-    sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$scratch_index|" \
-      "$dir/conf/pipeline.properties"
+    use_scratch_index "$dir" "bench-e2e-$(date -u +%Y%m%dt%H%M%Sz)-$$"
     start_james "$dir" dev.jamespipeline.server.PipelineJamesServerMain
     search=(search "$opensearch" "$scratch_index" "${SEARCH_SAMPLE_EVERY:-10}")
   else

@@ -104,9 +104,100 @@ drop_scratch_databases() {
   scratch_databases=()
 }
 
+# use_scratch_index DIR NAME: the James in DIR indexes into the OpenSearch index NAME at $opensearch (which the
+# caller sets); delete_scratch_index deletes it and its template once James is stopped (so that it writes no more).
+scratch_index=
+use_scratch_index() {
+  scratch_index=$2
+  sed -i "s|^search.opensearch.url=.*|search.opensearch.url=$opensearch|; s|^search.index.name=.*|search.index.name=$scratch_index|" \
+    "$1/conf/pipeline.properties"
+}
+delete_scratch_index() {
+  [ -z "$scratch_index" ] || java -cp "$load" dev.jamespipeline.bench.OpenSearchHttp "$opensearch" delete "$scratch_index" || true
+  scratch_index=
+}
+
+# Dovecot as a baseline (Debian's dovecot-core, -lmtpd, -imapd; ensure_debian_packages installs them), on loopback
+# ports of its own: start_dovecot DIR [SETTING...] runs one with a configuration of its own under DIR: every user's
+# password is "secret", mail in DIR/home/<user>/Maildir, no FTS plugin; each SETTING ("name = value") replaces that
+# line of it or is added, a block ("name {" ... "}") is added; stop_dovecot (and bench_cleanup) stops it.
+lmtp_port=12424; dovecot_imap_port=11144
+dovecot_conf=
+stop_dovecot() {
+  [ -z "$dovecot_conf" ] || dovecot -c "$dovecot_conf" stop 2>/dev/null || true
+  dovecot_conf=
+}
+start_dovecot() {
+  local dir=$1 setting
+  shift
+  for port in $lmtp_port $dovecot_imap_port; do
+    if ss -ltnH | awk '{ print $4 }' | grep -q ":$port\$"; then echo "port $port is taken: the benchmark's Dovecot needs it"; exit 2; fi
+  done
+  mkdir -p "$dir/run" "$dir/state"
+  # The users' Maildirs made beforehand (owned by the mail user Dovecot delivers as), so they can be watched from the start.
+  for user in $(seq 0 $((mailboxes - 1))); do
+    install -d -o mail -g mail "$dir/home" "$dir/home/user$user@bench.test" "$dir/home/user$user@bench.test/Maildir" \
+      "$dir/home/user$user@bench.test/Maildir/new" "$dir/home/user$user@bench.test/Maildir/cur" "$dir/home/user$user@bench.test/Maildir/tmp"
+  done
+  cat > "$dir/dovecot.conf" <<EOF
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+protocols = lmtp imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+mail_location = maildir:~/Maildir
+# Durable like our fsync + commit: every delivery fsync'd before LMTP answers 250.
+mail_fsync = always
+first_valid_uid = $(id -u mail)
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {
+  driver = static
+  args = password=secret
+}
+userdb {
+  driver = static
+  args = uid=mail gid=mail home=$dir/home/%u
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $lmtp_port
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $dovecot_imap_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+protocol lmtp {
+  postmaster_address = postmaster@bench.test
+}
+EOF
+  for setting in "$@"; do
+    [[ $setting == *" {"* ]] || sed -i "/^${setting%% =*} =/d" "$dir/dovecot.conf"
+    echo "$setting" >> "$dir/dovecot.conf"
+  done
+  dovecot -c "$dir/dovecot.conf"
+  dovecot_conf="$dir/dovecot.conf"
+  for _ in $(seq 1 50); do
+    ss -ltnH | awk '{ print $4 }' | grep -q ":$lmtp_port\$" && return 0
+    sleep 0.2
+  done
+  echo "Dovecot did not listen on $lmtp_port:"; cat "$dir/dovecot.log"; exit 2
+}
+
 # KEEP_WORK=1 keeps the scratch directory (servers' logs, stores, ledgers) for a look after the run.
 bench_cleanup() {
   stop_james
+  stop_dovecot
   drop_scratch_databases
   [ -z "$private_node" ] || private_rabbitmqctl -q stop >/dev/null 2>&1 || true
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "scratch directory kept: $work"; else rm -rf "$work"; fi
@@ -136,6 +227,16 @@ drop_bench_databases() {
 # (benchmarks/run makes one copy for all its steps and passes it in BENCH_JAMES_COPY).
 home=${BENCH_JAMES_COPY:-$work/james}
 [ -n "${BENCH_JAMES_COPY:-}" ] || cp -r "$root/distribution/target/james" "$home"
+# And of the helpers' jar.
+cp "$load" "$work/smtp-load.jar"
+load="$work/smtp-load.jar"
+
+# bench_java CLASS ARG...: a helper of the benchmarks module on the distribution's class path, where mime4j, PDFBox
+# and the search index live; without James's logback, so that it logs through the jar's simple logger (warnings only).
+bench_java() {
+  java -cp "$load:$home/pipeline-lib/*:$(ls "$home"/james-server-memory-app.lib/*.jar | grep -v '/logback-classic-' | paste -sd:)" \
+    "dev.jamespipeline.bench.$1" "${@:2}"
+}
 
 # CPU seconds a process has used so far: "user system"
 cpu_seconds() {

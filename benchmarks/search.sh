@@ -58,15 +58,7 @@ ensure_opensearch
 opensearch="http://127.0.0.1:${OPENSEARCH_PORT:-9200}"
 parts="$work/parts"
 mkdir -p "$parts"
-# The helpers run on the distribution's class path, where mime4j, PDFBox and the search index live; without
-# James's logback, so that they log through the jar's simple logger (warnings only).
-cp "$load" "$work/smtp-load.jar"
-bench_cp="$work/smtp-load.jar:$home/pipeline-lib/*:$(ls "$home"/james-server-memory-app.lib/*.jar | grep -v '/logback-classic-' | paste -sd:)"
 scratch_indexes=()
-
-bench_java() {
-  java -cp "$bench_cp" "dev.jamespipeline.bench.$1" "${@:2}"
-}
 
 
 # RabbitMQ for our James: a private node (127.0.0.1:15772), not the shared broker, which other work on this

@@ -24,20 +24,7 @@ public final class DurableReport {
 
     public static void main(String[] args) throws Exception {
         DurableReport report = new DurableReport();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length < 3) {
-                continue;
-            }
-            Map<String, String> values = new LinkedHashMap<>();
-            for (int i = 2; i < fields.length; i++) {
-                int equals = fields[i].indexOf('=');
-                if (equals > 0) {
-                    values.put(fields[i].substring(0, equals), fields[i].substring(equals + 1));
-                }
-            }
-            report.runs.put(fields[0] + " " + fields[1], values);
-        }
+        report.runs.putAll(ResultLines.read(Path.of(args[0])));
         List<String> out = new ArrayList<>();
         out.add("## Durable end to end: ours against Postfix → Dovecot LMTP → Maildir");
         out.add("");

@@ -1,6 +1,8 @@
 package dev.jamespipeline.bench;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ final class ImapSession implements AutoCloseable {
     private static final Pattern SEARCH = Pattern.compile("^\\* SEARCH(.*)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern FETCH = Pattern.compile("^\\* \\d+ FETCH ", Pattern.CASE_INSENSITIVE);
     private static final Pattern FIELD = Pattern.compile("^([A-Za-z0-9-]+):(.*)$");
+    private static final Pattern APPEND_UID = Pattern.compile("\\[APPENDUID \\d+ (\\d+)\\]", Pattern.CASE_INSENSITIVE);
 
     private final IMAPClient client = new IMAPClient();
 
@@ -79,6 +82,28 @@ final class ImapSession implements AutoCloseable {
     }
 
     /**
+     * APPEND of one message to the INBOX: the uid the server gave it (UIDPLUS's APPENDUID, which James
+     * and Dovecot both answer). The message is sent as ISO-8859-1 text: it must be 7-bit.
+     */
+    long append(byte[] message) throws IOException {
+        if (!client.append("INBOX", null, null, new String(message, StandardCharsets.ISO_8859_1))) {
+            throw new IOException("APPEND failed: " + client.getReplyString().trim());
+        }
+        Matcher uid = APPEND_UID.matcher(client.getReplyString());
+        if (!uid.find()) {
+            throw new IOException("no APPENDUID in the APPEND reply: " + client.getReplyString().trim());
+        }
+        return Long.parseLong(uid.group(1));
+    }
+
+    /** UID STORE uid +FLAGS.SILENT (\Seen) on the selected mailbox. */
+    void markSeen(long uid) throws IOException {
+        if (!client.uid("STORE", uid + " +FLAGS.SILENT (\\Seen)")) {
+            throw new IOException("UID STORE " + uid + " +FLAGS.SILENT (\\Seen) failed: " + client.getReplyString().trim());
+        }
+    }
+
+    /**
      * The given header fields of every message in the INBOX, one map per message (lower-case field
      * name → value; UID FETCH 1:* of those fields only). A message whose pipeline id is listed twice is
      * a message held twice.
@@ -104,10 +129,16 @@ final class ImapSession implements AutoCloseable {
         return messages;
     }
 
+    /**
+     * LOGOUT, then the connection closed. A server that closes before its tagged OK (James 3.8.1 now and
+     * then does, with several connections) has still done everything asked before: that is no error.
+     */
     @Override
     public void close() throws IOException {
         try {
             client.logout();
+        } catch (EOFException closedBeforeItsAnswer) {
+            // the work was done; the answer to LOGOUT tells nothing more
         } finally {
             client.disconnect();
         }

@@ -29,7 +29,9 @@ import dev.jamespipeline.testing.TestMessages;
  *       previous one (as replies do, later), and every {@value #MESSAGES_PER_ROUND} messages
  *       complete {@value #THREADS_IN_FLIGHT} threads;</li>
  *   <li>{@link #mixed}: unrelated messages, every {@code pdfEvery}-th with a small PDF attachment
- *       ({@link TestFiles#pdf}) whose text the indexer extracts.</li>
+ *       ({@link TestFiles#pdf}) whose text the indexer extracts;</li>
+ *   <li>{@link #plain}: the IMAP SEARCH latency benchmark's messages (benchmarks/imap-search.sh), the body
+ *       text with one word of the benchmark's own, and no Message-ID.</li>
  * </ul>
  * Bodies are printable CRLF lines that never start with '.', so the bytes go into DATA as they are.
  */
@@ -84,6 +86,23 @@ final class SearchBenchMessages {
             .addTextPart(bodyText, StandardCharsets.US_ASCII)
             .addBodyPart(TestMessages.attachment("report-" + number + ".pdf", "application/pdf", pdf))
             .build()).build());
+    }
+
+    /**
+     * A message with the body text and one more line holding {@code word}, without a Message-ID: at
+     * every APPEND stock James's thread-id guessing searches the user's mailboxes for the message's
+     * ids, and with none it matches nothing without reading a message, so filling a mailbox is not
+     * quadratic. The SEARCH criteria measured do not read Message-ID.
+     */
+    byte[] plain(String to, String subject, String word) throws IOException, MimeException {
+        Message message = Message.Builder.of()
+            .setFrom(FROM)
+            .setTo(to)
+            .setSubject(subject)
+            .setDate(new Date())
+            .setBody(bodyText + word + "\r\n", StandardCharsets.US_ASCII)
+            .build();
+        return write(message);
     }
 
     /** The thread a message of the threaded series belongs to. */

@@ -63,7 +63,8 @@ public final class SearchLatency {
             name, sorted.get(sorted.size() - 1) / 1000.0);
     }
 
-    private static double rank(List<Long> sorted, double quantile) {
+    /** The nearest-rank quantile of ascending microseconds, in milliseconds. */
+    static double rank(List<Long> sorted, double quantile) {
         int index = (int) Math.ceil(quantile * sorted.size()) - 1;
         return sorted.get(Math.max(0, index)) / 1000.0;
     }

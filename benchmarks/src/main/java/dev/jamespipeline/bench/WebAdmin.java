@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The few James WebAdmin reads the benchmarks need, on 127.0.0.1, with the admin token that
+ * The few James WebAdmin requests the benchmarks need, on 127.0.0.1, with the admin token that
  * benchmarks/lib.sh's start_james exports as BENCH_WEBADMIN_TOKEN.
  */
 final class WebAdmin {
@@ -49,6 +49,13 @@ final class WebAdmin {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** POST path without a body: the status code and the body of the answer, whatever they are. */
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", authorization)
+            .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(post, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(String path) {
