@@ -9,7 +9,6 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.ErrorResponder.ErrorType;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
@@ -17,7 +16,6 @@ import org.eclipse.jetty.http.HttpStatus;
 import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.outbound.WaitingJobs;
-import spark.HaltException;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -74,7 +72,7 @@ public class OutboundQueueRoutes implements Routes {
     private List<WaitingJobView> list(Request request) {
         Optional<String> domain = Optional.ofNullable(request.queryParams("domain")).map(String::trim)
             .filter(value -> !value.isEmpty()).map(value -> value.toLowerCase(Locale.ROOT));
-        int limit = limit(request.queryParams("limit"));
+        int limit = RouteErrors.limit(request.queryParams("limit"), LIST_DEFAULT, LIST_MAX);
         return onState(() -> waiting.list(domain, limit).stream().map(WaitingJobView::of).toList());
     }
 
@@ -83,7 +81,7 @@ public class OutboundQueueRoutes implements Routes {
         WaitingJobs.Request operatorRequest = switch (action == null ? "" : action) {
             case "retry" -> WaitingJobs.Request.NONE;
             case "bounce" -> WaitingJobs.Request.BOUNCE;
-            default -> throw badRequest("action must be 'retry' or 'bounce' (POST " + BASE_PATH + "/<jobId>?action=...), was "
+            default -> throw RouteErrors.badRequest("action must be 'retry' or 'bounce' (POST " + BASE_PATH + "/<jobId>?action=...), was "
                 + (action == null ? "missing" : "'" + action + "'"));
         };
         response.status(HttpStatus.ACCEPTED_202);
@@ -93,31 +91,16 @@ public class OutboundQueueRoutes implements Routes {
     /** Publishes the job's next copy first: if that fails, nothing changed and the waiting copy stays current. */
     private Map<String, Object> act(String jobId, WaitingJobs.Request request) {
         WaitingJobs.WaitingJob job = onState(() -> waiting.find(jobId))
-            .orElseThrow(() -> error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND, "no outbound job " + jobId + " is waiting for a retry"));
+            .orElseThrow(() -> RouteErrors.error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND, "no outbound job " + jobId + " is waiting for a retry"));
         int generation = job.generation() + 1;
         try {
             events.outboundCopy(job.job(), job.attempts(), generation);
         } catch (PublishException e) {
-            throw error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "RabbitMQ: " + e.getMessage());
+            throw RouteErrors.error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "RabbitMQ: " + e.getMessage());
         }
         onState(() -> waiting.supersede(jobId, generation, request));
         return Map.of("jobId", jobId, "action", request == WaitingJobs.Request.NONE ? "retry" : request.name().toLowerCase(Locale.ROOT),
             "generation", generation);
-    }
-
-    private static int limit(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return LIST_DEFAULT;
-        }
-        try {
-            int limit = Integer.parseInt(raw.trim());
-            if (limit >= 1 && limit <= LIST_MAX) {
-                return limit;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below, with the accepted range
-        }
-        throw badRequest("limit must be a whole number from 1 to " + LIST_MAX + ", was '" + raw + "'");
     }
 
     @FunctionalInterface
@@ -129,15 +112,7 @@ public class OutboundQueueRoutes implements Routes {
         try {
             return call.call();
         } catch (IOException e) {
-            throw error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "outbound state: " + e.getMessage());
+            throw RouteErrors.error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "outbound state: " + e.getMessage());
         }
-    }
-
-    private static HaltException badRequest(String message) {
-        return error(HttpStatus.BAD_REQUEST_400, ErrorType.INVALID_ARGUMENT, message);
-    }
-
-    private static HaltException error(int status, ErrorType type, String message) {
-        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
     }
 }

@@ -11,14 +11,12 @@ import javax.inject.Inject;
 import org.apache.james.task.TaskManager;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.tasks.TaskFromRequest;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.ErrorResponder.ErrorType;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
 import com.rabbitmq.client.ShutdownSignalException;
 
-import spark.HaltException;
 import spark.Request;
 import spark.Route;
 import spark.Service;
@@ -80,19 +78,19 @@ public class PipelineQueueRoutes implements Routes {
     }
 
     private List<DeadLetterSummary> peek(Request request) {
-        int limit = limit(request, PEEK_DEFAULT, PEEK_MAX);
+        int limit = RouteErrors.limit(request.queryParams("limit"), PEEK_DEFAULT, PEEK_MAX);
         return onBroker(() -> deadLetters.peek(queues.require(request.params(QUEUE_PARAM)), limit));
     }
 
     private List<QueueDeadLetters> all(Request request) {
-        int limit = limit(request, PEEK_DEFAULT, PEEK_MAX);
+        int limit = RouteErrors.limit(request.queryParams("limit"), PEEK_DEFAULT, PEEK_MAX);
         return onBroker(() -> deadLetters.all(queues.names(), limit));
     }
 
     private DeadLetterDetail inspect(Request request) {
         String messageId = request.params(MESSAGE_PARAM);
         return onBroker(() -> deadLetters.find(queues.require(request.params(QUEUE_PARAM)), messageId, FIND_SCAN_MAX))
-            .orElseThrow(() -> error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND,
+            .orElseThrow(() -> RouteErrors.error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND,
                 "no dead letter with message id '" + messageId + "' in " + request.params(QUEUE_PARAM)));
     }
 
@@ -105,10 +103,10 @@ public class PipelineQueueRoutes implements Routes {
         TaskFromRequest task = request -> {
             String action = request.queryParams("action");
             if (!"replay".equals(action)) {
-                throw badRequest("action must be 'replay' (POST " + request.pathInfo() + "?action=replay), was "
+                throw RouteErrors.badRequest("action must be 'replay' (POST " + request.pathInfo() + "?action=replay), was "
                     + (action == null ? "missing" : "'" + action + "'"));
             }
-            int limit = limit(request, REPLAY_MAX, REPLAY_MAX);
+            int limit = RouteErrors.limit(request.queryParams("limit"), REPLAY_MAX, REPLAY_MAX);
             return new DeadLetterReplayTask(replay, workQueues.apply(request), messageId.apply(request), limit, clock);
         };
         return task.asRoute(taskManager);
@@ -116,25 +114,9 @@ public class PipelineQueueRoutes implements Routes {
 
     private PurgeResult purge(Request request) {
         if (!"yes".equals(request.queryParams("confirm"))) {
-            throw badRequest("purging deletes every dead letter of the queue for good: add confirm=yes to do it");
+            throw RouteErrors.badRequest("purging deletes every dead letter of the queue for good: add confirm=yes to do it");
         }
         return onBroker(() -> new PurgeResult(deadLetters.purge(queues.require(request.params(QUEUE_PARAM)))));
-    }
-
-    private static int limit(Request request, int defaultLimit, int max) {
-        String raw = request.queryParams("limit");
-        if (raw == null || raw.isBlank()) {
-            return defaultLimit;
-        }
-        try {
-            int limit = Integer.parseInt(raw.trim());
-            if (limit >= 1 && limit <= max) {
-                return limit;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below, with the accepted range
-        }
-        throw badRequest("limit must be a whole number from 1 to " + max + ", was '" + raw + "'");
     }
 
     @FunctionalInterface
@@ -147,9 +129,9 @@ public class PipelineQueueRoutes implements Routes {
         try {
             return call.call();
         } catch (UnknownQueueException e) {
-            throw error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND, e.getMessage());
+            throw RouteErrors.error(HttpStatus.NOT_FOUND_404, ErrorType.NOT_FOUND, e.getMessage());
         } catch (IOException | ShutdownSignalException e) {
-            throw error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "RabbitMQ: " + describe(e));
+            throw RouteErrors.error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorType.SERVER_ERROR, "RabbitMQ: " + describe(e));
         }
     }
 
@@ -160,13 +142,5 @@ public class PipelineQueueRoutes implements Routes {
             cause = cause.getCause();
         }
         return cause.getMessage();
-    }
-
-    private static HaltException badRequest(String message) {
-        return error(HttpStatus.BAD_REQUEST_400, ErrorType.INVALID_ARGUMENT, message);
-    }
-
-    private static HaltException error(int status, ErrorType type, String message) {
-        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
     }
 }

@@ -1,0 +1,37 @@
+package dev.jamespipeline.ops.webadmin;
+
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.webadmin.utils.ErrorResponder.ErrorType;
+import org.eclipse.jetty.http.HttpStatus;
+
+import spark.HaltException;
+
+/** The pipeline routes' request checks and WebAdmin JSON errors, one wording for every route. */
+final class RouteErrors {
+    private RouteErrors() {
+    }
+
+    /** The {@code limit} query parameter: {@code defaultLimit} when absent, else a whole number from 1 to {@code max}. */
+    static int limit(String raw, int defaultLimit, int max) {
+        if (raw == null || raw.isBlank()) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(raw.trim());
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below, with the accepted range
+        }
+        throw badRequest("limit must be a whole number from 1 to " + max + ", was '" + raw + "'");
+    }
+
+    static HaltException badRequest(String message) {
+        return error(HttpStatus.BAD_REQUEST_400, ErrorType.INVALID_ARGUMENT, message);
+    }
+
+    static HaltException error(int status, ErrorType type, String message) {
+        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
+    }
+}
