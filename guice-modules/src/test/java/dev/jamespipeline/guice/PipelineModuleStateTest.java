@@ -11,6 +11,10 @@ import java.util.Base64;
 
 import javax.sql.DataSource;
 
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.dnsservice.dnsjava.DNSJavaService;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.server.core.JamesServerResourceLoader;
 import org.apache.james.server.core.configuration.Configuration.ConfigurationPath;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.codahale.metrics.MetricRegistry;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -109,6 +114,9 @@ class PipelineModuleStateTest {
                 bind(Clock.class).toInstance(Clock.systemUTC());
                 bind(FileSystem.class).toInstance(fileSystem);
                 bind(PropertiesProvider.class).toInstance(new PropertiesProvider(fileSystem, new ConfigurationPath("file://conf/")));
+                // James's DNS service, as the memory app binds it: the outbound worker's TLS policy is built with it.
+                bind(MetricFactory.class).toInstance(new DropWizardMetricFactory(new MetricRegistry()));
+                bind(DNSService.class).to(DNSJavaService.class);
                 if (postgresMailbox) {
                     bind(DataSource.class).toInstance(database.dataSource());
                     bind(MessageAppendHook.class).to(PipelineAppendHook.class);
