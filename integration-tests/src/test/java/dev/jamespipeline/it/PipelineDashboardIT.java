@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -113,7 +114,7 @@ class PipelineDashboardIT {
             assertThat(reason.getText()).startsWith("451 4.3.2: ").contains(routeQueue);
             assertThat(deadLetterCount(browser, routeQueue)).isEqualTo("1");
 
-            browser.findElement(By.cssSelector("#dead-letters tr[data-queue='" + routeQueue + "'] button")).click();
+            clickWhenShown(wait, By.cssSelector("#dead-letters tr[data-queue='" + routeQueue + "'] button"));
             WebElement deadLetter = wait.until(page -> first(page, By.cssSelector("#dead-letter-list li")));
             assertThat(deadLetter.getText()).contains(FailOnSubject.REASON);
             // The look took the dead letter for a moment (the broker counts it as unacked); it is back once
@@ -194,7 +195,7 @@ class PipelineDashboardIT {
             browser.get(PIPELINE.james().webAdminUri(PAGE + "#token=" + PIPELINE.james().webAdminToken()).toString());
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
             By look = By.cssSelector("#dead-letters tr[data-queue='" + outbound + "'] button");
-            wait.until(page -> first(page, look)).click();
+            clickWhenShown(wait, look);
             WebElement reason = wait.until(page -> first(page, By.cssSelector("#dead-letter-list li")));
 
             assertThat(reason.getText()).contains(hostile);
@@ -262,6 +263,18 @@ class PipelineDashboardIT {
     private static String attribute(WebDriver page, By element, String name) {
         List<WebElement> found = page.findElements(element);
         return found.isEmpty() ? null : found.get(0).getAttribute(name);
+    }
+
+    /** The page redraws its tables at every sample: a button found just before a redraw is looked up again. */
+    private static void clickWhenShown(WebDriverWait wait, By button) {
+        wait.ignoring(StaleElementReferenceException.class).until(page -> {
+            WebElement shown = first(page, button);
+            if (shown == null) {
+                return false;
+            }
+            shown.click();
+            return true;
+        });
     }
 
     private static WebElement first(WebDriver page, By element) {
