@@ -1,7 +1,6 @@
 package dev.jamespipeline.outbound;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;

@@ -43,7 +43,8 @@ final class RemoteDeliveryMailetConfig implements MailetConfig {
 
     @Override
     public MailetContext getMailetContext() {
-        throw new UnsupportedOperationException("the outbound worker has no mailet context");
+        // RemoteDeliveryConfiguration reads only the init parameters; the worker runs outside the mailet container.
+        throw new IllegalStateException("RemoteDeliveryConfiguration asked for a mailet context: the outbound worker has none");
     }
 
     @Override

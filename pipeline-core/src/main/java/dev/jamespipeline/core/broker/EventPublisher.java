@@ -53,9 +53,8 @@ public final class EventPublisher {
      * never waits in front of user mail, nor user mail in front of bounces.
      */
     public void outbound(OutboundJob job) throws PublishException {
-        String routingKey = job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
-        publish(topology.outboundJobsExchange(), routingKey, OutboundJob.ROUTING_KEY, true,
-            job.jobId(), job.createdAt(), job);
+        publish(topology.outboundJobsExchange(), outboundRoutingKey(job), OutboundJob.ROUTING_KEY, true,
+            job.jobId(), job.createdAt(), job, Map.of());
     }
 
     /**
@@ -63,14 +62,13 @@ public final class EventPublisher {
      * generation ride in headers, so the copy still waiting in a delay queue is recognised as stale.
      */
     public void outboundCopy(OutboundJob job, int attempts, int generation) throws PublishException {
-        String routingKey = job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
-        byte[] body = codec.encode(job);
-        AMQP.BasicProperties properties = MessageProperties.persistentJson(job.jobId(), job.createdAt());
-        Map<String, Object> headers = new HashMap<>(properties.getHeaders());
-        headers.put(MessageProperties.ATTEMPT_HEADER, attempts);
-        headers.put(MessageProperties.GENERATION_HEADER, generation);
-        publisher.publish(topology.outboundJobsExchange(), routingKey, true,
-            signer.sign(properties.builder().type(OutboundJob.ROUTING_KEY).headers(headers).build(), body), body);
+        publish(topology.outboundJobsExchange(), outboundRoutingKey(job), OutboundJob.ROUTING_KEY, true,
+            job.jobId(), job.createdAt(), job,
+            Map.of(MessageProperties.ATTEMPT_HEADER, attempts, MessageProperties.GENERATION_HEADER, generation));
+    }
+
+    private static String outboundRoutingKey(OutboundJob job) {
+        return job.sender().isEmpty() ? OutboundJob.SYSTEM_ROUTING_KEY : OutboundJob.ROUTING_KEY;
     }
 
     /** {@code mail.bounced}: outbound delivery gave up on recipients; an event for followers, or none. */
@@ -100,8 +98,20 @@ public final class EventPublisher {
 
     private void publish(String exchange, String routingKey, String type, boolean mandatory, String messageId,
                          Instant firstReceived, Object event) throws PublishException {
+        publish(exchange, routingKey, type, mandatory, messageId, firstReceived, event, Map.of());
+    }
+
+    /** @param extraHeaders added to the standard ones (none for a first publish) */
+    private void publish(String exchange, String routingKey, String type, boolean mandatory, String messageId,
+                         Instant firstReceived, Object event, Map<String, Object> extraHeaders) throws PublishException {
         byte[] body = codec.encode(event);
-        AMQP.BasicProperties properties = MessageProperties.persistentJson(messageId, firstReceived).builder().type(type).build();
-        publisher.publish(exchange, routingKey, mandatory, signer.sign(properties, body), body);
+        AMQP.BasicProperties standard = MessageProperties.persistentJson(messageId, firstReceived);
+        AMQP.BasicProperties.Builder properties = standard.builder().type(type);
+        if (!extraHeaders.isEmpty()) {
+            Map<String, Object> headers = new HashMap<>(standard.getHeaders());
+            headers.putAll(extraHeaders);
+            properties.headers(headers);
+        }
+        publisher.publish(exchange, routingKey, mandatory, signer.sign(properties.build(), body), body);
     }
 }
