@@ -76,6 +76,29 @@ class SearchWhileIndexerPausedIT {
         assertThat(answers(expected)).isEqualTo(expected);
     }
 
+    /** A hostile or unknown action is refused, names the ones there are, and changes nothing; no token, no action. */
+    @Test
+    void theIndexerRouteRefusesWhatItDoesNotKnowAndCallersWithoutTheToken() throws Exception {
+        HttpResponse<String> unknown = post("/pipeline/search?action=%3Cscript%3Epause", true);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("action must be reindex, pause or resume");
+        assertThat(post("/pipeline/search", true).statusCode()).isEqualTo(400);
+        assertThat(post("/pipeline/search?action=pause", false).statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(PIPELINE.james().webAdminUri("/pipeline/search"))
+                .header("Authorization", WebAdminToken.bearer(PIPELINE.james().webAdminToken())).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).path("indexerPaused").asBoolean()).isFalse();
+    }
+
+    private static HttpResponse<String> post(String pathAndQuery, boolean withToken) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(PIPELINE.james().webAdminUri(pathAndQuery))
+            .POST(HttpRequest.BodyPublishers.noBody());
+        if (withToken) {
+            request.header("Authorization", WebAdminToken.bearer(PIPELINE.james().webAdminToken()));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static Map<String, List<Long>> answers(Map<String, List<Long>> queries) throws Exception {
         Map<String, List<Long>> answers = new LinkedHashMap<>();
         for (String criteria : queries.keySet()) {
@@ -99,11 +122,7 @@ class SearchWhileIndexerPausedIT {
 
     /** {@code POST /pipeline/search?action=pause|resume}: whether the indexer is paused afterwards. */
     private static boolean indexer(String action) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(PIPELINE.james().webAdminUri("/pipeline/search?action=" + action))
-                .header("Authorization", WebAdminToken.bearer(PIPELINE.james().webAdminToken()))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = post("/pipeline/search?action=" + action, true);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).path("indexerPaused").asBoolean();
     }

@@ -84,7 +84,12 @@ public class SearchRoutes implements Routes {
                 indexer.resume();
                 yield indexerState();
             }
-            default -> reindex.handle(request, response);
+            case "reindex" -> reindex.handle(request, response);
+            default -> throw ErrorResponder.builder()
+                .statusCode(HttpStatus.BAD_REQUEST_400)
+                .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+                .message("action must be reindex, pause or resume, was '" + request.queryParams("action") + "'")
+                .haltError();
         }, json);
         service.get(BASE, (request, response) -> status(), json);
         service.get(BASE + "/users/:user/mailboxes/:name/counters", (request, response) -> counters(request), json);
