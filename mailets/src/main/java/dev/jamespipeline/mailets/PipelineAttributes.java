@@ -14,6 +14,13 @@ public final class PipelineAttributes {
     public static final AttributeName ENVELOPE = AttributeName.of("dev.jamespipeline.envelope");
     /** Mailets record verdicts as String attributes named with this prefix; they travel to later stages. */
     public static final String VERDICT_PREFIX = "dev.jamespipeline.verdict.";
+    /** Failed attempts of this stage so far (Integer): 0 the first time. */
+    public static final AttributeName ATTEMPT = AttributeName.of("dev.jamespipeline.attempt");
+    /**
+     * Boolean: no retry is left after this attempt. A mailet that would fail for want of a service (a
+     * scanner down) applies its failure policy now instead of failing the stage into the dead-letter queue.
+     */
+    public static final AttributeName LAST_ATTEMPT = AttributeName.of("dev.jamespipeline.last-attempt");
 
     private PipelineAttributes() {
     }
@@ -27,6 +34,27 @@ public final class PipelineAttributes {
             .map(attribute -> attribute.getValue().value())
             .filter(String.class::isInstance)
             .map(String.class::cast);
+    }
+
+    /** Records a verdict (for example "spf" → "pass"): the next stages see it, as an attribute and in the envelope. */
+    public static void setVerdict(Mail mail, String name, String value) {
+        mail.setAttribute(new Attribute(AttributeName.of(VERDICT_PREFIX + name), AttributeValue.of(value)));
+    }
+
+    /** A verdict this stage or an earlier one recorded. */
+    public static Optional<String> verdict(Mail mail, String name) {
+        return mail.getAttribute(AttributeName.of(VERDICT_PREFIX + name))
+            .map(attribute -> attribute.getValue().value())
+            .filter(String.class::isInstance)
+            .map(String.class::cast);
+    }
+
+    /** True when this stage attempt is its last: see {@link #LAST_ATTEMPT}. Outside a stage: true. */
+    public static boolean isLastAttempt(Mail mail) {
+        return mail.getAttribute(LAST_ATTEMPT)
+            .map(attribute -> attribute.getValue().value())
+            .map(Boolean.TRUE::equals)
+            .orElse(true);
     }
 
     /** For mailets that only make sense inside a pipeline stage. */

@@ -66,6 +66,8 @@ public record PipelineConfiguration(
     public static final String INDEX_POLICY = "search.indexer.";
     /** Keys the search settings own in the same file (but for the index queue's policy, read here). */
     public static final String SEARCH_KEYS = "search.";
+    /** Keys the security stages own in the same file (authentication, spam, virus, quarantine settings). */
+    public static final String SECURITY_KEYS = "security.";
     /** Keys the server main owns in the same file (the mailbox event bus). */
     public static final String MAILBOX_KEYS = "mailbox.";
     /** Keys remote delivery's TLS policy and DKIM signing own in the same file ({@code OutboundSecuritySettings}). */
@@ -108,6 +110,7 @@ public record PipelineConfiguration(
             BackpressureSettings.read(settings));
         // Outbound keys beyond its queue policy belong to the outbound worker's and the outbound security settings.
         settings.requireNoUnknownKeys(key -> !key.startsWith(SEARCH_KEYS) && !key.startsWith(MAILBOX_KEYS)
+            && !key.startsWith(SECURITY_KEYS)
             && !(key.startsWith(OUTBOUND_POLICY) && !QueuePolicy.isKey(OUTBOUND_POLICY, key)));
         return configuration;
     }

@@ -39,8 +39,10 @@ public final class StageMailFactory {
      * Verifies the stored bytes against the envelope first: a corrupt or missing message is never processed.
      *
      * @param envelopeJson the envelope as it arrived, kept on the mail for {@code PassToNextStage}
+     * @param attempt      which attempt of the stage this is
      */
-    public MailImpl create(ReceivedEnvelope envelope, String envelopeJson) throws MessagingException, IOException {
+    public MailImpl create(ReceivedEnvelope envelope, String envelopeJson, StageAttempt attempt)
+            throws MessagingException, IOException {
         StoredBlob blob = new StoredBlob(new StorageKey(envelope.storage().key()), envelope.storage().sha256(),
             envelope.storage().size());
         store.verify(blob);
@@ -54,7 +56,9 @@ public final class StageMailFactory {
             .addRecipients(recipients)
             .state(envelope.stage())
             .addAttribute(SMTPIsAuthNetwork.makeAttribute(envelope.relayAllowed()))
-            .addAttribute(new Attribute(PipelineAttributes.ENVELOPE, AttributeValue.of(envelopeJson)));
+            .addAttribute(new Attribute(PipelineAttributes.ENVELOPE, AttributeValue.of(envelopeJson)))
+            .addAttribute(new Attribute(PipelineAttributes.ATTEMPT, AttributeValue.of(attempt.failedSoFar())))
+            .addAttribute(new Attribute(PipelineAttributes.LAST_ATTEMPT, AttributeValue.of(attempt.last())));
         if (envelope.clientIp() != null) {
             builder.remoteAddr(envelope.clientIp()).remoteHost(envelope.clientIp());
         }
@@ -68,6 +72,7 @@ public final class StageMailFactory {
         // Not the builder's mimeMessage(): it copies the message through writeTo, which re-encodes the headers.
         mail.setMessageContent(new StoredMessageSource(store, blob));
         PipelineAttributes.setPipelineId(mail, envelope.pipelineId());
+        envelope.verdicts().forEach((name, value) -> PipelineAttributes.setVerdict(mail, name, value));
         return mail;
     }
 }

@@ -46,15 +46,18 @@ public final class StageRunner {
         this.store = store;
     }
 
-    /** @param envelopeJson the envelope as it arrived, which later stages build their own from */
-    public void run(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
+    /**
+     * @param envelopeJson the envelope as it arrived, which later stages build their own from
+     * @param attempt      which attempt of the stage this is (mailets with a failure policy read it)
+     */
+    public void run(ReceivedEnvelope envelope, String envelopeJson, StageAttempt attempt) throws Exception {
         try (OneAtATime.Turn turn = oneAtATime.enter(envelope.pipelineId() + "/" + envelope.stage())) {
-            runAlone(envelope, envelopeJson);
+            runAlone(envelope, envelopeJson, attempt);
         }
         store.release(new StorageKey(envelope.storage().key()));
     }
 
-    private void runAlone(ReceivedEnvelope envelope, String envelopeJson) throws Exception {
+    private void runAlone(ReceivedEnvelope envelope, String envelopeJson, StageAttempt attempt) throws Exception {
         // A copy an earlier attempt left in a mailbox unannounced: once announced, the ledger drops its recipient.
         deliveries.repair(envelope.pipelineId());
         LedgerEntry done = LedgerEntry.stageDone(envelope.stage());
@@ -65,7 +68,7 @@ public final class StageRunner {
         }
         MailImpl mail;
         try {
-            mail = mailFactory.create(envelope, envelopeJson);
+            mail = mailFactory.create(envelope, envelopeJson, attempt);
         } catch (WithdrawnMessageException e) {
             LOGGER.info("Pipeline message {}: dropping its envelope, which reached the broker although its confirm was lost: {}",
                 envelope.pipelineId(), e.getMessage());

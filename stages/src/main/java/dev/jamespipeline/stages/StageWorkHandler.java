@@ -1,13 +1,16 @@
 package dev.jamespipeline.stages;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 import dev.jamespipeline.core.runtime.Delivery;
+import dev.jamespipeline.core.runtime.FailureRouter;
 import dev.jamespipeline.core.runtime.Outcome;
+import dev.jamespipeline.core.runtime.QueuePolicy;
 import dev.jamespipeline.core.runtime.WorkHandler;
 
 /**
@@ -20,12 +23,17 @@ final class StageWorkHandler implements WorkHandler {
     private final EnvelopeCodec codec;
     private final StageRunner runner;
     private final DeadLetterNotice notice;
+    private final QueuePolicy policy;
+    private final Clock clock;
 
-    StageWorkHandler(String stage, EnvelopeCodec codec, StageRunner runner, DeadLetterNotice notice) {
+    StageWorkHandler(String stage, EnvelopeCodec codec, StageRunner runner, DeadLetterNotice notice, QueuePolicy policy,
+                     Clock clock) {
         this.stage = stage;
         this.codec = codec;
         this.runner = runner;
         this.notice = notice;
+        this.policy = policy;
+        this.clock = clock;
     }
 
     @Override
@@ -40,7 +48,9 @@ final class StageWorkHandler implements WorkHandler {
         if (!stage.equals(envelope.stage())) {
             return List.of(Outcome.reject("envelope is addressed to stage '" + envelope.stage() + "', not '" + stage + "'"));
         }
-        runner.run(envelope, new String(delivery.body(), StandardCharsets.UTF_8));
+        // The runtime decides the same way whether a failure is retried or dead-lettered.
+        boolean last = FailureRouter.nextDelay(policy, delivery, clock.instant()).isEmpty();
+        runner.run(envelope, new String(delivery.body(), StandardCharsets.UTF_8), new StageAttempt(delivery.attempt(), last));
         return List.of(Outcome.DONE);
     }
 

@@ -29,7 +29,8 @@ public class StageWorkers implements AutoCloseable {
         this.runtime = new WorkQueueRuntime(configuration, topology, "james-pipeline-stages",
             new FailureRouter(publisher, topology), signer, topology::declare, clock);
         for (String stage : configuration.stages()) {
-            runtime.register(topology.stageQueue(stage), configuration.stagePolicy(), new StageWorkHandler(stage, codec, runner, notice));
+            runtime.register(topology.stageQueue(stage), configuration.stagePolicy(),
+                new StageWorkHandler(stage, codec, runner, notice, configuration.stagePolicy(), clock));
         }
     }
 

@@ -73,10 +73,10 @@ abstract class StageRunnerRetentionContract {
         });
         for (int i = 0; i < 200; i++) {
             ReceivedEnvelope envelope = received();
-            runner.run(envelope, json(envelope));
+            runner.run(envelope, json(envelope), StageAttempt.FIRST);
             // The broker redelivers some envelopes after their ack was lost: the repeat finds STAGE_DONE.
             if (i % 10 == 0) {
-                runner.run(envelope, json(envelope));
+                runner.run(envelope, json(envelope), StageAttempt.FIRST);
             }
         }
         assertThat(storedMessages()).isEqualTo(200);
@@ -93,7 +93,7 @@ abstract class StageRunnerRetentionContract {
         });
         ReceivedEnvelope envelope = received();
 
-        assertThatThrownBy(() -> runner.run(envelope, json(envelope))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> runner.run(envelope, json(envelope), StageAttempt.FIRST)).isInstanceOf(MessagingException.class);
         sweepAfterTheGracePeriod();
 
         assertThat(storedMessages()).isEqualTo(1);
