@@ -12,6 +12,8 @@
 # engine, Testcontainers starts one.
 # The outbound tests' real DNS and SMTP peers: dnsmasq-base and postfix from Debian's packages (installed when
 # missing, as root: scripts/test-peers.sh); they listen on ports 53 and 25 of loopback addresses, so as root.
+# The spam stage's tests: Debian's rspamd (installed when missing, as root: scripts/rspamd.sh); each test class
+# starts a private instance on a loopback port.
 # promtool (alert rules) and headless Chromium with its chromedriver (the live page): installed from
 # Debian's packages when missing and run as root (scripts/test-tools.sh).
 set -euo pipefail
@@ -20,6 +22,7 @@ cd "$(dirname "$0")"
 . scripts/opensearch.sh
 . scripts/postgresql.sh
 . scripts/test-peers.sh
+. scripts/rspamd.sh
 . scripts/test-tools.sh
 
 ensure_test_tools || exit 1
@@ -63,6 +66,7 @@ if [ -z "${PIPELINE_TEST_OPENSEARCH_URI:-}" ]; then
   fi
 fi
 ensure_test_peers || exit 1
+ensure_rspamd || exit 1
 
 # ConcurrentAppendsAcrossNodesTest: 10,000 appends here (the same two-node race, a tenth of the count);
 # issue 10's 100,000 (about two minutes): PIPELINE_TEST_APPENDS=100000 ./test.sh, or the command in README.
