@@ -36,7 +36,12 @@ final class ImapReader {
 
     /** Full RFC 822 text of every message in INBOX, in UID order. */
     List<String> inboxMessages(String user, String password) throws IOException {
-        return withInbox(user, password, client -> {
+        return messages(user, password, "INBOX");
+    }
+
+    /** Every message of {@code folder}, whole ({@code BODY.PEEK[]}); fails when the folder does not exist. */
+    List<String> messages(String user, String password, String folder) throws IOException {
+        return withFolder(user, password, folder, client -> {
             List<String> messages = new ArrayList<>();
             Matcher matcher = EXISTS.matcher(client.getReplyString());
             int count = matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
@@ -200,6 +205,10 @@ final class ImapReader {
     }
 
     private <T> T withInbox(String user, String password, InboxAction<T> action) throws IOException {
+        return withFolder(user, password, "INBOX", action);
+    }
+
+    private <T> T withFolder(String user, String password, String folder, InboxAction<T> action) throws IOException {
         IMAPClient client = new IMAPClient();
         client.setDefaultTimeout(30_000);
         client.connect("127.0.0.1", port);
@@ -207,7 +216,7 @@ final class ImapReader {
             if (!client.login(user, password)) {
                 throw new IOException("IMAP LOGIN failed: " + client.getReplyString());
             }
-            if (!client.select("INBOX")) {
+            if (!client.select(folder)) {
                 throw new IOException("IMAP SELECT failed: " + client.getReplyString());
             }
             T result = action.apply(client);
