@@ -3,11 +3,15 @@ package dev.jamespipeline.security.spam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.Reader;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import org.apache.commons.configuration2.BaseConfiguration;
+import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.james.core.Domain;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +31,20 @@ class SpamSettingsTest {
         assertThat(settings.failurePolicy()).isEqualTo(FailurePolicy.TAG);
         assertThat(settings.junkFolder()).isEqualTo("Junk");
         assertThat(settings.policyFor(Domain.of("any.test"))).isEqualTo(SpamPolicy.JUNK);
+    }
+
+    @Test
+    void theShippedPipelinePropertiesSetTheDefaults() throws Exception {
+        PropertiesConfiguration shipped = new PropertiesConfiguration();
+        try (Reader reader = Files.newBufferedReader(Path.of("..", "james-conf", "pipeline.properties"))) {
+            shipped.read(reader);
+        }
+        BaseConfiguration spamKeys = new BaseConfiguration();
+        shipped.getKeys(SpamSettings.KEYS.substring(0, SpamSettings.KEYS.length() - 1))
+            .forEachRemaining(key -> spamKeys.addProperty(key, shipped.getString(key)));
+
+        assertThat(spamKeys.isEmpty()).isFalse();
+        assertThat(SpamSettings.from(spamKeys)).isEqualTo(SpamSettings.from(conf(Map.of())));
     }
 
     @Test
