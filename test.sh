@@ -12,6 +12,7 @@
 # engine, Testcontainers starts one.
 # The outbound tests' real DNS and SMTP peers: dnsmasq-base and postfix from Debian's packages (installed when
 # missing, as root: scripts/test-peers.sh); they listen on ports 53 and 25 of loopback addresses, so as root.
+# The antivirus tests' private clamd: Debian's clamav-daemon (installed when missing, as root: scripts/clamav.sh).
 # promtool (alert rules) and headless Chromium with its chromedriver (the live page): installed from
 # Debian's packages when missing and run as root (scripts/test-tools.sh).
 set -euo pipefail
@@ -21,6 +22,7 @@ cd "$(dirname "$0")"
 . scripts/postgresql.sh
 . scripts/test-peers.sh
 . scripts/test-tools.sh
+. scripts/clamav.sh
 
 ensure_test_tools || exit 1
 
@@ -63,6 +65,7 @@ if [ -z "${PIPELINE_TEST_OPENSEARCH_URI:-}" ]; then
   fi
 fi
 ensure_test_peers || exit 1
+ensure_clamav || exit 1
 
 # ConcurrentAppendsAcrossNodesTest: 10,000 appends here (the same two-node race, a tenth of the count);
 # issue 10's 100,000 (about two minutes): PIPELINE_TEST_APPENDS=100000 ./test.sh, or the command in README.
