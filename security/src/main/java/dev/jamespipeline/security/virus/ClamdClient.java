@@ -88,7 +88,7 @@ public class ClamdClient {
         } catch (SocketTimeoutException e) {
             throw new ScannerUnavailableException(where() + " did not answer within " + readTimeout.toMillis() + " ms", e);
         } catch (ConnectException e) {
-            throw new ScannerUnavailableException(where() + " refused the connection (" + e.getMessage() + ")", e);
+            throw new ScannerUnavailableException(where() + " refused the connection", e);
         } catch (MessageReadException e) {
             throw e;
         } catch (IOException e) {
