@@ -68,8 +68,8 @@ public class ClamdClient {
             closeQuietly(socket);
         }, scanTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try (socket) {
-            socket.setSoTimeout((int) readTimeout.toMillis());
-            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            socket.setSoTimeout(millis(readTimeout));
+            socket.connect(new InetSocketAddress(host, port), millis(connectTimeout));
             IOException sendFailure = null;
             try {
                 send(message, socket.getOutputStream());
@@ -148,6 +148,11 @@ public class ClamdClient {
     /** Byte for byte (ISO-8859-1), so nothing is hidden by decoding; what is kept is sanitised later. */
     private static String text(ByteArrayOutputStream bytes) {
         return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A socket timeout: the settings have no upper bound, the socket takes an int. */
+    private static int millis(Duration timeout) {
+        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
     private String where() {

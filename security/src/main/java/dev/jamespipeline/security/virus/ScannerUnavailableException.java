@@ -11,7 +11,7 @@ public class ScannerUnavailableException extends Exception {
     /** @param reason what went wrong, from a scanner's reply or a socket error: made safe for a header field here */
     public ScannerUnavailableException(String reason, Throwable cause) {
         super(ScannerText.printable(reason), cause);
-        this.reason = ScannerText.printable(reason);
+        this.reason = getMessage();
     }
 
     public ScannerUnavailableException(String reason) {
