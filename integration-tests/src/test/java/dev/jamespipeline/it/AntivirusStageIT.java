@@ -3,6 +3,7 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -65,14 +66,21 @@ class AntivirusStageIT {
     }
 
     @Test
-    void aCleanMessageReachesTheInboxMarkedScanned() throws Exception {
-        SmtpReply reply = PIPELINE.james().smtp().send("alice@" + DOMAIN, "clean", "nothing bad in here", "bob@" + DOMAIN);
+    void aCleanMessageReachesTheInboxMarkedScannedByThisStageOnly() throws Exception {
+        // The sender claims a scan of its own: only the stage's field may reach the reader.
+        String message = "From: alice@" + DOMAIN + "\r\nTo: bob@" + DOMAIN + "\r\nSubject: clean\r\n"
+            + "X-Virus-Scanned: clamav (forged by the sender)\r\nX-Virus-Status: Clean\r\n\r\nnothing bad in here\r\n";
+        SmtpReply reply = PIPELINE.james().smtp().sendBytes("alice@" + DOMAIN, message.getBytes(StandardCharsets.US_ASCII),
+            "bob@" + DOMAIN);
         assertThat(reply.accepted()).isTrue();
 
         await().atMost(WAIT).until(() -> PIPELINE.james().imap().inboxCount("bob@" + DOMAIN, PipelineJames.PASSWORD) == 1);
-        assertThat(PIPELINE.james().imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD).get(0))
+        String delivered = PIPELINE.james().imap().inboxMessages("bob@" + DOMAIN, PipelineJames.PASSWORD).get(0);
+        assertThat(delivered)
             .contains("X-Virus-Scanned: clamav\r\n")
+            .doesNotContain("forged by the sender", "X-Virus-Status")
             .contains("nothing bad in here");
+        assertThat(delivered.split("X-Virus-", -1)).hasSize(2);
         assertThat(QUARANTINE.count(reply.pipelineId())).isZero();
     }
 

@@ -69,7 +69,7 @@ public class ClamdClient {
         }, scanTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try (socket) {
             socket.setSoTimeout(millis(readTimeout));
-            socket.connect(new InetSocketAddress(host, port), millis(connectTimeout));
+            connect(socket);
             IOException sendFailure = null;
             try {
                 send(message, socket.getOutputStream());
@@ -81,8 +81,8 @@ public class ClamdClient {
             }
             ScanResult result = ClamdReply.parse(readReply(socket.getInputStream(), sendFailure));
             if (sendFailure != null && result instanceof ScanResult.Clean) {
-                throw new ScannerUnavailableException(where() + " answered OK before it had the whole message ("
-                    + sendFailure.getMessage() + ")", sendFailure);
+                throw new ScannerUnavailableException(where() + " answered OK before it had the whole message: "
+                    + sendFailure.getMessage(), sendFailure);
             }
             return result;
         } catch (SocketTimeoutException e) {
@@ -98,6 +98,15 @@ public class ClamdClient {
             throw new ScannerUnavailableException(where() + ": " + e.getMessage(), e);
         } finally {
             deadline.cancel(false);
+        }
+    }
+
+    private void connect(Socket socket) throws IOException, ScannerUnavailableException {
+        try {
+            socket.connect(new InetSocketAddress(host, port), millis(connectTimeout));
+        } catch (SocketTimeoutException e) {
+            throw new ScannerUnavailableException(where() + " did not accept a connection within "
+                + connectTimeout.toMillis() + " ms", e);
         }
     }
 
@@ -131,7 +140,7 @@ public class ClamdClient {
                 if (b < 0) {
                     throw new ScannerUnavailableException(where() + (reply.size() == 0
                         ? " closed the connection without a reply" : " closed the connection in the middle of its reply: "
-                        + text(reply)) + (sendFailure == null ? "" : " (sending: " + sendFailure.getMessage() + ")"), sendFailure);
+                        + text(reply)) + (sendFailure == null ? "" : ", after sending failed: " + sendFailure.getMessage()), sendFailure);
                 }
                 if (reply.size() == MAX_REPLY_BYTES) {
                     throw new ScannerUnavailableException(where() + " sent a reply longer than " + MAX_REPLY_BYTES
