@@ -14,6 +14,7 @@
 # missing, as root: scripts/test-peers.sh); they listen on ports 53 and 25 of loopback addresses, so as root.
 # The spam stage's tests: Debian's rspamd (installed when missing, as root: scripts/rspamd.sh); each test class
 # starts a private instance on a loopback port.
+# The antivirus tests' private clamd: Debian's clamav-daemon (installed when missing, as root: scripts/clamav.sh).
 # promtool (alert rules) and headless Chromium with its chromedriver (the live page): installed from
 # Debian's packages when missing and run as root (scripts/test-tools.sh).
 set -euo pipefail
@@ -24,6 +25,7 @@ cd "$(dirname "$0")"
 . scripts/test-peers.sh
 . scripts/rspamd.sh
 . scripts/test-tools.sh
+. scripts/clamav.sh
 
 ensure_test_tools || exit 1
 
@@ -67,6 +69,7 @@ if [ -z "${PIPELINE_TEST_OPENSEARCH_URI:-}" ]; then
 fi
 ensure_test_peers || exit 1
 ensure_rspamd || exit 1
+ensure_clamav || exit 1
 
 # ConcurrentAppendsAcrossNodesTest: 10,000 appends here (the same two-node race, a tenth of the count);
 # issue 10's 100,000 (about two minutes): PIPELINE_TEST_APPENDS=100000 ./test.sh, or the command in README.

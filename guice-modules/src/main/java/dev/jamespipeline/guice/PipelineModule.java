@@ -71,6 +71,7 @@ public class PipelineModule extends AbstractModule {
     protected void configure() {
         install(new OutboundModule());
         install(new SpamScanModule());
+        install(new VirusScanModule());
     }
 
     @Provides

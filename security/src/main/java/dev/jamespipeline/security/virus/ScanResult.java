@@ -1,0 +1,11 @@
+package dev.jamespipeline.security.virus;
+
+/** What clamd found in a message: nothing, or a signature (its name safe for a header field and an event). */
+public sealed interface ScanResult {
+    record Clean() implements ScanResult {
+    }
+
+    /** @param signature the name clamd reported, through {@link ScannerText#signatureName} */
+    record Infected(String signature) implements ScanResult {
+    }
+}
