@@ -20,6 +20,7 @@ import com.google.inject.ProvisionException;
 
 import dev.jamespipeline.security.virus.ClamdClient;
 import dev.jamespipeline.security.virus.VirusSettings;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 class VirusScanModuleTest {
     /** The shipped conf/pipeline.properties, whose security.virus.* lines say they are the defaults. */
@@ -31,7 +32,7 @@ class VirusScanModuleTest {
 
         VirusSettings settings = injector.getInstance(VirusSettings.class);
         assertThat(settings.clamdPort()).isEqualTo(3399);
-        assertThat(settings.failurePolicy()).isEqualTo(VirusSettings.FailurePolicy.TAG);
+        assertThat(settings.failurePolicy()).isEqualTo(ScanFailurePolicy.TAG);
         assertThat(injector.getInstance(ClamdClient.class)).isSameAs(injector.getInstance(ClamdClient.class));
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.ledger.DeliveryLedger;
 import dev.jamespipeline.core.ledger.LedgerEntry;
-import dev.jamespipeline.security.virus.RecordingQuarantine;
+import dev.jamespipeline.security.quarantine.RecordingQuarantine;
 import dev.jamespipeline.security.virus.VirusSettings;
 import dev.jamespipeline.testing.ClamdPeer;
 import dev.jamespipeline.testing.TestViruses;

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
 
 /**
  * Rspamd's HTTP API ({@code POST /checkv2} on the normal worker): the raw message streamed as the body, the

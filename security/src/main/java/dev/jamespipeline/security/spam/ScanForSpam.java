@@ -23,6 +23,8 @@ import dev.jamespipeline.mailets.HeaderFieldEdits;
 import dev.jamespipeline.mailets.MailParts;
 import dev.jamespipeline.mailets.PipelineAttributes;
 import dev.jamespipeline.security.quarantine.MailQuarantine;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 /**
  * The spam stage: Rspamd scores the message; the X-Spam header fields (the sender's own removed first) and the
@@ -93,7 +95,7 @@ public class ScanForSpam extends GenericMailet {
         LOGGER.warn("{}: spam scan failed on the last attempt ({}); failure policy {}", pipelineId, reason,
             settings.failurePolicy().name().toLowerCase(Locale.ROOT));
         markUnchecked(mail, "scanner unavailable: " + reason);
-        if (settings.failurePolicy() == FailurePolicy.QUARANTINE) {
+        if (settings.failurePolicy() == ScanFailurePolicy.QUARANTINE) {
             quarantine(mail, List.copyOf(mail.getRecipients()), "spam scan failed: " + reason);
         }
     }

@@ -10,6 +10,7 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.james.core.Domain;
 
 import dev.jamespipeline.core.config.SettingsReader;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 /**
  * The spam stage's settings ({@code security.spam.*} keys of {@code conf/pipeline.properties}), read once.
@@ -26,7 +27,7 @@ import dev.jamespipeline.core.config.SettingsReader;
  */
 public record SpamSettings(URI rspamdUrl, Duration connectTimeout, Duration requestTimeout, long maxMessageBytes,
                            SpamPolicy defaultPolicy, Map<String, SpamPolicy> domainPolicies,
-                           FailurePolicy failurePolicy, String junkFolder) {
+                           ScanFailurePolicy failurePolicy, String junkFolder) {
     public static final String KEYS = "security.spam.";
     public static final String RSPAMD_URL = "security.spam.rspamd.url";
     public static final String CONNECT_TIMEOUT = "security.spam.connect.timeout.ms";
@@ -59,7 +60,7 @@ public record SpamSettings(URI rspamdUrl, Duration connectTimeout, Duration requ
             settings.longInteger(MAX_MESSAGE_BYTES, 10L * 1024 * 1024, 1024, 1L << 30),
             settings.choice(POLICY, SpamPolicy.class, SpamPolicy.JUNK),
             domainPolicies,
-            settings.choice(FAILURE_POLICY, FailurePolicy.class, FailurePolicy.TAG),
+            settings.choice(FAILURE_POLICY, ScanFailurePolicy.class, ScanFailurePolicy.TAG),
             junkFolder);
         settings.requireNoUnknownKeys(key -> key.startsWith(KEYS));
         return result;

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
 
 /**
  * ClamAV's clamd over TCP: one connection per message, {@code zINSTREAM}, the message in chunks (a 4-byte

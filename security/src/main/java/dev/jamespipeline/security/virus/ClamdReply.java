@@ -1,4 +1,6 @@
 package dev.jamespipeline.security.virus;
+import dev.jamespipeline.security.scanner.ScannerText;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
 
 /**
  * Reads clamd's answer to INSTREAM (its terminator removed): {@code stream: OK}, {@code stream: <name> FOUND},

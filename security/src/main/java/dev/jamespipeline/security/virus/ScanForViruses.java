@@ -21,6 +21,8 @@ import dev.jamespipeline.mailets.HeaderFieldEdits;
 import dev.jamespipeline.mailets.MailParts;
 import dev.jamespipeline.mailets.PipelineAttributes;
 import dev.jamespipeline.security.quarantine.MailQuarantine;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 /**
  * The antivirus stage: streams the raw message to clamd ({@link ClamdClient}).
@@ -98,7 +100,7 @@ public class ScanForViruses extends GenericMailet {
     private void failurePolicy(Mail mail, String reason) throws MessagingException {
         PipelineAttributes.setVerdict(mail, VERDICT, UNSCANNED);
         HeaderFieldEdits.prepend(mail, List.of(SCANNED_FIELD + ": " + UNSCANNED + " (" + reason + ")"));
-        if (settings.failurePolicy() == VirusSettings.FailurePolicy.QUARANTINE) {
+        if (settings.failurePolicy() == ScanFailurePolicy.QUARANTINE) {
             LOGGER.error("Mail {} NOT SCANNED for viruses ({}): quarantined for {} (security.virus.failure.policy=quarantine)",
                 mail.getName(), reason, mail.getRecipients());
             quarantineAll(mail, "virus scan failed: " + reason);

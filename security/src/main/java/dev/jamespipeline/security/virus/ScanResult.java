@@ -1,4 +1,5 @@
 package dev.jamespipeline.security.virus;
+import dev.jamespipeline.security.scanner.ScannerText;
 
 /** What clamd found in a message: nothing, or a signature (its name safe for a header field and an event). */
 public sealed interface ScanResult {

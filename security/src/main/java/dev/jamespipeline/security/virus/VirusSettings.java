@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.commons.configuration2.Configuration;
 
 import dev.jamespipeline.core.config.SettingsReader;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 /**
  * The antivirus stage's settings ({@code security.virus.*} keys of {@code conf/pipeline.properties}), read once.
@@ -33,10 +34,9 @@ public record VirusSettings(
         Duration scanTimeout,
         int chunkBytes,
         long maxScanBytes,
-        FailurePolicy failurePolicy) {
+        ScanFailurePolicy failurePolicy) {
 
     /** After the retries: quarantine (fail closed, the default) or deliver tagged as unscanned. */
-    public enum FailurePolicy { QUARANTINE, TAG }
 
     public static final String KEYS = "security.virus.";
     public static final String CLAMD_HOST = "security.virus.clamd.host";
@@ -73,7 +73,7 @@ public record VirusSettings(
             scanTimeout,
             settings.integer(CHUNK_BYTES, 65_536, 1_024, 16 * 1024 * 1024),
             settings.longInteger(MAX_SCAN_BYTES, DEFAULT_MAX_SCAN_BYTES, 1, CLAMD_STREAM_LIMIT),
-            settings.choice(FAILURE_POLICY, FailurePolicy.class, FailurePolicy.QUARANTINE));
+            settings.choice(FAILURE_POLICY, ScanFailurePolicy.class, ScanFailurePolicy.QUARANTINE));
         settings.requireNoUnknownKeys(key -> key.startsWith(KEYS));
         return result;
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
 
 /**
  * What a scanner's reply can do to the client, from a raw local socket server that reads the request and then

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.testing.RspamdPeer;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
 
 /** The client against a real, private Rspamd. */
 class RspamdClientTest {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.mailets.PipelineAttributes;
 import dev.jamespipeline.security.quarantine.MailQuarantine;
+import dev.jamespipeline.security.quarantine.RecordingQuarantine;
 import dev.jamespipeline.testing.RspamdPeer;
 
 /**
@@ -64,7 +65,7 @@ class ScanForSpamTest {
         assertThat(PipelineAttributes.verdict(mail, "spam.score")).contains("15.00");
         assertThat(PipelineAttributes.verdict(mail, "spam.action")).contains("reject");
         assertThat(PipelineAttributes.verdict(mail, "spam.symbols")).contains("GTUBE");
-        assertThat(quarantine.calls).isEmpty();
+        assertThat(quarantine.all()).isEmpty();
         assertThat(mail.getRecipients()).containsExactly(new MailAddress("bob@example.test"));
         assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
     }
@@ -79,7 +80,7 @@ class ScanForSpamTest {
         assertThat(text(mail)).startsWith("X-Spam-Score: 0.00\r\nX-Spam-Status: No, score=0.00 required=15.00 action=no_action\r\n")
             .doesNotContain("X-Spam-Status: Yes");
         assertThat(PipelineAttributes.verdict(mail, "spam")).contains("no");
-        assertThat(quarantine.calls).isEmpty();
+        assertThat(quarantine.all()).isEmpty();
     }
 
     @Test
@@ -89,11 +90,10 @@ class ScanForSpamTest {
 
         mailet(Map.of("security.spam.policy.strict.test", "quarantine"), quarantine).service(mail);
 
-        assertThat(quarantine.calls).hasSize(1);
-        assertThat(quarantine.calls.get(0).recipients()).containsExactly(
-            new MailAddress("bob@strict.test"), new MailAddress("dave@strict.test"));
-        assertThat(quarantine.calls.get(0).reason()).startsWith("spam: score 15.00/15.00, action reject, symbols GTUBE");
-        assertThat(quarantine.calls.get(0).message()).startsWith("X-Spam-Score: 15.00\r\n");
+        assertThat(quarantine.all()).hasSize(1);
+        assertThat(quarantine.all().get(0).recipients()).containsExactly("bob@strict.test", "dave@strict.test");
+        assertThat(quarantine.all().get(0).reason()).startsWith("spam: score 15.00/15.00, action reject, symbols GTUBE");
+        assertThat(quarantine.all().get(0).message()).startsWith("X-Spam-Score: 15.00\r\n");
         assertThat(mail.getRecipients()).containsExactly(new MailAddress("carol@example.test"));
         assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
     }
@@ -105,7 +105,7 @@ class ScanForSpamTest {
 
         mailet(Map.of(SpamSettings.POLICY, "quarantine"), quarantine).service(mail);
 
-        assertThat(quarantine.calls).hasSize(1);
+        assertThat(quarantine.all()).hasSize(1);
         assertThat(mail.getRecipients()).isEmpty();
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
     }
@@ -139,7 +139,7 @@ class ScanForSpamTest {
         assertThat(text(mail)).startsWith("X-Spam-Status: unchecked (scanner unavailable: rspamd at ")
             .doesNotContain("X-Spam-Status: No");
         assertThat(PipelineAttributes.verdict(mail, "spam")).contains("unchecked");
-        assertThat(quarantine.calls).isEmpty();
+        assertThat(quarantine.all()).isEmpty();
         assertThat(mail.getRecipients()).hasSize(1);
     }
 
@@ -153,10 +153,10 @@ class ScanForSpamTest {
         } finally {
             rspamd.restart();
         }
-        assertThat(quarantine.calls).hasSize(1);
-        assertThat(quarantine.calls.get(0).recipients()).hasSize(2);
-        assertThat(quarantine.calls.get(0).reason()).startsWith("spam scan failed: rspamd at ");
-        assertThat(quarantine.calls.get(0).message()).startsWith("X-Spam-Status: unchecked (");
+        assertThat(quarantine.all()).hasSize(1);
+        assertThat(quarantine.all().get(0).recipients()).hasSize(2);
+        assertThat(quarantine.all().get(0).reason()).startsWith("spam scan failed: rspamd at ");
+        assertThat(quarantine.all().get(0).message()).startsWith("X-Spam-Status: unchecked (");
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
     }
 
@@ -199,24 +199,6 @@ class ScanForSpamTest {
     private static String text(Mail mail) throws Exception {
         try (MimeMessageInputStream in = new MimeMessageInputStream(mail.getMessage())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** A stand-in for the quarantine: what it was asked to keep, for whom and why. */
-    private static final class RecordingQuarantine implements MailQuarantine {
-        record Call(List<MailAddress> recipients, String reason, String message) {
-        }
-
-        final List<Call> calls = new ArrayList<>();
-
-        @Override
-        public String quarantine(Mail mail, Collection<MailAddress> recipients, String reason) throws MessagingException {
-            try {
-                calls.add(new Call(List.copyOf(recipients), reason, text(mail)));
-            } catch (Exception e) {
-                throw new MessagingException(e.getMessage(), e);
-            }
-            return "q-" + calls.size();
         }
     }
 }

@@ -16,6 +16,7 @@ import org.apache.james.core.Domain;
 import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.core.config.InvalidSettingException;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 class SpamSettingsTest {
 
@@ -28,7 +29,7 @@ class SpamSettingsTest {
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(settings.maxMessageBytes()).isEqualTo(10L * 1024 * 1024);
         assertThat(settings.defaultPolicy()).isEqualTo(SpamPolicy.JUNK);
-        assertThat(settings.failurePolicy()).isEqualTo(FailurePolicy.TAG);
+        assertThat(settings.failurePolicy()).isEqualTo(ScanFailurePolicy.TAG);
         assertThat(settings.junkFolder()).isEqualTo("Junk");
         assertThat(settings.policyFor(Domain.of("any.test"))).isEqualTo(SpamPolicy.JUNK);
     }
@@ -74,7 +75,7 @@ class SpamSettingsTest {
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofMillis(7000));
         assertThat(settings.maxMessageBytes()).isEqualTo(2048);
-        assertThat(settings.failurePolicy()).isEqualTo(FailurePolicy.QUARANTINE);
+        assertThat(settings.failurePolicy()).isEqualTo(ScanFailurePolicy.QUARANTINE);
         assertThat(settings.junkFolder()).isEqualTo("Spam");
     }
 

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 /** What the client makes of a peer that is not a well-behaved clamd: no result, never a pass, never a hang. */
 class ClamdClientHostileTest {
@@ -218,6 +220,6 @@ class ClamdClientHostileTest {
 
     private static VirusSettings settings(String host, int port, Duration readTimeout, Duration scanTimeout) {
         return new VirusSettings(host, port, Duration.ofSeconds(2), readTimeout, scanTimeout, 65_536,
-            VirusSettings.DEFAULT_MAX_SCAN_BYTES, VirusSettings.FailurePolicy.QUARANTINE);
+            VirusSettings.DEFAULT_MAX_SCAN_BYTES, ScanFailurePolicy.QUARANTINE);
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.testing.ClamdPeer;
 import dev.jamespipeline.testing.TestViruses;
+import dev.jamespipeline.security.scanner.ScannerUnavailableException;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 /** The client against a real clamd (Debian's clamav-daemon) with the signature database the tests ship. */
 class ClamdClientTest {
@@ -90,7 +92,7 @@ class ClamdClientTest {
 
     private static ClamdClient client(int chunkBytes) {
         return new ClamdClient(new VirusSettings(clamd.host(), clamd.port(), Duration.ofSeconds(5), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), chunkBytes, STREAM_MAX_LENGTH, VirusSettings.FailurePolicy.QUARANTINE));
+            Duration.ofSeconds(60), chunkBytes, STREAM_MAX_LENGTH, ScanFailurePolicy.QUARANTINE));
     }
 
     static InputStream message(String body) {

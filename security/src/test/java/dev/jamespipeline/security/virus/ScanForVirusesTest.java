@@ -24,6 +24,8 @@ import dev.jamespipeline.mailets.MailParts;
 import dev.jamespipeline.mailets.PipelineAttributes;
 import dev.jamespipeline.testing.ClamdPeer;
 import dev.jamespipeline.testing.TestViruses;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
+import dev.jamespipeline.security.quarantine.RecordingQuarantine;
 
 /** The stage's mailet with a real clamd; the quarantine records what it is given. */
 class ScanForVirusesTest {
@@ -45,7 +47,7 @@ class ScanForVirusesTest {
         RecordingQuarantine quarantine = new RecordingQuarantine();
         MailImpl mail = mail(CLEAN, false);
 
-        mailet(VirusSettings.FailurePolicy.QUARANTINE, quarantine).service(mail);
+        mailet(ScanFailurePolicy.QUARANTINE, quarantine).service(mail);
 
         assertThat(text(mail)).isEqualTo("X-Virus-Scanned: clamav\r\n" + CLEAN);
         assertThat(PipelineAttributes.verdict(mail, "virus")).contains("clean");
@@ -60,7 +62,7 @@ class ScanForVirusesTest {
             + "Subject: forged\r\nX-VIRUS-FOUND: none\r\n\r\nX-Virus-Scanned: in the body stays\r\n";
         MailImpl mail = mail(forged, false);
 
-        mailet(VirusSettings.FailurePolicy.QUARANTINE, new RecordingQuarantine()).service(mail);
+        mailet(ScanFailurePolicy.QUARANTINE, new RecordingQuarantine()).service(mail);
 
         assertThat(text(mail)).isEqualTo("X-Virus-Scanned: clamav\r\nFrom: alice@example.org\r\nSubject: forged\r\n\r\n"
             + "X-Virus-Scanned: in the body stays\r\n");
@@ -72,7 +74,7 @@ class ScanForVirusesTest {
         MailImpl mail = mail(new String(TestViruses.messageWithEicarAttachment("eicar"), StandardCharsets.US_ASCII), false);
         String signature = TestViruses.EICAR + TestViruses.UNOFFICIAL;
 
-        mailet(VirusSettings.FailurePolicy.TAG, quarantine).service(mail);
+        mailet(ScanFailurePolicy.TAG, quarantine).service(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(mail.getRecipients()).isEmpty();
@@ -91,7 +93,7 @@ class ScanForVirusesTest {
         RecordingQuarantine quarantine = new RecordingQuarantine();
         MailImpl mail = mail(CLEAN.replace("hi", TestViruses.OWN_MARKER), false);
 
-        mailet(VirusSettings.FailurePolicy.QUARANTINE, quarantine).service(mail);
+        mailet(ScanFailurePolicy.QUARANTINE, quarantine).service(mail);
 
         assertThat(quarantine.all()).singleElement()
             .satisfies(kept -> assertThat(kept.reason()).isEqualTo("virus " + TestViruses.OWN_SIGNATURE + TestViruses.UNOFFICIAL));
@@ -103,7 +105,7 @@ class ScanForVirusesTest {
         RecordingQuarantine quarantine = new RecordingQuarantine();
         MailImpl mail = mail(CLEAN, false);
 
-        assertThatThrownBy(() -> mailet(unreachable(VirusSettings.FailurePolicy.QUARANTINE), quarantine).service(mail))
+        assertThatThrownBy(() -> mailet(unreachable(ScanFailurePolicy.QUARANTINE), quarantine).service(mail))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("the stage retries it")
             .hasMessageContaining("refused the connection");
@@ -116,7 +118,7 @@ class ScanForVirusesTest {
         RecordingQuarantine quarantine = new RecordingQuarantine();
         MailImpl mail = mail(CLEAN, true);
 
-        mailet(unreachable(VirusSettings.FailurePolicy.QUARANTINE), quarantine).service(mail);
+        mailet(unreachable(ScanFailurePolicy.QUARANTINE), quarantine).service(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(mail.getRecipients()).isEmpty();
@@ -132,7 +134,7 @@ class ScanForVirusesTest {
         RecordingQuarantine quarantine = new RecordingQuarantine();
         MailImpl mail = mail(CLEAN, true);
 
-        mailet(unreachable(VirusSettings.FailurePolicy.TAG), quarantine).service(mail);
+        mailet(unreachable(ScanFailurePolicy.TAG), quarantine).service(mail);
 
         assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
         assertThat(mail.getRecipients()).hasSize(2);
@@ -147,7 +149,7 @@ class ScanForVirusesTest {
         RecordingQuarantine quarantine = new RecordingQuarantine();
         MailImpl mail = mail(CLEAN, false);
         VirusSettings small = new VirusSettings(clamd.host(), clamd.port(), Duration.ofSeconds(5), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), 65_536, 10, VirusSettings.FailurePolicy.QUARANTINE);
+            Duration.ofSeconds(60), 65_536, 10, ScanFailurePolicy.QUARANTINE);
 
         new ScanForViruses(new ClamdClient(small), small, quarantine).service(mail);
 
@@ -156,7 +158,7 @@ class ScanForVirusesTest {
             .satisfies(kept -> assertThat(kept.reason()).startsWith("virus scan failed: too large to scan (" + CLEAN.length() + " bytes"));
     }
 
-    private static ScanForViruses mailet(VirusSettings.FailurePolicy policy, RecordingQuarantine quarantine) {
+    private static ScanForViruses mailet(ScanFailurePolicy policy, RecordingQuarantine quarantine) {
         return mailet(settings(clamd.port(), policy), quarantine);
     }
 
@@ -165,7 +167,7 @@ class ScanForVirusesTest {
     }
 
     /** A port nothing listens on: clamd's own, while it is briefly stopped, is another test's business. */
-    private static VirusSettings unreachable(VirusSettings.FailurePolicy policy) throws Exception {
+    private static VirusSettings unreachable(ScanFailurePolicy policy) throws Exception {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             port = socket.getLocalPort();
@@ -173,7 +175,7 @@ class ScanForVirusesTest {
         return settings(port, policy);
     }
 
-    private static VirusSettings settings(int port, VirusSettings.FailurePolicy policy) {
+    private static VirusSettings settings(int port, ScanFailurePolicy policy) {
         return new VirusSettings(clamd.host(), port, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
             65_536, VirusSettings.DEFAULT_MAX_SCAN_BYTES, policy);
     }

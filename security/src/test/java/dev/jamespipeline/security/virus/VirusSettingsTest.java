@@ -10,6 +10,7 @@ import org.apache.commons.configuration2.BaseConfiguration;
 import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.core.config.InvalidSettingException;
+import dev.jamespipeline.security.scanner.ScanFailurePolicy;
 
 class VirusSettingsTest {
 
@@ -18,7 +19,7 @@ class VirusSettingsTest {
         VirusSettings settings = VirusSettings.from(new BaseConfiguration());
 
         assertThat(settings).isEqualTo(new VirusSettings("127.0.0.1", 3310, Duration.ofSeconds(5), Duration.ofSeconds(60),
-            Duration.ofSeconds(120), 65_536, 25L * 1024 * 1024, VirusSettings.FailurePolicy.QUARANTINE));
+            Duration.ofSeconds(120), 65_536, 25L * 1024 * 1024, ScanFailurePolicy.QUARANTINE));
     }
 
     @Test
@@ -34,7 +35,7 @@ class VirusSettingsTest {
             VirusSettings.FAILURE_POLICY, "tag")));
 
         assertThat(settings).isEqualTo(new VirusSettings("clamd.internal", 3311, Duration.ofMillis(250), Duration.ofMillis(1500),
-            Duration.ofMillis(4000), 2048, 1_048_576, VirusSettings.FailurePolicy.TAG));
+            Duration.ofMillis(4000), 2048, 1_048_576, ScanFailurePolicy.TAG));
     }
 
     @Test
@@ -47,7 +48,7 @@ class VirusSettingsTest {
     @Test
     void otherSecurityStagesKeysAreNotItsBusiness() {
         assertThat(VirusSettings.from(conf(Map.of("security.spam.policy", "junk"))).failurePolicy())
-            .isEqualTo(VirusSettings.FailurePolicy.QUARANTINE);
+            .isEqualTo(ScanFailurePolicy.QUARANTINE);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.jamespipeline.security.virus;
+package dev.jamespipeline.security.scanner;
 
 /**
  * No scan result could be had: clamd refused or dropped the connection, was too slow, answered with an error

@@ -1,4 +1,4 @@
-package dev.jamespipeline.security.virus;
+package dev.jamespipeline.security.quarantine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.jamespipeline.security.virus;
+package dev.jamespipeline.security.scanner;
 
 /**
  * Makes text that a scanner sent (a signature name, an error reply) safe for where it goes next: a header

@@ -1,4 +1,4 @@
-package dev.jamespipeline.security.virus;
+package dev.jamespipeline.security.scanner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
