@@ -26,8 +26,15 @@ public final class MailParts {
 
     /** The bytes as received while no mailet changed the message (see {@link MailMessageSource}). */
     public static void writeMessage(Mail mail, OutputStream out) throws IOException {
-        try (InputStream in = new MailMessageSource(mail.getMessage(), mail.getName()).getInputStream()) {
+        try (InputStream in = openMessage(mail)) {
             in.transferTo(out);
+        }
+    }
+
+    /** The message's bytes, as {@link #writeMessage} writes them, to read; the caller closes the stream. */
+    public static InputStream openMessage(Mail mail) throws IOException {
+        try {
+            return new MailMessageSource(mail.getMessage(), mail.getName()).getInputStream();
         } catch (MessagingException e) {
             throw new IOException("cannot read message " + mail.getName() + ": " + e.getMessage(), e);
         }
