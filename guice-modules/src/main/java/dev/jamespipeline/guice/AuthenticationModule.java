@@ -51,7 +51,7 @@ public class AuthenticationModule extends AbstractModule {
     @Provides
     @Singleton
     AuthenticationDns dns(AuthenticationSettings settings, DNSService dns) {
-        return new AuthenticationDns(dns, settings.dnsTimeout());
+        return AuthenticationDns.of(dns, settings.dnsTimeout());
     }
 
     @Provides

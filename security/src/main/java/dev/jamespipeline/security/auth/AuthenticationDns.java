@@ -4,6 +4,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.DNSServiceMBean;
@@ -30,11 +31,22 @@ public final class AuthenticationDns {
         public enum Status { FOUND, NONE, TEMPERROR }
     }
 
-    private final java.util.function.Supplier<Resolver> resolver;
+    private final Supplier<Resolver> resolver;
 
-    /** @param dns James's DNS service: its servers are read at first use, after James has configured it */
-    public AuthenticationDns(DNSService dns, Duration timeout) {
-        this.resolver = Suppliers.memoize(() -> resolver(dns, timeout));
+    /** @param servers the DNS servers' addresses, asked for at first use */
+    public AuthenticationDns(Supplier<String[]> servers, Duration timeout) {
+        this.resolver = Suppliers.memoize(() -> resolver(servers.get(), timeout));
+    }
+
+    /** Asking the servers of James's DNS service, read at first use (after James has configured it). */
+    public static AuthenticationDns of(DNSService dns, Duration timeout) {
+        return new AuthenticationDns(() -> {
+            if (!(dns instanceof DNSServiceMBean configured)) {
+                throw new IllegalStateException("The authentication checks need James's dnsjava DNS service "
+                    + "(dnsservice.xml), found " + dns.getClass().getName());
+            }
+            return configured.getDNSServers();
+        }, timeout);
     }
 
     public Resolver resolver() {
@@ -69,13 +81,9 @@ public final class AuthenticationDns {
         return texts;
     }
 
-    private static Resolver resolver(DNSService dns, Duration timeout) {
-        if (!(dns instanceof DNSServiceMBean configured)) {
-            throw new IllegalStateException("The authentication checks need James's dnsjava DNS service "
-                + "(dnsservice.xml), found " + dns.getClass().getName());
-        }
+    private static Resolver resolver(String[] servers, Duration timeout) {
         try {
-            ExtendedResolver resolver = new ExtendedResolver(configured.getDNSServers());
+            ExtendedResolver resolver = new ExtendedResolver(servers);
             resolver.setTimeout(timeout);
             return resolver;
         } catch (UnknownHostException e) {
