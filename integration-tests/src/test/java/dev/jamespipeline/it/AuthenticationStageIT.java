@@ -55,6 +55,7 @@ class AuthenticationStageIT {
         .txt("s1._domainkey.signed.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(KEY.getPublic().getEncoded()))
         .txt("_dmarc.signed.test", "v=DMARC1; p=none")
         .txt("_dmarc.reject.test", "v=DMARC1; p=reject; pct=100")
+        .temporaryFailure("down.test")
         .start();
 
     private static final String AUTH_STAGE = """
@@ -69,10 +70,12 @@ class AuthenticationStageIT {
         """;
 
     @RegisterExtension
-    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("bob", "carol", "dave", "erin")
+    static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("bob", "carol", "dave", "erin", "frank")
         .setting(PipelineConfiguration.STAGES, "auth,route")
         .setting(AuthenticationSettings.AUTHSERV_ID, AUTHSERV_ID)
         .setting(AuthenticationSettings.DNS_TIMEOUT, "2000")
+        // two quick retries, then the last attempt
+        .setting("stage.retry.delays.ms", "200,200")
         .editConf("dnsservice.xml", shipped -> DNS.dnsServiceXml())
         // 127.0.0.1 is not our network here: its mail is checked like a stranger's
         .editConf("smtpserver.xml", shipped -> shipped.replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>",
@@ -170,6 +173,19 @@ class AuthenticationStageIT {
             .contains("\tdmarc=fail reason=\"no aligned SPF or DKIM pass\" header.from=reject.test");
         // the stage ended the mail there: the next stage never gets it
         assertThat(PIPELINE.james().imap().inboxCount(erin, PipelineJames.PASSWORD)).isZero();
+    }
+
+    @Test
+    void aDnsOutageRetriesTheStageAndTheLastAttemptDeliversWithTemperror() throws Exception {
+        String frank = "frank@" + DOMAIN;
+        PIPELINE.james().smtp().sendRaw("a@down.test", message("ceo@down.test", "dns down", "still delivered"), frank);
+
+        String delivered = awaitInbox(frank, 1).get(0);
+
+        assertThat(delivered).contains("\tspf=temperror smtp.mailfrom=a@down.test;\r\n")
+            .contains("\tdmarc=temperror reason=\"DMARC record lookup failed: ");
+        // three attempts (the first two failed and were retried), each asking for the From domain's DMARC record once
+        assertThat(DNS.log().lines().filter(line -> line.contains("query[TXT] _dmarc.down.test from"))).as(DNS.log()).hasSize(3);
     }
 
     private static List<String> awaitInbox(String user, int count) {
