@@ -68,7 +68,7 @@ public class CheckAuthentication extends GenericMailet {
         }
         if (verdict.hasTemporaryError() && !PipelineAttributes.isLastAttempt(mail)) {
             throw new MessagingException("Authentication checks of " + pipelineId
-                + " met a DNS temporary error; the stage is retried (" + resultsField.format(verdict) + ")");
+                + " met a DNS temporary error; the stage is retried (" + resultsField.format(verdict).replace("\r\n\t", " ") + ")");
         }
         HeaderFieldEdits.prepend(mail, List.of(resultsField.format(verdict)));
         DmarcResult dmarc = verdict.dmarc();
