@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 
@@ -26,10 +24,13 @@ import dev.jamespipeline.core.PipelineConfiguration;
 import dev.jamespipeline.core.envelope.DmarcResultEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
+import dev.jamespipeline.mailets.MailParts;
 import dev.jamespipeline.outbound.security.dkim.DkimKey;
 import dev.jamespipeline.outbound.security.dkim.DkimSigner;
 import dev.jamespipeline.security.auth.AuthenticationSettings;
+import dev.jamespipeline.security.auth.CheckAuthentication;
 import dev.jamespipeline.security.quarantine.MailQuarantine;
+import dev.jamespipeline.testing.TestDkimKey;
 import dev.jamespipeline.testing.TestDns;
 
 /**
@@ -44,7 +45,7 @@ class AuthenticationStageIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
-    private static final KeyPair KEY = rsaKeyPair();
+    private static final TestDkimKey KEY = TestDkimKey.generate();
     private static final RecordingQuarantine QUARANTINE = new RecordingQuarantine();
 
     private static final TestDns DNS = TestDns.builder()
@@ -52,22 +53,11 @@ class AuthenticationStageIT {
         .txt("spf-fail.test", "v=spf1 ip4:192.0.2.1 -all")
         .txt("spf-soft.test", "v=spf1 ~all")
         .txt("test-client.local", "v=spf1 ip4:127.0.0.1 -all")
-        .txt("s1._domainkey.signed.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(KEY.getPublic().getEncoded()))
+        .txt("s1._domainkey.signed.test", KEY.txtRecord())
         .txt("_dmarc.signed.test", "v=DMARC1; p=none")
         .txt("_dmarc.reject.test", "v=DMARC1; p=reject; pct=100")
         .temporaryFailure("down.test")
         .start();
-
-    private static final String AUTH_STAGE = """
-                <processor state="auth" enableJmx="false">
-                    <mailet match="All" class="dev.jamespipeline.security.auth.CheckAuthentication">
-                        <onMailetException>propagate</onMailetException>
-                    </mailet>
-                    <mailet match="All" class="dev.jamespipeline.mailets.PassToNextStage">
-                        <onMailetException>propagate</onMailetException>
-                    </mailet>
-                </processor>
-        """;
 
     @RegisterExtension
     static final PipelineJamesExtension PIPELINE = PipelineJamesExtension.withUsers("bob", "carol", "dave", "erin", "frank")
@@ -80,8 +70,7 @@ class AuthenticationStageIT {
         // 127.0.0.1 is not our network here: its mail is checked like a stranger's
         .editConf("smtpserver.xml", shipped -> shipped.replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>",
             "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>"))
-        .editMailetContainer(conf -> conf.replace("<processor state=\"route\"", AUTH_STAGE.strip()
-            + "\n\n        <processor state=\"route\""))
+        .editMailetContainer(MailetContainerEdits.stageBeforeRoute("auth", CheckAuthentication.class.getName()))
         .override(binder -> binder.bind(MailQuarantine.class).toInstance(QUARANTINE));
 
     @AfterAll
@@ -207,20 +196,10 @@ class AuthenticationStageIT {
     }
 
     private static byte[] signed(String message) throws Exception {
-        DkimSigner signer = new DkimSigner(List.of(new DkimKey("signed.test", "s1", KEY.getPrivate())),
+        DkimSigner signer = new DkimSigner(List.of(new DkimKey("signed.test", "s1", KEY.privateKey())),
             List.of("from", "to", "subject", "date", "message-id"));
         return signer.sign(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)))
             .prependTo(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII))).readAllBytes();
-    }
-
-    private static KeyPair rsaKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Records what the stage quarantined, with the message as it was then. */
@@ -233,11 +212,11 @@ class AuthenticationStageIT {
         @Override
         public synchronized String quarantine(Mail mail, Collection<MailAddress> recipients, String reason) {
             try {
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-                dev.jamespipeline.mailets.MailParts.writeMessage(mail, out);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                MailParts.writeMessage(mail, out);
                 calls.add(new Call(mail.getName(), recipients.stream().map(MailAddress::asString).toList(), reason,
                     out.toString(StandardCharsets.ISO_8859_1)));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             return "recorded-" + calls.size();

@@ -3,10 +3,14 @@ package dev.jamespipeline.security.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import org.apache.commons.configuration2.BaseConfiguration;
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.convert.DefaultListDelimiterHandler;
+import org.apache.commons.configuration2.io.FileHandler;
 import org.junit.jupiter.api.Test;
 
 import dev.jamespipeline.core.config.InvalidSettingException;
@@ -23,6 +27,16 @@ class AuthenticationSettingsTest {
         AuthenticationSettings settings = AuthenticationSettings.from(conf(Map.of("stages", "auth,route")), () -> "MX1.Example.Test");
 
         assertThat(settings).isEqualTo(new AuthenticationSettings("mx1.example.test", Duration.ofSeconds(5), 10));
+    }
+
+    @Test
+    void theShippedConfigurationIsReadAndSetsTheDefaults() throws Exception {
+        PropertiesConfiguration shipped = new PropertiesConfiguration();
+        shipped.setListDelimiterHandler(new DefaultListDelimiterHandler(','));
+        new FileHandler(shipped).load(Path.of("..", "james-conf", "pipeline.properties").toFile());
+
+        assertThat(AuthenticationSettings.from(shipped, () -> "mx.test"))
+            .isEqualTo(AuthenticationSettings.from(new BaseConfiguration(), () -> "mx.test"));
     }
 
     @Test

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -21,12 +18,13 @@ import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import dev.jamespipeline.testing.TestDkimKey;
 import dev.jamespipeline.testing.TestDns;
 
 /** SPF, DKIM and DMARC of a mail against a real DNS server (dnsmasq) holding the test zone. */
 class MailAuthenticatorTest {
     private static final String CLIENT = "192.0.2.10";
-    private static final KeyPair KEY = rsaKeyPair();
+    private static final TestDkimKey KEY = TestDkimKey.generate();
     private static final TestDns DNS = TestDns.builder()
         .txt("spf-pass.test", "v=spf1 ip4:192.0.2.0/24 -all")
         .txt("spf-fail.test", "v=spf1 ip4:198.51.100.1 -all")
@@ -34,7 +32,7 @@ class MailAuthenticatorTest {
         .txt("helo.test", "v=spf1 a -all")
         .host("helo.test", CLIENT)
         .temporaryFailure("down.test")
-        .txt("s1._domainkey.signed.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(KEY.getPublic().getEncoded()))
+        .txt("s1._domainkey.signed.test", KEY.txtRecord())
         .txt("_dmarc.signed.test", "v=DMARC1; p=reject")
         .txt("_dmarc.reject.test", "v=DMARC1; p=reject; pct=100")
         .start();
@@ -131,7 +129,7 @@ class MailAuthenticatorTest {
 
     private static String signed(String message) throws Exception {
         DKIMSigner signer = new DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=signed.test; s=s1; h=from:to:subject:date; bh=; b=;",
-            KEY.getPrivate());
+            KEY.privateKey());
         return signer.sign(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII))) + "\r\n" + message;
     }
 
@@ -146,15 +144,5 @@ class MailAuthenticatorTest {
         mail.setMessageContent(MimeMessageInputStreamSource.create(mail.getName(),
             new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1))));
         return mail;
-    }
-
-    private static KeyPair rsaKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
