@@ -113,6 +113,19 @@ class AuthenticationResultsFieldTest {
     }
 
     @Test
+    void removalWorksOnAHeaderThatEndsTheMessageWithoutABlankLine() throws Exception {
+        MailImpl mail = MailImpl.builder().name("m3").addRecipient(new MailAddress("bob@example.test")).build();
+        mail.setMessageContent(MimeMessageInputStreamSource.create("m3", new ByteArrayInputStream(
+            "Subject: s\r\nAuthentication-Results: mx.example.test;\r\n\tspf=pass".getBytes(StandardCharsets.ISO_8859_1))));
+
+        HeaderFieldEdits.remove(mail, field::claimsOurs);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MailParts.writeMessage(mail, out);
+        assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo("Subject: s\r\n");
+    }
+
+    @Test
     void aPrependedFieldKeepsItsFoldsButNoOtherLineBreak() throws Exception {
         MailImpl mail = MailImpl.builder().name("m2").addRecipient(new MailAddress("bob@example.test")).build();
         mail.setMessageContent(MimeMessageInputStreamSource.create("m2",
