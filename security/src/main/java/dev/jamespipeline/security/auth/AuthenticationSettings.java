@@ -35,9 +35,9 @@ public record AuthenticationSettings(String authservId, Duration dnsTimeout, int
         SettingsReader settings = new SettingsReader(conf);
         String raw = settings.string(AUTHSERV_ID, "");
         String authservId = (raw.isEmpty() ? hostName.get() : raw).toLowerCase(Locale.ROOT);
-        if (!authservId.matches("[a-z0-9]([a-z0-9.-]{0,252}[a-z0-9])?")) {
+        if (!authservId.matches("[a-z0-9_]([a-z0-9_.-]{0,252}[a-z0-9_])?")) {
             throw SettingsReader.invalid(AUTHSERV_ID, raw.isEmpty() ? authservId + " (the host name)" : raw,
-                "a host name (letters, digits, '.' and '-'), like mx.example.com");
+                "a host name (letters, digits, '.', '-' and '_'), like mx.example.com");
         }
         AuthenticationSettings result = new AuthenticationSettings(authservId,
             settings.millis(DNS_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(100)),

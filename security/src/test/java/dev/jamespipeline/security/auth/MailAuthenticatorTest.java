@@ -31,6 +31,9 @@ class MailAuthenticatorTest {
         .txt("spf-soft.test", "v=spf1 ~all")
         .txt("helo.test", "v=spf1 a -all")
         .host("helo.test", CLIENT)
+        .txt("spf-broken.test", "v=spf1 ip4:not-an-address -all")
+        .txt("spf-twice.test", "v=spf1 +all")
+        .txt("spf-twice.test", "v=spf1 -all")
         .temporaryFailure("down.test")
         .txt("s1._domainkey.signed.test", KEY.txtRecord())
         .txt("_dmarc.signed.test", "v=DMARC1; p=reject")
@@ -56,6 +59,14 @@ class MailAuthenticatorTest {
             .isEqualTo("softfail");
         assertThat(AUTHENTICATOR.check(mail("a@nothing.test", "helo.test", plain("a@nothing.test"))).spfMailFrom().result())
             .isEqualTo("none");
+    }
+
+    @Test
+    void aMalformedOrDoubledSpfRecordIsAPermanentError() throws Exception {
+        assertThat(AUTHENTICATOR.check(mail("a@spf-broken.test", "helo.test", plain("a@spf-broken.test"))).spfMailFrom().result())
+            .isEqualTo("permerror");
+        assertThat(AUTHENTICATOR.check(mail("a@spf-twice.test", "helo.test", plain("a@spf-twice.test"))).spfMailFrom().result())
+            .isEqualTo("permerror");
     }
 
     @Test
