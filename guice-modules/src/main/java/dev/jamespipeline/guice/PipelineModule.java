@@ -72,6 +72,7 @@ public class PipelineModule extends AbstractModule {
         install(new OutboundModule());
         install(new SpamScanModule());
         install(new VirusScanModule());
+        install(new AuthenticationModule());
     }
 
     @Provides

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -43,13 +44,14 @@ public final class HeaderFieldEdits {
     }
 
     /**
-     * Puts {@code fields} (each "Name: value"; line breaks inside a value are replaced by spaces, so a
-     * value cannot forge another field) above the message's own header, in the order given.
+     * Puts {@code fields} (each "Name: value") above the message's own header, in the order given. A fold
+     * (CRLF then a space or tab) is kept; any other line break inside a value is replaced by a space, so a
+     * value cannot forge another field.
      */
     public static void prepend(Mail mail, List<String> fields) throws MessagingException {
         StringBuilder prefix = new StringBuilder();
         for (String field : fields) {
-            prefix.append(field.replaceAll("[\r\n]+", " ")).append("\r\n");
+            prefix.append(field.replaceAll("\r\n(?![ \t])|\r(?!\n)|(?<!\r)\n", " ")).append("\r\n");
         }
         byte[] bytes = prefix.toString().getBytes(StandardCharsets.UTF_8);
         replaceContent(mail, "prepended", (in, out) -> {
@@ -88,33 +90,59 @@ public final class HeaderFieldEdits {
      * bare CRs and 8-bit bytes pass unchanged; the body is copied as it is.
      */
     static void copyWithout(InputStream in, OutputStream out, Predicate<RawField> drop) throws IOException {
+        HeaderSection header = readHeader(in);
+        for (RawField field : header.fields()) {
+            if (!drop.test(field)) {
+                out.write(field.bytes());
+            }
+        }
+        out.write(header.end());
+        in.transferTo(out);
+    }
+
+    /**
+     * A message's header as it came: its fields in order, and the blank line that ends it (empty when the
+     * message ends without one).
+     */
+    public record HeaderSection(List<RawField> fields, byte[] end) {
+        /** The fields named {@code name} (case-insensitive), top to bottom. */
+        public List<RawField> fields(String name) {
+            return fields.stream().filter(field -> field.name().equalsIgnoreCase(name)).toList();
+        }
+    }
+
+    /**
+     * Reads the header fields through the blank line that ends them; {@code in} is left at the body's first
+     * byte. Only LF ends a line, so bare CRs and 8-bit bytes stay in the fields' bytes.
+     */
+    public static HeaderSection readHeader(InputStream in) throws IOException {
+        List<RawField> fields = new ArrayList<>();
         ByteArrayOutputStream field = new ByteArrayOutputStream();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] end = new byte[0];
         while (readLine(in, line)) {
             byte[] bytes = line.toByteArray();
             boolean continuation = bytes[0] == ' ' || bytes[0] == '\t';
             if (!continuation) {
-                flush(field, out, drop);
+                flush(field, fields);
             }
             if (isBlank(bytes)) {
-                out.write(bytes);
+                end = bytes;
                 break;
             }
             field.write(bytes);
         }
-        flush(field, out, drop);
-        in.transferTo(out);
+        flush(field, fields);
+        return new HeaderSection(List.copyOf(fields), end);
     }
 
-    private static void flush(ByteArrayOutputStream field, OutputStream out, Predicate<RawField> drop) throws IOException {
+    private static void flush(ByteArrayOutputStream field, List<RawField> fields) {
         if (field.size() == 0) {
             return;
         }
         byte[] bytes = field.toByteArray();
         field.reset();
-        if (!drop.test(new RawField(fieldName(bytes), bytes))) {
-            out.write(bytes);
-        }
+        fields.add(new RawField(fieldName(bytes), bytes));
     }
 
     private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {

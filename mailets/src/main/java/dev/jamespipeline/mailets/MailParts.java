@@ -31,7 +31,7 @@ public final class MailParts {
         }
     }
 
-    /** The message's bytes as {@link #writeMessage} writes them, to read as a stream (for a scanner). */
+    /** The message's bytes, as {@link #writeMessage} writes them, to read; the caller closes the stream. */
     public static InputStream openMessage(Mail mail) throws IOException {
         try {
             return new MailMessageSource(mail.getMessage(), mail.getName()).getInputStream();

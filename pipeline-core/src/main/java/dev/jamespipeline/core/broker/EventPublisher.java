@@ -8,6 +8,7 @@ import com.rabbitmq.client.AMQP;
 
 import dev.jamespipeline.core.PipelineIds;
 import dev.jamespipeline.core.envelope.DeliveredEvent;
+import dev.jamespipeline.core.envelope.DmarcResultEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.MailBounced;
@@ -82,6 +83,12 @@ public final class EventPublisher {
         publish(topology.telemetryExchange(), SmtpDeliveryResult.ROUTING_KEY, SmtpDeliveryResult.ROUTING_KEY, false,
             PipelineIds.derived(result.jobId(), result.domain() + ":" + result.attempt() + ":" + result.attemptedAt()),
             result.attemptedAt(), result);
+    }
+
+    /** {@code dmarc.result}: one message's DMARC evaluation, for the reporting plane; an event, not a job. */
+    public void dmarcResult(DmarcResultEvent result) throws PublishException {
+        publish(topology.telemetryExchange(), DmarcResultEvent.ROUTING_KEY, DmarcResultEvent.ROUTING_KEY, false,
+            PipelineIds.derived(result.pipelineId(), DmarcResultEvent.ROUTING_KEY), result.evaluatedAt(), result);
     }
 
     /** {@code mail.delivered}: an event, not a job; followers (indexer, harness) bind their own queues, or none. */
