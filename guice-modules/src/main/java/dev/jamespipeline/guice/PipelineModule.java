@@ -70,6 +70,7 @@ public class PipelineModule extends AbstractModule {
     @Override
     protected void configure() {
         install(new OutboundModule());
+        install(new QuarantineModule());
     }
 
     @Provides

@@ -24,7 +24,28 @@ final class RouteErrors {
         } catch (NumberFormatException notANumber) {
             // answered below, with the accepted range
         }
-        throw badRequest("limit must be a whole number from 1 to " + max + ", was '" + raw + "'");
+        throw badRequest("limit must be a whole number from 1 to " + max + ", was '" + abbreviated(raw) + "'");
+    }
+
+    /** The {@code offset} query parameter: 0 when absent, else a whole number from 0 to {@code max}. */
+    static int offset(String raw, int max) {
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        try {
+            int offset = Integer.parseInt(raw.trim());
+            if (offset >= 0 && offset <= max) {
+                return offset;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below, with the accepted range
+        }
+        throw badRequest("offset must be a whole number from 0 to " + max + ", was '" + abbreviated(raw) + "'");
+    }
+
+    /** A value from the request, cut short enough to be quoted in an error. */
+    static String abbreviated(String raw) {
+        return raw.length() > 80 ? raw.substring(0, 80) + "..." : raw;
     }
 
     static HaltException badRequest(String message) {
