@@ -79,14 +79,13 @@ class QuarantineIT {
     @Test
     void quarantinedMailIsKeptAnnouncedListedAndReleasedToItsRecipientOnce() throws Exception {
         Topology topology = PIPELINE.james().topology();
-        String announcements = PIPELINE.tap().tap(topology.mailEventsExchange(), MailQuarantined.ROUTING_KEY);
         String routeHandoffs = PIPELINE.tap().tap(topology.stagesExchange(), "route");
         String subject = "keep me " + UUID.randomUUID();
 
-        SmtpReply reply = sendWithHeader("X-Quarantine-Me: yes", subject, BOB);
-        JsonNode event = nextEvent(announcements, reply.pipelineId());
+        JsonNode event = quarantined("X-Quarantine-Me: yes", subject, BOB);
+        String pipelineId = event.path("pipelineId").asText();
         String id = event.path("quarantineId").asText();
-        assertThat(id).isEqualTo(QuarantineIds.of(reply.pipelineId(), "check", "test header X-Quarantine-Me"));
+        assertThat(id).isEqualTo(QuarantineIds.of(pipelineId, "check", "test header X-Quarantine-Me"));
         assertThat(event.path("version").asInt()).isEqualTo(MailQuarantined.VERSION);
         assertThat(event.path("sender").asText()).isEqualTo(ALICE);
         assertThat(event.path("recipients")).extracting(JsonNode::asText).containsExactly(BOB);
@@ -107,11 +106,11 @@ class QuarantineIT {
         assertThat(listed.path("size").asLong()).isEqualTo(event.path("size").asLong());
         Reply details = webAdmin("GET", "/pipeline/quarantine/" + id);
         assertThat(details.status()).isEqualTo(200);
-        assertThat(details.json().path("pipelineId").asText()).isEqualTo(reply.pipelineId());
+        assertThat(details.json().path("pipelineId").asText()).isEqualTo(pipelineId);
 
-        Reply released = webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release");
+        Reply released = release(id);
         assertThat(released.status()).as(released.json().toString()).isEqualTo(200);
-        String releasedId = QuarantineIds.released(reply.pipelineId(), id);
+        String releasedId = QuarantineIds.released(pipelineId, id);
         assertThat(released.json().path("pipelineId").asText()).isEqualTo(releasedId);
         assertThat(released.json().path("stage").asText()).isEqualTo("route");
         await().atMost(WAIT).until(() -> inboxWithSubject(BOB, subject).size() == 1);
@@ -127,8 +126,7 @@ class QuarantineIT {
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).hasSize(1);
 
-        Reply again = webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release");
-        assertThat(again.status()).isEqualTo(404);
+        assertThat(release(id).status()).isEqualTo(404);
         assertThat(webAdmin("GET", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
         assertThat(entry(webAdmin("GET", "/pipeline/quarantine?limit=1000").json(), id)).isNull();
         deliveredAfterEverythingBefore(BOB);
@@ -137,15 +135,13 @@ class QuarantineIT {
 
     @Test
     void deletedMailIsGoneAndNeverDelivered() throws Exception {
-        String announcements = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), MailQuarantined.ROUTING_KEY);
         String subject = "delete me " + UUID.randomUUID();
-        SmtpReply reply = sendWithHeader("X-Quarantine-Me: yes", subject, BOB);
-        String id = nextEvent(announcements, reply.pipelineId()).path("quarantineId").asText();
+        String id = quarantined("X-Quarantine-Me: yes", subject, BOB).path("quarantineId").asText();
 
         Reply deleted = webAdmin("DELETE", "/pipeline/quarantine/" + id);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(webAdmin("GET", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
-        assertThat(webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release").status()).isEqualTo(404);
+        assertThat(release(id).status()).isEqualTo(404);
         assertThat(webAdmin("DELETE", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
         assertThat(entry(webAdmin("GET", "/pipeline/quarantine?limit=1000").json(), id)).isNull();
         deliveredAfterEverythingBefore(BOB);
@@ -154,18 +150,15 @@ class QuarantineIT {
 
     @Test
     void oneRecipientQuarantinedTheOtherDeliveredThenReleasedOnce() throws Exception {
-        String announcements = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), MailQuarantined.ROUTING_KEY);
         String subject = "bob's copy kept " + UUID.randomUUID();
-        SmtpReply reply = sendWithHeader("X-Quarantine-Bob: yes", subject, ALICE, BOB);
-        JsonNode event = nextEvent(announcements, reply.pipelineId());
+        JsonNode event = quarantined("X-Quarantine-Bob: yes", subject, ALICE, BOB);
         assertThat(event.path("recipients")).extracting(JsonNode::asText).containsExactly(BOB);
 
         await().atMost(WAIT).until(() -> inboxWithSubject(ALICE, subject).size() == 1);
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).isEmpty();
 
-        String id = event.path("quarantineId").asText();
-        assertThat(webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release").status()).isEqualTo(200);
+        assertThat(release(event.path("quarantineId").asText()).status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> inboxWithSubject(BOB, subject).size() == 1);
         deliveredAfterEverythingBefore(ALICE);
         assertThat(inboxWithSubject(ALICE, subject)).hasSize(1);
@@ -173,13 +166,11 @@ class QuarantineIT {
 
     @Test
     void mailTheLastStageQuarantinedIsNotReleasedForWantOfAStageAfterIt() throws Exception {
-        String announcements = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), MailQuarantined.ROUTING_KEY);
         String subject = "kept by route " + UUID.randomUUID();
-        SmtpReply reply = sendWithHeader("X-Quarantine-Late: yes", subject, BOB);
-        JsonNode event = nextEvent(announcements, reply.pipelineId());
+        JsonNode event = quarantined("X-Quarantine-Late: yes", subject, BOB);
         assertThat(event.path("stage").asText()).isEqualTo("route");
 
-        Reply refused = webAdmin("POST", "/pipeline/quarantine/" + event.path("quarantineId").asText() + "?action=release");
+        Reply refused = release(event.path("quarantineId").asText());
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.json().path("message").asText()).contains("'route'", "last one");
         assertThat(webAdmin("GET", "/pipeline/quarantine/" + event.path("quarantineId").asText()).status()).isEqualTo(200);
@@ -244,16 +235,18 @@ class QuarantineIT {
         await().atMost(WAIT).until(() -> inboxWithSubject(user, subject).size() == 1);
     }
 
-    private static SmtpReply sendWithHeader(String header, String subject, String... recipients) throws Exception {
+    /** Sends alice's mail with {@code header} to {@code recipients}, and returns its {@code mail.quarantined} event. */
+    private static JsonNode quarantined(String header, String subject, String... recipients) throws Exception {
+        String announcements = PIPELINE.tap().tap(PIPELINE.james().topology().mailEventsExchange(), MailQuarantined.ROUTING_KEY);
         String message = "From: " + ALICE + "\r\nTo: " + String.join(", ", recipients) + "\r\nSubject: " + subject
             + "\r\nMessage-ID: <" + UUID.randomUUID() + "@test-client.local>\r\n" + header + "\r\n\r\nbody\r\n";
         SmtpReply reply = PIPELINE.james().smtp().sendRaw(ALICE, message, recipients);
         assertThat(reply.accepted()).as(reply.text()).isTrue();
-        return reply;
+        return JSON.readTree(PIPELINE.tap().nextMatching(announcements, body -> contains(body, reply.pipelineId()), WAIT).getBody());
     }
 
-    private static JsonNode nextEvent(String queue, String pipelineId) throws Exception {
-        return JSON.readTree(PIPELINE.tap().nextMatching(queue, body -> contains(body, pipelineId), WAIT).getBody());
+    private static Reply release(String id) throws Exception {
+        return webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release");
     }
 
     private static List<String> inboxWithSubject(String user, String subject) throws Exception {
