@@ -29,6 +29,8 @@ import dev.jamespipeline.mailets.PipelineAttributes;
  * the recipients it decided on last.
  */
 public final class RepositoryMailQuarantine implements MailQuarantine {
+    static final int MAX_REASON_LENGTH = 1000;
+
     private final QuarantineRepository repository;
     private final EventPublisher events;
     private final EnvelopeCodec codec;
@@ -51,6 +53,14 @@ public final class RepositoryMailQuarantine implements MailQuarantine {
         if (reason == null || reason.isBlank()) {
             throw new MessagingException("a quarantine needs a reason (mail " + mail.getName() + ")");
         }
+        if (!mail.getRecipients().containsAll(recipients)) {
+            throw new MessagingException("cannot quarantine mail " + mail.getName() + " for " + recipients
+                + ": not all of them are its recipients " + mail.getRecipients());
+        }
+        return keep(mail, recipients, readable(reason));
+    }
+
+    private String keep(Mail mail, Collection<MailAddress> recipients, String reason) throws MessagingException {
         ReceivedEnvelope envelope = PipelineAttributes.envelope(mail, codec, "the quarantine");
         String id = QuarantineIds.of(envelope.pipelineId(), envelope.stage(), reason);
         int attempt = mail.getAttribute(PipelineAttributes.ATTEMPT).map(attribute -> attribute.getValue().value())
@@ -72,5 +82,11 @@ public final class RepositoryMailQuarantine implements MailQuarantine {
                 + e.getMessage(), e);
         }
         return id;
+    }
+
+    /** A reason may quote a scanner's reply: one line, bounded, for the operator and the event. */
+    static String readable(String reason) {
+        String oneLine = reason.strip().replaceAll("\\p{Cntrl}", " ");
+        return oneLine.length() > MAX_REASON_LENGTH ? oneLine.substring(0, MAX_REASON_LENGTH) + "..." : oneLine;
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.mail.MessagingException;
+
 import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.core.MailAddress;
@@ -196,6 +198,18 @@ class QuarantineRoundTripTest {
         assertThat(repository.list(0, 10).entries()).isEmpty();
         assertThatThrownBy(() -> release.delete(id)).isInstanceOf(UnknownQuarantineException.class);
         assertThat(storeRoot.resolve("quarantine").resolve("." + id + ".eml.released")).exists();
+    }
+
+    @Test
+    void aHostileReasonIsKeptOnOneBoundedLineAndOnlyTheMailsRecipientsCanBeQuarantined() throws Exception {
+        String reason = "virus Evil\r\nX-Injected: yes\u0000" + "x".repeat(5_000);
+        String id = quarantine.quarantine(stageMail("check", 0, BOB), List.of(new MailAddress(BOB)), reason);
+
+        String kept = repository.find(id).orElseThrow().reason();
+        assertThat(kept).startsWith("virus Evil  X-Injected: yes ").doesNotContain("\r", "\n", "\u0000")
+            .hasSize(RepositoryMailQuarantine.MAX_REASON_LENGTH + 3);
+        assertThatThrownBy(() -> quarantine.quarantine(stageMail("check", 0, BOB), List.of(new MailAddress(CAROL)), "spam"))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("not all of them are its recipients");
     }
 
     /** A mail as a stage has it: the envelope it started with, its attempt, a verdict, the stored bytes. */
