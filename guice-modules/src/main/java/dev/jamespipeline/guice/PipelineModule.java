@@ -73,6 +73,7 @@ public class PipelineModule extends AbstractModule {
         install(new SpamScanModule());
         install(new VirusScanModule());
         install(new AuthenticationModule());
+        install(new QuarantineModule());
     }
 
     @Provides

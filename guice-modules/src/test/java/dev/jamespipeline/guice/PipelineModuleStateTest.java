@@ -16,6 +16,11 @@ import org.apache.james.dnsservice.dnsjava.DNSJavaService;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.memory.MailRepositoryStoreConfiguration;
+import org.apache.james.mailrepository.memory.MemoryMailRepositoryStore;
+import org.apache.james.mailrepository.memory.MemoryMailRepositoryUrlStore;
+import org.apache.james.mailrepository.memory.SimpleMailRepositoryLoader;
 import org.apache.james.server.core.JamesServerResourceLoader;
 import org.apache.james.server.core.configuration.Configuration.ConfigurationPath;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
@@ -117,6 +122,9 @@ class PipelineModuleStateTest {
                 // James's DNS service, as the memory app binds it: the outbound worker's TLS policy is built with it.
                 bind(MetricFactory.class).toInstance(new DropWizardMetricFactory(new MetricRegistry()));
                 bind(DNSService.class).to(DNSJavaService.class);
+                // James's mail repositories, which every James binds: the quarantine keeps mail in one.
+                bind(MailRepositoryStore.class).toInstance(new MemoryMailRepositoryStore(new MemoryMailRepositoryUrlStore(),
+                    new SimpleMailRepositoryLoader(), MailRepositoryStoreConfiguration.forItems()));
                 if (postgresMailbox) {
                     bind(DataSource.class).toInstance(database.dataSource());
                     bind(MessageAppendHook.class).to(PipelineAppendHook.class);

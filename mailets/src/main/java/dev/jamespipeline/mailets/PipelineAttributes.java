@@ -1,11 +1,20 @@
 package dev.jamespipeline.mailets;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+
+import javax.mail.MessagingException;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+
+import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.InvalidEnvelopeException;
+import dev.jamespipeline.core.envelope.ReceivedEnvelope;
 
 /** Mail attributes the stage consumer sets before running a stage processor. */
 public final class PipelineAttributes {
@@ -49,6 +58,29 @@ public final class PipelineAttributes {
             .map(String.class::cast);
     }
 
+    /** The envelope this stage started with; fails outside a stage processor or when the attribute is not an envelope. */
+    public static ReceivedEnvelope envelope(Mail mail, EnvelopeCodec codec, String mailetName) throws MessagingException {
+        Object json = mail.getAttribute(ENVELOPE).map(attribute -> attribute.getValue().value()).orElse(null);
+        if (!(json instanceof String text)) {
+            throw new MessagingException(mailetName + " runs only in pipeline stage processors");
+        }
+        try {
+            return codec.decodeReceived(text.getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidEnvelopeException e) {
+            throw new MessagingException("Stage envelope attribute is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** The verdicts for the next stage: the envelope's, overridden by those recorded as attributes since. */
+    public static Map<String, String> verdicts(Mail mail, ReceivedEnvelope current) {
+        Map<String, String> verdicts = new HashMap<>(current.verdicts());
+        mail.attributes()
+            .filter(attribute -> attribute.getName().asString().startsWith(VERDICT_PREFIX))
+            .forEach(attribute -> verdicts.put(attribute.getName().asString().substring(VERDICT_PREFIX.length()),
+                String.valueOf(attribute.getValue().value())));
+        return verdicts;
+    }
+
     /** True when this stage attempt is its last: see {@link #LAST_ATTEMPT}. Outside a stage: true. */
     public static boolean isLastAttempt(Mail mail) {
         return mail.getAttribute(LAST_ATTEMPT)
@@ -58,8 +90,8 @@ public final class PipelineAttributes {
     }
 
     /** For mailets that only make sense inside a pipeline stage. */
-    public static String requirePipelineId(Mail mail, String mailetName) throws javax.mail.MessagingException {
-        return pipelineId(mail).orElseThrow(() -> new javax.mail.MessagingException(
+    public static String requirePipelineId(Mail mail, String mailetName) throws MessagingException {
+        return pipelineId(mail).orElseThrow(() -> new MessagingException(
             mailetName + " runs only in pipeline stage processors: mail " + mail.getName() + " has no pipeline id"));
     }
 }

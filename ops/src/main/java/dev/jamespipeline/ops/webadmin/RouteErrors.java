@@ -13,18 +13,32 @@ final class RouteErrors {
 
     /** The {@code limit} query parameter: {@code defaultLimit} when absent, else a whole number from 1 to {@code max}. */
     static int limit(String raw, int defaultLimit, int max) {
+        return wholeNumber("limit", raw, defaultLimit, 1, max);
+    }
+
+    /** The {@code offset} query parameter: 0 when absent, else a whole number from 0 to {@code max}. */
+    static int offset(String raw, int max) {
+        return wholeNumber("offset", raw, 0, 0, max);
+    }
+
+    private static int wholeNumber(String parameter, String raw, int defaultValue, int min, int max) {
         if (raw == null || raw.isBlank()) {
-            return defaultLimit;
+            return defaultValue;
         }
         try {
-            int limit = Integer.parseInt(raw.trim());
-            if (limit >= 1 && limit <= max) {
-                return limit;
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
             }
         } catch (NumberFormatException notANumber) {
             // answered below, with the accepted range
         }
-        throw badRequest("limit must be a whole number from 1 to " + max + ", was '" + raw + "'");
+        throw badRequest(parameter + " must be a whole number from " + min + " to " + max + ", was '" + abbreviated(raw) + "'");
+    }
+
+    /** A value from the request, cut short enough to be quoted in an error. */
+    static String abbreviated(String raw) {
+        return raw.length() > 80 ? raw.substring(0, 80) + "..." : raw;
     }
 
     static HaltException badRequest(String message) {

@@ -12,6 +12,7 @@ import dev.jamespipeline.core.envelope.DmarcResultEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
 import dev.jamespipeline.core.envelope.EnvelopeSigner;
 import dev.jamespipeline.core.envelope.MailBounced;
+import dev.jamespipeline.core.envelope.MailQuarantined;
 import dev.jamespipeline.core.envelope.MailboxChangeEvent;
 import dev.jamespipeline.core.envelope.OutboundJob;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
@@ -76,6 +77,12 @@ public final class EventPublisher {
     public void bounced(MailBounced bounced) throws PublishException {
         publish(topology.mailEventsExchange(), MailBounced.ROUTING_KEY, MailBounced.ROUTING_KEY, false,
             PipelineIds.derived(bounced.jobId(), "bounced:" + bounced.noticeId()), bounced.bouncedAt(), bounced);
+    }
+
+    /** {@code mail.quarantined}: a message kept instead of delivered; an event for followers, or none. */
+    public void quarantined(MailQuarantined quarantined) throws PublishException {
+        publish(topology.mailEventsExchange(), MailQuarantined.ROUTING_KEY, MailQuarantined.ROUTING_KEY, false,
+            quarantined.quarantineId(), quarantined.quarantinedAt(), quarantined);
     }
 
     /** {@code smtp.delivery.result}: telemetry of one delivery attempt (TLS reporting, dashboards). */

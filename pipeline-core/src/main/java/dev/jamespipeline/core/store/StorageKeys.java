@@ -9,7 +9,8 @@ import dev.jamespipeline.core.PipelineIds;
 /**
  * Every key the pipeline writes under, made here so the store's layout reads in one place:
  * received messages by hour (a retention sweep can drop whole hours), stage hand-offs and
- * outbound copies by pipeline id (a repeat of the same step rewrites the same key).
+ * outbound copies by pipeline id (a repeat of the same step rewrites the same key), quarantined
+ * messages by quarantine id.
  */
 public final class StorageKeys {
     private static final DateTimeFormatter HOUR_DIRECTORY = DateTimeFormatter.ofPattern("yyyy-MM-dd/HH").withZone(ZoneOffset.UTC);
@@ -25,6 +26,11 @@ public final class StorageKeys {
     /** The message as a stage handed it to {@code nextStage}. */
     public static StorageKey stageHandoff(String pipelineId, String nextStage) {
         return new StorageKey("stages/" + pipelineId + "." + nextStage + ".eml");
+    }
+
+    /** A quarantined message, kept (never released) until WebAdmin releases or deletes it. */
+    public static StorageKey quarantine(String quarantineId) {
+        return new StorageKey("quarantine/" + PipelineIds.requireValid(quarantineId) + ".eml");
     }
 
     /** The message as it leaves for remote recipients. */
