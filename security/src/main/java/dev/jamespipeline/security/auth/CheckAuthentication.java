@@ -39,6 +39,8 @@ import dev.jamespipeline.security.quarantine.MailQuarantine;
  * </ul>
  */
 public class CheckAuthentication extends GenericMailet {
+    /** none, quarantine (filed in Junk at delivery: FileSpamInJunk) or reject (quarantined here). */
+    public static final String DMARC_DISPOSITION_VERDICT = "dmarc.disposition";
     private final MailAuthenticator authenticator;
     private final AuthenticationResultsField resultsField;
     private final MailQuarantine quarantine;
@@ -80,7 +82,7 @@ public class CheckAuthentication extends GenericMailet {
         PipelineAttributes.setVerdict(mail, "spf.helo", verdict.spfHelo().result());
         PipelineAttributes.setVerdict(mail, "dkim", verdict.dkimSummary());
         PipelineAttributes.setVerdict(mail, "dmarc", dmarc.result());
-        PipelineAttributes.setVerdict(mail, "dmarc.disposition", dmarc.disposition());
+        PipelineAttributes.setVerdict(mail, DMARC_DISPOSITION_VERDICT, dmarc.disposition());
         try {
             events.dmarcResult(event(pipelineId, mail.getRemoteAddr(), verdict));
         } catch (PublishException e) {

@@ -13,10 +13,12 @@ import org.apache.mailet.StorageDirective;
 import org.apache.mailet.base.GenericMailet;
 
 import dev.jamespipeline.mailets.PipelineAttributes;
+import dev.jamespipeline.security.auth.CheckAuthentication;
 
 /**
  * Local delivery's half of the junk policy: mail the spam stage called spam goes into the junk folder of each
- * recipient whose domain's policy is junk. It runs in the routing stage (the spam stage's mail attributes do not
+ * recipient whose domain's policy is junk, and mail whose DMARC disposition is "quarantine" (RFC 7489: treat
+ * as suspicious) into every recipient's junk folder. It runs in the routing stage (the spam stage's mail attributes do not
  * cross stages, its verdicts do), after Sieve and before delivery: a folder a user's own Sieve rule chose wins;
  * INBOX, or no choice, becomes the junk folder. The policy is looked up for the recipient as delivered (after
  * alias rewriting).
@@ -33,11 +35,11 @@ public class FileSpamInJunk extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        if (!PipelineAttributes.verdict(mail, ScanForSpam.VERDICT).filter("yes"::equals).isPresent()) {
-            return;
-        }
+        boolean spam = PipelineAttributes.verdict(mail, ScanForSpam.VERDICT).filter("yes"::equals).isPresent();
+        boolean dmarcSuspicious = PipelineAttributes.verdict(mail, CheckAuthentication.DMARC_DISPOSITION_VERDICT)
+            .filter("quarantine"::equals).isPresent();
         for (MailAddress recipient : mail.getRecipients()) {
-            if (settings.policyFor(recipient.getDomain()) != SpamPolicy.JUNK) {
+            if (!dmarcSuspicious && !(spam && settings.policyFor(recipient.getDomain()) == SpamPolicy.JUNK)) {
                 continue;
             }
             Username user = username(recipient);
