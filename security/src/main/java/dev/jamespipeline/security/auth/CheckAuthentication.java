@@ -89,9 +89,7 @@ public class CheckAuthentication extends GenericMailet {
             throw new MessagingException("dmarc.result of " + pipelineId + " was not published: " + e.getMessage(), e);
         }
         if ("reject".equals(dmarc.disposition())) {
-            quarantine.quarantine(mail, mail.getRecipients(), "dmarc reject: " + dmarc.fromDomain() + " (" + dmarc.reason() + ")");
-            mail.setRecipients(List.of());
-            mail.setState(Mail.GHOST);
+            quarantine.quarantineAndDrop(mail, mail.getRecipients(), "dmarc reject: " + dmarc.fromDomain() + " (" + dmarc.reason() + ")");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.jamespipeline.security.quarantine;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 import javax.mail.MessagingException;
 
@@ -21,4 +23,22 @@ public interface MailQuarantine {
      * @return the quarantine id
      */
     String quarantine(Mail mail, Collection<MailAddress> recipients, String reason) throws MessagingException;
+
+    /**
+     * What a stage does with mail it must not deliver to {@code recipients}: keeps it for them, takes them off
+     * the mail, and ends the mail (ghost) when no recipient is left. Nothing happens for no recipient.
+     */
+    default void quarantineAndDrop(Mail mail, Collection<MailAddress> recipients, String reason) throws MessagingException {
+        if (recipients.isEmpty()) {
+            return;
+        }
+        List<MailAddress> dropped = List.copyOf(recipients);
+        quarantine(mail, dropped, reason);
+        List<MailAddress> remaining = new ArrayList<>(mail.getRecipients());
+        remaining.removeAll(dropped);
+        mail.setRecipients(remaining);
+        if (remaining.isEmpty()) {
+            mail.setState(Mail.GHOST);
+        }
+    }
 }

@@ -36,8 +36,7 @@ public class Quarantine extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        quarantine.quarantine(mail, mail.getRecipients(), reason);
-        mail.setState(Mail.GHOST);
+        quarantine.quarantineAndDrop(mail, mail.getRecipients(), reason);
     }
 
     @Override

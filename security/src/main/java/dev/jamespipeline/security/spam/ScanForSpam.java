@@ -85,7 +85,7 @@ public class ScanForSpam extends GenericMailet {
             List<MailAddress> quarantined = mail.getRecipients().stream()
                 .filter(recipient -> settings.policyFor(recipient.getDomain()) == SpamPolicy.QUARANTINE)
                 .toList();
-            quarantine(mail, quarantined, "spam: score " + SpamHeaders.format(check.score()) + "/"
+            quarantine.quarantineAndDrop(mail, quarantined, "spam: score " + SpamHeaders.format(check.score()) + "/"
                 + SpamHeaders.format(check.requiredScore()) + ", action " + check.action() + ", symbols "
                 + SpamHeaders.symbols(check.symbols()));
         }
@@ -96,7 +96,7 @@ public class ScanForSpam extends GenericMailet {
             settings.failurePolicy().name().toLowerCase(Locale.ROOT));
         markUnchecked(mail, "scanner unavailable: " + reason);
         if (settings.failurePolicy() == ScanFailurePolicy.QUARANTINE) {
-            quarantine(mail, List.copyOf(mail.getRecipients()), "spam scan failed: " + reason);
+            quarantine.quarantineAndDrop(mail, mail.getRecipients(), "spam scan failed: " + reason);
         }
     }
 
@@ -104,20 +104,6 @@ public class ScanForSpam extends GenericMailet {
         HeaderFieldEdits.remove(mail, SpamHeaders.forged());
         HeaderFieldEdits.prepend(mail, SpamHeaders.unchecked(reason));
         PipelineAttributes.setVerdict(mail, VERDICT, "unchecked");
-    }
-
-    /** Keeps the mail for {@code recipients}, then drops them; the mail ends when no recipient is left. */
-    private void quarantine(Mail mail, List<MailAddress> recipients, String reason) throws MessagingException {
-        if (recipients.isEmpty()) {
-            return;
-        }
-        quarantine.quarantine(mail, recipients, reason);
-        List<MailAddress> remaining = new ArrayList<>(mail.getRecipients());
-        remaining.removeAll(recipients);
-        mail.setRecipients(remaining);
-        if (remaining.isEmpty()) {
-            mail.setState(Mail.GHOST);
-        }
     }
 
     private static RspamdClient.ScanEnvelope envelope(Mail mail, String pipelineId) {

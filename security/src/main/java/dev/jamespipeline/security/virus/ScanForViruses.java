@@ -93,7 +93,7 @@ public class ScanForViruses extends GenericMailet {
         PipelineAttributes.setVerdict(mail, SIGNATURE_VERDICT, signature);
         HeaderFieldEdits.prepend(mail, List.of(SCANNED_FIELD + ": clamav", FOUND_FIELD + ": " + signature));
         LOGGER.info("Mail {}: virus {} found, quarantined for {}", mail.getName(), signature, mail.getRecipients());
-        quarantineAll(mail, "virus " + signature);
+        quarantine.quarantineAndDrop(mail, mail.getRecipients(), "virus " + signature);
     }
 
     /** No scan result on the last attempt: never a silent pass. */
@@ -103,18 +103,11 @@ public class ScanForViruses extends GenericMailet {
         if (settings.failurePolicy() == ScanFailurePolicy.QUARANTINE) {
             LOGGER.error("Mail {} NOT SCANNED for viruses ({}): quarantined for {} (security.virus.failure.policy=quarantine)",
                 mail.getName(), reason, mail.getRecipients());
-            quarantineAll(mail, "virus scan failed: " + reason);
+            quarantine.quarantineAndDrop(mail, mail.getRecipients(), "virus scan failed: " + reason);
         } else {
             LOGGER.error("Mail {} NOT SCANNED for viruses ({}): delivered tagged {}: {} (security.virus.failure.policy=tag)",
                 mail.getName(), reason, SCANNED_FIELD, UNSCANNED);
         }
-    }
-
-    private void quarantineAll(Mail mail, String reason) throws MessagingException {
-        List<MailAddress> recipients = new ArrayList<>(mail.getRecipients());
-        quarantine.quarantine(mail, recipients, reason);
-        mail.setRecipients(Collections.emptyList());
-        mail.setState(Mail.GHOST);
     }
 
     private static void removeSenderVirusFields(Mail mail) throws MessagingException {

@@ -56,7 +56,7 @@ class VirusSettingsTest {
         assertThatThrownBy(() -> VirusSettings.from(conf(Map.of(VirusSettings.FAILURE_POLICY, "pass"))))
             .isInstanceOf(InvalidSettingException.class)
             .hasMessageContaining(VirusSettings.FAILURE_POLICY + "='pass'")
-            .hasMessageContaining("quarantine or tag");
+            .hasMessageContaining("expected tag or quarantine");
     }
 
     @Test
