@@ -25,6 +25,7 @@ import org.apache.james.mailbox.model.MessageResult;
 
 import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
+import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.IndexedFlags;
 import dev.jamespipeline.search.document.MailboxFacts;
 
@@ -55,6 +56,13 @@ public class MailboxReader {
         try (InputStream content = message.get().getFullContent().getInputStream()) {
             return Optional.of(builder.build(content, mailboxFacts(user, message.get())));
         }
+    }
+
+    /** The write that makes the index show the message as it is now: its document, or its delete once it is gone. */
+    public IndexOperation indexWrite(String user, String mailboxId, long uid) throws MailboxException, IOException {
+        return document(user, mailboxId, uid)
+            .map(IndexOperation::upsert)
+            .orElseGet(() -> IndexOperation.delete(mailboxId, uid));
     }
 
     /** Flags and mod-sequence of those of {@code uids} that still exist, by uid. */

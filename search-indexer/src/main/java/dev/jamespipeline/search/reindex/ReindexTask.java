@@ -35,7 +35,8 @@ import reactor.core.publisher.Flux;
 /**
  * Rebuilds the index of one user, or of every user, from their mailboxes: every message is
  * written again (same or newer version, so live indexing running meanwhile is not undone), then
- * the user's documents this run did not write, messages that no longer exist, are deleted. While a
+ * each of the user's documents still older than the run is checked against the mailbox: deleted
+ * when its message no longer exists, written again when it does. While a
  * user is rebuilt, the {@link IndexBacklog} lists each of their mailboxes whole, so searches scan them
  * rather than trust a half-rebuilt index.
  */
@@ -113,10 +114,37 @@ public class ReindexTask implements Task {
             // stay scanned (exact, slower) until a re-index completes.
             return Result.PARTIAL;
         }
-        index.deleteUserDocumentsIndexedBefore(user.asString(), startedAt);
+        if (!settleOlderDocuments(user.asString(), startedAt)) {
+            return Result.PARTIAL;
+        }
         index.refresh();
         backlog.applied(wholeMailboxes);
         return Result.COMPLETED;
+    }
+
+    /**
+     * Brings every document of the user still older than this run (once its own writes are visible) to the
+     * mailbox as it is now: deleted when its message is gone, written again when it exists. Not deleted
+     * blindly: a live write built before the run and landing after the run's own write of the same version
+     * leaves an existing message's document looking older than the run.
+     *
+     * @return whether every write succeeded
+     */
+    private boolean settleOlderDocuments(String user, Instant startedAt) throws Exception {
+        index.refresh();
+        List<MailIndex.DocumentKey> older = index.userDocumentsIndexedBefore(user, startedAt);
+        for (int from = 0; from < older.size(); from += BATCH) {
+            List<IndexOperation> operations = new ArrayList<>();
+            for (MailIndex.DocumentKey key : older.subList(from, Math.min(from + BATCH, older.size()))) {
+                operations.add(reader.indexWrite(user, key.mailboxId(), key.uid()));
+            }
+            int writeFailures = index.write(operations).failures().size();
+            if (writeFailures > 0) {
+                failed.addAndGet(writeFailures);
+                return false;
+            }
+        }
+        return true;
     }
 
     private void reindexMailbox(Username user, MessageManager mailbox, MailboxSession session) throws Exception {
