@@ -2,17 +2,12 @@ package dev.jamespipeline.search.reindex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import javax.mail.Flags;
 
@@ -22,6 +17,7 @@ import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.domainlist.memory.MemoryDomainList;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.inmemory.InMemoryId;
 import org.apache.james.mailbox.inmemory.InMemoryMailboxManager;
 import org.apache.james.mailbox.inmemory.manager.InMemoryIntegrationResources;
@@ -41,8 +37,8 @@ import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
 import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.MailIndex;
-import dev.jamespipeline.search.index.OpenSearchSettings;
 import dev.jamespipeline.search.indexer.MailboxReader;
+import dev.jamespipeline.search.testing.ScratchIndex;
 
 /**
  * A re-index of every user, on James's in-memory mailbox and a real OpenSearch, over an index that
@@ -50,8 +46,6 @@ import dev.jamespipeline.search.indexer.MailboxReader;
  * there is and none for a message that is gone, and the backlog no longer lists the mailboxes.
  */
 class ReindexTaskIT {
-    private static final URI OPENSEARCH = URI.create(
-        Optional.ofNullable(System.getenv("PIPELINE_TEST_OPENSEARCH_URI")).orElse("http://127.0.0.1:9200"));
     private static final Username BOB = Username.of("bob@example.com");
 
     private InMemoryIntegrationResources resources;
@@ -60,8 +54,8 @@ class ReindexTaskIT {
     private MessageManager inbox;
     private String mailboxId;
     private AttachmentTextExtractor extractor;
+    private ScratchIndex scratch;
     private MailIndex index;
-    private String indexName;
     private final IndexBacklog backlog = new InMemoryIndexBacklog();
 
     @BeforeEach
@@ -78,9 +72,8 @@ class ReindexTaskIT {
                 .build(("Subject: message " + i + "\r\n\r\nbody " + i + "\r\n").getBytes(StandardCharsets.US_ASCII)), session);
         }
         extractor = new AttachmentTextExtractor(new ExtractionLimits(1024 * 1024, 100_000, Duration.ofSeconds(10), 3, 50, 100), 1);
-        indexName = "reindex-task-test-" + UUID.randomUUID();
-        index = MailIndex.connect(OpenSearchSettings.defaults().withUrl(OPENSEARCH).withIndexName(indexName));
-        index.ensureIndex();
+        scratch = ScratchIndex.create("reindex-task-test");
+        index = scratch.index();
         List<IndexOperation> writes = new ArrayList<>();
         for (long uid = 1; uid <= 3; uid++) {
             writes.add(reader(Clock.systemUTC()).indexWrite(BOB.asString(), mailboxId, uid));
@@ -91,12 +84,8 @@ class ReindexTaskIT {
 
     @AfterEach
     void deleteIndex() throws Exception {
-        index.close();
+        scratch.close();
         extractor.close();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/" + indexName, "/_index_template/" + indexName + "-mapping")) {
-            http.send(HttpRequest.newBuilder(OPENSEARCH.resolve(path)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-        }
     }
 
     /** OpenSearch's periodic refresh off: until a refresh, searches see the documents as they were before the run. */
@@ -118,8 +107,7 @@ class ReindexTaskIT {
      */
     @Test
     void anExistingMessagesDocumentOlderThanTheRunIsKeptAndAGoneMessagesIsDeleted() throws Exception {
-        inbox.setFlags(new Flags(Flags.Flag.DELETED), MessageManager.FlagsUpdateMode.ADD, MessageRange.one(
-            org.apache.james.mailbox.MessageUid.of(3)), session);
+        inbox.setFlags(new Flags(Flags.Flag.DELETED), MessageManager.FlagsUpdateMode.ADD, MessageRange.one(MessageUid.of(3)), session);
         inbox.expunge(MessageRange.all(), session);
 
         Clock builtBeforeTheRun = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
@@ -130,6 +118,7 @@ class ReindexTaskIT {
     }
 
     private Task.Result reindexEveryUser(Clock documentBuildClock) throws Exception {
+        // No DNS: the domain list asks it only to detect domains, which is off.
         MemoryDomainList domains = new MemoryDomainList(null);
         domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
         domains.addDomain(Domain.of("example.com"));
@@ -151,11 +140,7 @@ class ReindexTaskIT {
     }
 
     private void putIndexSetting(String json) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(OPENSEARCH.resolve("/" + indexName + "/_settings"))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        var response = scratch.request("PUT", "/_settings", json);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 }
