@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.inject.Inject;
 
@@ -22,6 +23,7 @@ import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.MessageResultIterator;
 
 import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
@@ -86,13 +88,24 @@ public class MailboxReader {
             // One read per run of consecutive uids (a flags change can name thousands), not one per uid.
             List<MessageResult> results = new ArrayList<>();
             for (MessageRange range : MessageRange.toRanges(uids.stream().map(MessageUid::of).toList())) {
-                mailbox.getMessages(range, fetchGroup, session).forEachRemaining(results::add);
+                readAll(mailbox.getMessages(range, fetchGroup, session), results::add);
             }
             return results;
         } catch (MailboxNotFoundException e) {
             return List.of();
         } finally {
             mailboxManager.endProcessingRequest(session);
+        }
+    }
+
+    /**
+     * Every message of James's iterator, or its failure: when a read fails, James's iterator just ends
+     * and keeps the failure to itself, and a message not read must not pass for a message gone.
+     */
+    private static void readAll(MessageResultIterator messages, Consumer<MessageResult> consumer) throws MailboxException {
+        messages.forEachRemaining(consumer);
+        if (messages.getException() != null) {
+            throw messages.getException();
         }
     }
 

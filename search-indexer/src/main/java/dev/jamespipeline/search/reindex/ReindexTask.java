@@ -3,7 +3,6 @@ package dev.jamespipeline.search.reindex;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +15,7 @@ import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxMetaData;
 import org.apache.james.mailbox.model.MessageRange;
-import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.MessageResultIterator;
 import org.apache.james.mailbox.model.search.MailboxQuery;
 import org.apache.james.task.Task;
 import org.apache.james.task.TaskExecutionDetails;
@@ -149,7 +148,7 @@ public class ReindexTask implements Task {
 
     private void reindexMailbox(Username user, MessageManager mailbox, MailboxSession session) throws Exception {
         String mailboxId = mailbox.getId().serialize();
-        Iterator<MessageResult> messages = mailbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
+        MessageResultIterator messages = mailbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
         List<Long> uids = new ArrayList<>();
         while (messages.hasNext()) {
             uids.add(messages.next().getUid().asLong());
@@ -157,6 +156,10 @@ public class ReindexTask implements Task {
                 writeBatch(user.asString(), mailboxId, uids);
                 uids.clear();
             }
+        }
+        // James's iterator ends early on a failed read, keeping the failure: the mailbox was not read whole.
+        if (messages.getException() != null) {
+            throw messages.getException();
         }
     }
 
