@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * IMAP SEARCH latency and exactness on one server's INBOX of MESSAGES messages (issue 11, "The cost").
@@ -277,6 +278,8 @@ public final class ImapSearchBench {
 
     /** One query's latencies in a condition, and its wrong answers. */
     private static final class Timings {
+        /** Uids of a wrong answer listed in the report, at most. */
+        private static final int LISTED_UIDS = 20;
         private final List<Long> micros = new ArrayList<>();
         private int wrong;
         private String firstWrong;
@@ -290,14 +293,35 @@ public final class ImapSearchBench {
             Set<Long> answer = new TreeSet<>(found);
             if (!answer.equals(exact) || found.size() != answer.size()) {
                 wrong++;
+                Set<Long> missing = new TreeSet<>(exact);
+                missing.removeAll(answer);
+                Set<Long> extra = new TreeSet<>(answer);
+                extra.removeAll(exact);
+                String wrongAnswer = "expected_" + exact.size() + "_got_" + found.size() + "_missing_" + missing.size()
+                    + uidList(missing) + "_extra_" + extra.size() + uidList(extra);
                 if (firstWrong == null) {
-                    Set<Long> missing = new TreeSet<>(exact);
-                    missing.removeAll(answer);
-                    Set<Long> extra = new TreeSet<>(answer);
-                    extra.removeAll(exact);
-                    firstWrong = "expected_" + exact.size() + "_got_" + found.size() + "_missing_" + missing.size() + "_extra_" + extra.size();
+                    firstWrong = wrongAnswer;
                 }
+                // What the server itself holds of those messages: tells a wrong expectation from a wrong search.
+                Set<Long> differing = new TreeSet<>(missing);
+                differing.addAll(extra);
+                String fetched = differing.isEmpty() ? "" : String.join(" ", imap.uidFetchFlags(uidSet(differing)));
+                System.out.println("wrong answer to UID SEARCH " + criteria + ": " + wrongAnswer.replace('_', ' ')
+                    + "; the server's UID FETCH (FLAGS) of them: " + fetched);
             }
+        }
+
+        /** At most {@value #LISTED_UIDS} uids, as "[u1,u2,...]" (none: nothing). */
+        private static String uidList(Set<Long> uids) {
+            if (uids.isEmpty()) {
+                return "";
+            }
+            return uids.stream().limit(LISTED_UIDS).map(String::valueOf)
+                .collect(Collectors.joining(",", "_[", uids.size() > LISTED_UIDS ? ",...]" : "]"));
+        }
+
+        private static String uidSet(Set<Long> uids) {
+            return uids.stream().limit(LISTED_UIDS).map(String::valueOf).collect(Collectors.joining(","));
         }
 
         Map<String, String> summary() {

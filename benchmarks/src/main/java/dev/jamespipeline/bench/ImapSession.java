@@ -96,6 +96,23 @@ final class ImapSession implements AutoCloseable {
         return Long.parseLong(uid.group(1));
     }
 
+    /**
+     * UID FETCH of these uids' FLAGS: the server's own lines ("* n FETCH (UID u FLAGS (...))"), to show
+     * next to a wrong SEARCH answer what the mailbox holds.
+     */
+    List<String> uidFetchFlags(String uidSet) throws IOException {
+        if (!client.uid("FETCH", uidSet + " (FLAGS)")) {
+            throw new IOException("UID FETCH " + uidSet + " (FLAGS) failed: " + client.getReplyString().trim());
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : client.getReplyStrings()) {
+            if (FETCH.matcher(line).find()) {
+                lines.add(line.trim());
+            }
+        }
+        return lines;
+    }
+
     /** UID STORE uid +FLAGS.SILENT (\Seen) on the selected mailbox. */
     void markSeen(long uid) throws IOException {
         if (!client.uid("STORE", uid + " +FLAGS.SILENT (\\Seen)")) {

@@ -200,6 +200,21 @@ final class ImapReader {
         }
     }
 
+    /**
+     * {@code UID SEARCH <criteria>} in a session that selected INBOX before {@code meanwhile} ran (so that
+     * the search itself meets what it did): whether the server answered OK.
+     */
+    boolean uidSearchAnswersAfter(String user, String password, String criteria, Meanwhile meanwhile) throws IOException {
+        return withInbox(user, password, client -> {
+            meanwhile.run();
+            return client.uid("SEARCH", criteria);
+        });
+    }
+
+    interface Meanwhile {
+        void run() throws IOException;
+    }
+
     private interface InboxAction<T> {
         T apply(IMAPClient client) throws IOException;
     }

@@ -238,16 +238,25 @@ public final class MailIndex implements AutoCloseable {
     }
 
     /**
-     * Deletes the user's documents written before the cutoff: after a re-index that started at
-     * the cutoff, they are the documents of messages that no longer exist.
-     *
-     * @return how many documents were deleted
+     * The user's documents written before the cutoff, as searches see them now. After a re-index
+     * that started at the cutoff, they are the documents of messages that no longer exist, and of
+     * messages whose document was last written by a write built before it (same version, older
+     * time): only the mailbox can tell which.
      */
-    public long deleteUserDocumentsIndexedBefore(String user, Instant cutoff) throws IndexUnavailableException {
-        Query stale = Queries.allOf(List.of(
+    public List<DocumentKey> userDocumentsIndexedBefore(String user, Instant cutoff) throws IndexUnavailableException {
+        Query older = Queries.allOf(List.of(
             Queries.term(MailIndexSchema.USER, user),
             Query.of(q -> q.range(range -> range.field(MailIndexSchema.INDEXED_AT).lt(Queries.json(cutoff.toString()))))));
-        return deleteMatching(stale, "documents of " + user + " indexed before " + cutoff);
+        List<DocumentKey> keys = new ArrayList<>();
+        scan(older, List.of(), PAGE_SIZE, Reading.DOCUMENT_IDS, hit -> {
+            keys.add(new DocumentKey(hit.mailboxId(), hit.uid()));
+            return true;
+        });
+        return keys;
+    }
+
+    /** A document's message: its mailbox and uid. */
+    public record DocumentKey(String mailboxId, long uid) {
     }
 
     private long deleteMatching(Query filter, String what) throws IndexUnavailableException {

@@ -93,7 +93,7 @@ public class IndexUpdater {
         ensureIndex();
         List<IndexOperation> operations = new ArrayList<>();
         for (long uid : uids) {
-            operations.add(upsertOrDelete(user, mailboxId, uid));
+            operations.add(reader.indexWrite(user, mailboxId, uid));
         }
         WriteOutcome outcome = index.write(operations, MailIndex.Visibility.IMMEDIATELY);
         forgetApplied(operations, outcome);
@@ -152,7 +152,7 @@ public class IndexUpdater {
 
     private List<IndexOperation> writesFor(Object event) throws Exception {
         if (event instanceof DeliveredEvent delivered) {
-            return List.of(upsertOrDelete(delivered.user(), delivered.mailboxId(), delivered.uid()));
+            return List.of(reader.indexWrite(delivered.user(), delivered.mailboxId(), delivered.uid()));
         }
         MailboxChangeEvent change = (MailboxChangeEvent) event;
         switch (change.kind()) {
@@ -184,17 +184,11 @@ public class IndexUpdater {
             if (state == null) {
                 writes.add(IndexOperation.delete(change.mailboxId(), uid));
             } else if (document == null) {
-                writes.add(upsertOrDelete(change.user(), change.mailboxId(), uid));
+                writes.add(reader.indexWrite(change.user(), change.mailboxId(), uid));
             } else {
                 writes.add(IndexOperation.upsert(document.withFlags(state.flags(), state.modSeq(), clock.instant())));
             }
         }
         return writes;
-    }
-
-    private IndexOperation upsertOrDelete(String user, String mailboxId, long uid) throws Exception {
-        return reader.document(user, mailboxId, uid)
-            .map(IndexOperation::upsert)
-            .orElseGet(() -> IndexOperation.delete(mailboxId, uid));
     }
 }

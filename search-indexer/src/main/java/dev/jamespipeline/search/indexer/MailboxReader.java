@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.inject.Inject;
 
@@ -22,9 +23,11 @@ import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.MessageResultIterator;
 
 import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
+import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.IndexedFlags;
 import dev.jamespipeline.search.document.MailboxFacts;
 
@@ -57,6 +60,13 @@ public class MailboxReader {
         }
     }
 
+    /** The write that makes the index show the message as it is now: its document, or its delete once it is gone. */
+    public IndexOperation indexWrite(String user, String mailboxId, long uid) throws MailboxException, IOException {
+        return document(user, mailboxId, uid)
+            .map(IndexOperation::upsert)
+            .orElseGet(() -> IndexOperation.delete(mailboxId, uid));
+    }
+
     /** Flags and mod-sequence of those of {@code uids} that still exist, by uid. */
     public Map<Long, FlagsState> flags(String user, String mailboxId, Collection<Long> uids) throws MailboxException {
         Map<Long, FlagsState> states = new HashMap<>();
@@ -78,13 +88,24 @@ public class MailboxReader {
             // One read per run of consecutive uids (a flags change can name thousands), not one per uid.
             List<MessageResult> results = new ArrayList<>();
             for (MessageRange range : MessageRange.toRanges(uids.stream().map(MessageUid::of).toList())) {
-                mailbox.getMessages(range, fetchGroup, session).forEachRemaining(results::add);
+                readAll(mailbox.getMessages(range, fetchGroup, session), results::add);
             }
             return results;
         } catch (MailboxNotFoundException e) {
             return List.of();
         } finally {
             mailboxManager.endProcessingRequest(session);
+        }
+    }
+
+    /**
+     * Every message of James's iterator, or its failure: when a read fails, James's iterator just ends
+     * and keeps the failure to itself, and a message not read must not pass for a message gone.
+     */
+    private static void readAll(MessageResultIterator messages, Consumer<MessageResult> consumer) throws MailboxException {
+        messages.forEachRemaining(consumer);
+        if (messages.getException() != null) {
+            throw messages.getException();
         }
     }
 

@@ -3,7 +3,6 @@ package dev.jamespipeline.search.reindex;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +15,7 @@ import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxMetaData;
 import org.apache.james.mailbox.model.MessageRange;
-import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.MessageResultIterator;
 import org.apache.james.mailbox.model.search.MailboxQuery;
 import org.apache.james.task.Task;
 import org.apache.james.task.TaskExecutionDetails;
@@ -35,7 +34,8 @@ import reactor.core.publisher.Flux;
 /**
  * Rebuilds the index of one user, or of every user, from their mailboxes: every message is
  * written again (same or newer version, so live indexing running meanwhile is not undone), then
- * the user's documents this run did not write, messages that no longer exist, are deleted. While a
+ * each of the user's documents still older than the run is checked against the mailbox: deleted
+ * when its message no longer exists, written again when it does. While a
  * user is rebuilt, the {@link IndexBacklog} lists each of their mailboxes whole, so searches scan them
  * rather than trust a half-rebuilt index.
  */
@@ -113,15 +113,42 @@ public class ReindexTask implements Task {
             // stay scanned (exact, slower) until a re-index completes.
             return Result.PARTIAL;
         }
-        index.deleteUserDocumentsIndexedBefore(user.asString(), startedAt);
+        if (!settleOlderDocuments(user.asString(), startedAt)) {
+            return Result.PARTIAL;
+        }
         index.refresh();
         backlog.applied(wholeMailboxes);
         return Result.COMPLETED;
     }
 
+    /**
+     * Brings every document of the user still older than this run (once its own writes are visible) to the
+     * mailbox as it is now: deleted when its message is gone, written again when it exists. Not deleted
+     * blindly: a live write built before the run and landing after the run's own write of the same version
+     * leaves an existing message's document looking older than the run.
+     *
+     * @return whether every write succeeded
+     */
+    private boolean settleOlderDocuments(String user, Instant startedAt) throws Exception {
+        index.refresh();
+        List<MailIndex.DocumentKey> older = index.userDocumentsIndexedBefore(user, startedAt);
+        for (int from = 0; from < older.size(); from += BATCH) {
+            List<IndexOperation> operations = new ArrayList<>();
+            for (MailIndex.DocumentKey key : older.subList(from, Math.min(from + BATCH, older.size()))) {
+                operations.add(reader.indexWrite(user, key.mailboxId(), key.uid()));
+            }
+            int writeFailures = index.write(operations).failures().size();
+            if (writeFailures > 0) {
+                failed.addAndGet(writeFailures);
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void reindexMailbox(Username user, MessageManager mailbox, MailboxSession session) throws Exception {
         String mailboxId = mailbox.getId().serialize();
-        Iterator<MessageResult> messages = mailbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
+        MessageResultIterator messages = mailbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
         List<Long> uids = new ArrayList<>();
         while (messages.hasNext()) {
             uids.add(messages.next().getUid().asLong());
@@ -129,6 +156,10 @@ public class ReindexTask implements Task {
                 writeBatch(user.asString(), mailboxId, uids);
                 uids.clear();
             }
+        }
+        // James's iterator ends early on a failed read, keeping the failure: the mailbox was not read whole.
+        if (messages.getException() != null) {
+            throw messages.getException();
         }
     }
 

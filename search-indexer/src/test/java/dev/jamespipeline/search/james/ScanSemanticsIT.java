@@ -3,10 +3,6 @@ package dev.jamespipeline.search.james;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,9 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 
 import javax.mail.Flags;
 
@@ -56,10 +50,10 @@ import dev.jamespipeline.search.document.MessageDocument;
 import dev.jamespipeline.search.document.MessageDocumentBuilder;
 import dev.jamespipeline.search.index.IndexOperation;
 import dev.jamespipeline.search.index.MailIndex;
-import dev.jamespipeline.search.index.OpenSearchSettings;
 import dev.jamespipeline.search.index.SearchQueryTranslator;
 import dev.jamespipeline.search.indexer.IndexUpdater;
 import dev.jamespipeline.search.indexer.MailboxReader;
+import dev.jamespipeline.search.testing.ScratchIndex;
 
 /**
  * The differential test: a corpus of awkward messages appended to James's in-memory mailbox, read
@@ -71,8 +65,6 @@ import dev.jamespipeline.search.indexer.MailboxReader;
  * and decided by James's scan of just them, as in production with larger ones.
  */
 class ScanSemanticsIT {
-    private static final URI OPENSEARCH = URI.create(
-        Optional.ofNullable(System.getenv("PIPELINE_TEST_OPENSEARCH_URI")).orElse("http://127.0.0.1:9200"));
     private static final Username USER = Username.of("bob@example.com");
     private static final int MAX_CHARS = 3_000;
     private static final List<String> TEXTS = List.of(
@@ -92,7 +84,7 @@ class ScanSemanticsIT {
     private static Mailbox mailbox;
     private static AttachmentTextExtractor extractor;
     private static MailIndex index;
-    private static String indexName;
+    private static ScratchIndex scratch;
     private static OpenSearchMessageSearchIndex searchIndex;
     private static final SearchQueryTranslator TRANSLATOR = new SearchQueryTranslator();
 
@@ -118,9 +110,8 @@ class ScanSemanticsIT {
         extractor = new AttachmentTextExtractor(new ExtractionLimits(1024 * 1024, MAX_CHARS, Duration.ofSeconds(10), 3, 50, 100), 2);
         MailboxReader reader = new MailboxReader(mailboxManager, new InMemoryId.Factory(),
             new MessageDocumentBuilder(extractor, Clock.systemUTC()));
-        indexName = "scan-semantics-test-" + UUID.randomUUID();
-        index = MailIndex.connect(OpenSearchSettings.defaults().withUrl(OPENSEARCH).withIndexName(indexName));
-        index.ensureIndex();
+        scratch = ScratchIndex.create("scan-semantics-test");
+        index = scratch.index();
         List<IndexOperation> writes = new ArrayList<>();
         for (long uid = 1; uid <= corpus.size(); uid++) {
             MessageDocument document = reader.document(USER.asString(), mailbox.getMailboxId().serialize(), uid).orElseThrow();
@@ -139,12 +130,8 @@ class ScanSemanticsIT {
 
     @AfterAll
     static void deleteIndex() throws Exception {
-        index.close();
+        scratch.close();
         extractor.close();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/" + indexName, "/_index_template/" + indexName + "-mapping")) {
-            http.send(HttpRequest.newBuilder(OPENSEARCH.resolve(path)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-        }
     }
 
     @Test
