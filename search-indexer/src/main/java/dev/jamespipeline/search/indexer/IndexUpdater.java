@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
+import javax.inject.Singleton;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,10 @@ import dev.jamespipeline.search.indexer.MailboxReader.FlagsState;
  * Applies a batch of index-queue events in one bulk write. Each event is turned into the writes
  * that make the index match the mailbox as it is now (read through {@link MailboxReader}), so
  * applying an event twice, or after a newer one, leaves the same documents. Once the writes are
- * searchable, the {@link IndexBacklog} forgets the changes they apply.
+ * searchable, the {@link IndexBacklog} forgets the changes they apply. One per injector: it remembers that
+ * the index exists, so a search that indexes its backlog does not ask OpenSearch again each time.
  */
+@Singleton
 public class IndexUpdater {
     private static final Logger LOGGER = LoggerFactory.getLogger(IndexUpdater.class);
 
