@@ -234,8 +234,24 @@ load="$work/smtp-load.jar"
 # bench_java CLASS ARG...: a helper of the benchmarks module on the distribution's class path, where mime4j, PDFBox
 # and the search index live; without James's logback, so that it logs through the jar's simple logger (warnings only).
 bench_java() {
-  java -cp "$load:$home/pipeline-lib/*:$(ls "$home"/james-server-memory-app.lib/*.jar | grep -v '/logback-classic-' | paste -sd:)" \
-    "dev.jamespipeline.bench.$1" "${@:2}"
+  java -cp "$(bench_classpath)" "dev.jamespipeline.bench.$1" "${@:2}"
+}
+bench_classpath() {
+  echo "$load:$home/pipeline-lib/*:$(ls "$home"/james-server-memory-app.lib/*.jar | grep -v '/logback-classic-' | paste -sd:)"
+}
+
+# tree_cpu PID: CPU seconds (user + system) PID and its descendants have used, reaped children included (Postfix's
+# master runs short-lived smtp, cleanup... processes; Rspamd's main process its workers; James is one process).
+tree_cpu() {
+  for stat in /proc/[0-9]*/stat; do sed -E 's/^([0-9]+) \(.*\) /\1 /' "$stat" 2>/dev/null || true; done \
+    | awk -v root="$1" -v tck="$(getconf CLK_TCK)" '
+      { parent[$1] = $3; cpu[$1] = $13 + $14 + $15 + $16 }
+      END {
+        tree[root] = 1
+        do { grown = 0; for (p in parent) if (!(p in tree) && (parent[p] in tree)) { tree[p] = 1; grown = 1 } } while (grown)
+        for (p in tree) total += cpu[p]
+        printf "%.2f", total / tck
+      }'
 }
 
 # CPU seconds a process has used so far: "user system"

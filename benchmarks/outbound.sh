@@ -123,20 +123,6 @@ release() {
   fi
 }
 
-# tree_cpu PID: CPU seconds (user + system) PID and its descendants have used, reaped children included (Postfix's
-# master runs short-lived smtp, cleanup... processes; James is one process).
-tree_cpu() {
-  for stat in /proc/[0-9]*/stat; do sed -E 's/^([0-9]+) \(.*\) /\1 /' "$stat" 2>/dev/null || true; done \
-    | awk -v root="$1" -v tck="$(getconf CLK_TCK)" '
-      { parent[$1] = $3; cpu[$1] = $13 + $14 + $15 + $16 }
-      END {
-        tree[root] = 1
-        do { grown = 0; for (p in parent) if (!(p in tree) && (parent[p] in tree)) { tree[p] = 1; grown = 1 } } while (grown)
-        for (p in tree) total += cpu[p]
-        printf "%.2f", total / tck
-      }'
-}
-
 # server_pid VARIANT DIR: the process (tree) of the server under test.
 server_pid() {
   if [ "$1" = postfix ]; then tr -d ' ' < "$2/queue/pid/master.pid"; else echo "$pid"; fi
