@@ -3,41 +3,35 @@ package dev.jamespipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
-import org.apache.james.core.MailAddress;
-import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jamespipeline.core.PipelineConfiguration;
+import dev.jamespipeline.core.broker.Topology;
 import dev.jamespipeline.core.envelope.DmarcResultEvent;
 import dev.jamespipeline.core.envelope.EnvelopeCodec;
+import dev.jamespipeline.core.envelope.MailQuarantined;
 import dev.jamespipeline.core.envelope.ReceivedEnvelope;
-import dev.jamespipeline.mailets.MailParts;
-import dev.jamespipeline.outbound.security.dkim.DkimKey;
-import dev.jamespipeline.outbound.security.dkim.DkimSigner;
+import dev.jamespipeline.core.ledger.DeliveryLedger;
+import dev.jamespipeline.core.ledger.LedgerEntry;
 import dev.jamespipeline.security.auth.AuthenticationSettings;
-import dev.jamespipeline.security.auth.CheckAuthentication;
-import dev.jamespipeline.security.quarantine.MailQuarantine;
 import dev.jamespipeline.testing.TestDkimKey;
 import dev.jamespipeline.testing.TestDns;
 
 /**
  * The authentication stage ("auth", then "route") in a real James, over SMTP and IMAP, with SPF, DKIM and DMARC
  * records in a real DNS server (dnsmasq) that James's dnsservice.xml points at. Mail comes from 127.0.0.1, which
- * this James does not count as its own network (so it is checked, as mail from the Internet is). The quarantine
- * is another component's: here one that records what it was given.
+ * this James does not count as its own network (so it is checked, as mail from the Internet is). The shipped
+ * mailetcontainer.xml's "auth" processor, and the real quarantine (seen through its event, WebAdmin and the bytes
+ * it kept).
  */
 class AuthenticationStageIT {
     private static final String DOMAIN = PipelineJamesExtension.DOMAIN;
@@ -46,15 +40,14 @@ class AuthenticationStageIT {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
     private static final TestDkimKey KEY = TestDkimKey.generate();
-    private static final RecordingQuarantine QUARANTINE = new RecordingQuarantine();
 
     private static final TestDns DNS = TestDns.builder()
         .txt("spf-pass.test", "v=spf1 ip4:127.0.0.1 -all")
         .txt("spf-fail.test", "v=spf1 ip4:192.0.2.1 -all")
         .txt("spf-soft.test", "v=spf1 ~all")
         .txt("test-client.local", "v=spf1 ip4:127.0.0.1 -all")
-        .txt("s1._domainkey.signed.test", KEY.txtRecord())
-        .txt("_dmarc.signed.test", "v=DMARC1; p=none")
+        .txt(DkimRoundTrip.KEY_NAME, KEY.txtRecord())
+        .txt(DkimRoundTrip.DMARC_NAME, DkimRoundTrip.DMARC_RECORD)
         .txt("_dmarc.reject.test", "v=DMARC1; p=reject; pct=100")
         .temporaryFailure("down.test")
         .start();
@@ -69,9 +62,7 @@ class AuthenticationStageIT {
         .editConf("dnsservice.xml", shipped -> DNS.dnsServiceXml())
         // 127.0.0.1 is not our network here: its mail is checked like a stranger's
         .editConf("smtpserver.xml", shipped -> shipped.replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>",
-            "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>"))
-        .editMailetContainer(MailetContainerEdits.stageBeforeRoute("auth", CheckAuthentication.class.getName()))
-        .override(binder -> binder.bind(MailQuarantine.class).toInstance(QUARANTINE));
+            "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>"));
 
     @AfterAll
     static void stopDns() {
@@ -102,19 +93,10 @@ class AuthenticationStageIT {
 
     @Test
     void aMessageSignedWithTheKeyInDnsPassesDkimAndTheSameMessageAlteredFails() throws Exception {
-        String carol = "carol@" + DOMAIN;
-        byte[] signed = signed(message("alice@signed.test", "signed", "a signed body"));
-        String altered = new String(signed, StandardCharsets.US_ASCII).replace("a signed body", "an altered body");
+        DkimRoundTrip.Delivered delivered = DkimRoundTrip.sendTo(PIPELINE.james(), KEY, "carol@" + DOMAIN, WAIT);
 
-        PIPELINE.james().smtp().sendBytes("alice@signed.test", signed, carol);
-        PIPELINE.james().smtp().sendRaw("alice@signed.test", altered, carol);
-        List<String> inbox = awaitInbox(carol, 2);
-
-        assertThat(messageWithBody(inbox, "a signed body"))
-            .contains("\tdkim=pass header.d=signed.test header.s=s1;\r\n\tdmarc=pass header.from=signed.test\r\n");
-        assertThat(messageWithBody(inbox, "an altered body"))
-            .contains("\tdkim=fail reason=\"Computed bodyhash is different from the expected one\" header.d=signed.test header.s=s1;\r\n")
-            .contains("\tdmarc=fail reason=\"no aligned SPF or DKIM pass\" header.from=signed.test\r\n");
+        assertThat(delivered.signed()).contains(DkimRoundTrip.PASSED);
+        assertThat(delivered.altered()).contains(DkimRoundTrip.ALTERED_FAILED);
     }
 
     @Test
@@ -138,7 +120,10 @@ class AuthenticationStageIT {
 
     @Test
     void aDmarcRejectFailureIsQuarantinedNotDeliveredAndReportedWithItsDisposition() throws Exception {
-        String results = PIPELINE.tap().tap(PIPELINE.james().topology().telemetryExchange(), DmarcResultEvent.ROUTING_KEY);
+        Topology topology = PIPELINE.james().topology();
+        String results = PIPELINE.tap().tap(topology.telemetryExchange(), DmarcResultEvent.ROUTING_KEY);
+        String announcements = PIPELINE.tap().tap(topology.mailEventsExchange(), MailQuarantined.ROUTING_KEY);
+        String routeHandoffs = PIPELINE.tap().tap(topology.stagesExchange(), "route");
         String erin = "erin@" + DOMAIN;
         // SPF passes, but for the envelope's domain: nothing aligns with reject.test
         SmtpReply reply = PIPELINE.james().smtp().sendRaw("a@spf-pass.test", message("ceo@reject.test", "wire money", "now"), erin);
@@ -155,12 +140,20 @@ class AuthenticationStageIT {
         assertThat(event.spf()).isEqualTo(new DmarcResultEvent.Check("pass", "spf-pass.test"));
         assertThat(event.dkim()).isEmpty();
         assertThat(event.clientIp()).isEqualTo("127.0.0.1");
-        RecordingQuarantine.Call call = await().atMost(WAIT).until(() -> QUARANTINE.callFor(reply.pipelineId()), found -> found != null);
-        assertThat(call.recipients()).containsExactly(erin);
-        assertThat(call.reason()).startsWith("dmarc reject: reject.test");
-        assertThat(call.message()).startsWith("Authentication-Results: " + AUTHSERV_ID + ";")
+        JsonNode announced = QuarantineAdmin.announcement(PIPELINE.tap(), announcements, reply.pipelineId(), WAIT);
+        assertThat(announced.path("stage").asText()).isEqualTo("auth");
+        assertThat(announced.path("recipients")).extracting(JsonNode::asText).containsExactly(erin);
+        assertThat(announced.path("reason").asText()).startsWith("dmarc reject: reject.test");
+        String id = announced.path("quarantineId").asText();
+        QuarantineAdmin quarantine = new QuarantineAdmin(PIPELINE.james());
+        assertThat(quarantine.entry(id)).as("listed by WebAdmin").hasValueSatisfying(listed ->
+            assertThat(listed.path("verdicts").path("dmarc.disposition").asText()).isEqualTo("reject"));
+        assertThat(quarantine.keptMessage(id)).startsWith("Authentication-Results: " + AUTHSERV_ID + ";")
             .contains("\tdmarc=fail reason=\"no aligned SPF or DKIM pass\" header.from=reject.test");
-        // the stage ended the mail there: the next stage never gets it
+        // the stage ended the mail there: once it is done, no hand-off to the next stage came, nor a delivery
+        DeliveryLedger ledger = PIPELINE.james().ledger();
+        await().atMost(WAIT).until(() -> ledger.contains(reply.pipelineId(), LedgerEntry.stageDone("auth")));
+        assertThat(PIPELINE.tap().drainedAnyContaining(routeHandoffs, reply.pipelineId())).as("handed to route").isFalse();
         assertThat(PIPELINE.james().imap().inboxCount(erin, PipelineJames.PASSWORD)).isZero();
     }
 
@@ -186,44 +179,8 @@ class AuthenticationStageIT {
         return messages.stream().filter(message -> message.contains("\r\nSubject: " + subject + "\r\n")).findFirst().orElseThrow();
     }
 
-    private static String messageWithBody(List<String> messages, String body) {
-        return messages.stream().filter(message -> message.contains(body)).findFirst().orElseThrow();
-    }
-
     private static String message(String from, String subject, String body) {
         return "From: <" + from + ">\r\nTo: someone@" + DOMAIN + "\r\nSubject: " + subject
             + "\r\nDate: Sun, 6 Dec 2026 11:00:00 +0000\r\nMessage-ID: <" + subject.replace(' ', '-') + "@test>\r\n\r\n" + body + "\r\n";
-    }
-
-    private static byte[] signed(String message) throws Exception {
-        DkimSigner signer = new DkimSigner(List.of(new DkimKey("signed.test", "s1", KEY.privateKey())),
-            List.of("from", "to", "subject", "date", "message-id"));
-        return signer.sign(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)))
-            .prependTo(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII))).readAllBytes();
-    }
-
-    /** Records what the stage quarantined, with the message as it was then. */
-    static final class RecordingQuarantine implements MailQuarantine {
-        record Call(String mailName, List<String> recipients, String reason, String message) {
-        }
-
-        private final List<Call> calls = new ArrayList<>();
-
-        @Override
-        public synchronized String quarantine(Mail mail, Collection<MailAddress> recipients, String reason) {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                MailParts.writeMessage(mail, out);
-                calls.add(new Call(mail.getName(), recipients.stream().map(MailAddress::asString).toList(), reason,
-                    out.toString(StandardCharsets.ISO_8859_1)));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return "recorded-" + calls.size();
-        }
-
-        synchronized Call callFor(String pipelineId) {
-            return calls.stream().filter(call -> call.mailName().equals(pipelineId)).findFirst().orElse(null);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jamespipeline.it;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,14 @@ final class BrokerTap implements AutoCloseable {
             all.add(response);
         }
         return all;
+    }
+
+    /**
+     * Consumes what queue holds now and says whether a body contains {@code text}: what was published (confirmed)
+     * to a tapped exchange before this call is in it.
+     */
+    boolean drainedAnyContaining(String queue, String text) throws IOException {
+        return drain(queue).stream().anyMatch(response -> new String(response.getBody(), StandardCharsets.UTF_8).contains(text));
     }
 
     void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) throws Exception {

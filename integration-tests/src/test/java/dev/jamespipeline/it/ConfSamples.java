@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * and the merges the README's "Adding the pipeline to an existing James 3.8.1" tells operators to make.
  */
 final class ConfSamples {
-    static final List<String> MODULES = List.of("pipeline-core", "smtp-ingest", "mailets", "stages", "listeners", "ops",
+    static final List<String> MODULES = List.of("pipeline-core", "smtp-ingest", "mailets", "stages", "security", "listeners", "ops",
         "guice-modules", "search-indexer", "server");
 
     private ConfSamples() {

@@ -28,6 +28,7 @@ class ConfSamplesTest {
                 "smtp-ingest/src/main/conf-sample/smtpserver.xml",
                 "mailets/src/main/conf-sample/mailetcontainer.xml",
                 "stages/src/main/conf-sample/mailetcontainer.xml",
+                "security/src/main/conf-sample/mailetcontainer.xml",
                 "listeners/src/main/conf-sample/listeners.xml",
                 "ops/src/main/conf-sample/healthcheck.properties",
                 "ops/src/main/conf-sample/webadmin.properties",
@@ -62,16 +63,18 @@ class ConfSamplesTest {
     /** A stage mailet that does not propagate sends a storage failure to "error", where nothing retries it. */
     @Test
     void everyStageMailetPropagatesMatcherAndMailetFailures() throws Exception {
-        String stages = Files.readString(ConfSamples.sample("stages", "mailetcontainer.xml"));
-        NodeList mailets = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-            .parse(new InputSource(new StringReader("<fragment>" + stages + "</fragment>")))
-            .getElementsByTagName("mailet");
-        assertThat(mailets.getLength()).isGreaterThan(0);
-        for (int i = 0; i < mailets.getLength(); i++) {
-            Element mailet = (Element) mailets.item(i);
-            String name = mailet.getAttribute("match") + " " + mailet.getAttribute("class");
-            assertThat(childText(mailet, "onMatchException")).as(name).isEqualTo("propagate");
-            assertThat(childText(mailet, "onMailetException")).as(name).isEqualTo("propagate");
+        for (String module : List.of("stages", "security")) {
+            String stages = Files.readString(ConfSamples.sample(module, "mailetcontainer.xml"));
+            NodeList mailets = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new InputSource(new StringReader("<fragment>" + stages + "</fragment>")))
+                .getElementsByTagName("mailet");
+            assertThat(mailets.getLength()).as(module).isGreaterThan(0);
+            for (int i = 0; i < mailets.getLength(); i++) {
+                Element mailet = (Element) mailets.item(i);
+                String name = module + ": " + mailet.getAttribute("match") + " " + mailet.getAttribute("class");
+                assertThat(childText(mailet, "onMatchException")).as(name).isEqualTo("propagate");
+                assertThat(childText(mailet, "onMailetException")).as(name).isEqualTo("propagate");
+            }
         }
     }
 

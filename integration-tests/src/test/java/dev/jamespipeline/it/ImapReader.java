@@ -55,6 +55,16 @@ final class ImapReader {
         });
     }
 
+    /** Whether the user has {@code folder} (IMAP LIST): a folder is made when something is first filed in it. */
+    boolean hasFolder(String user, String password, String folder) throws IOException {
+        return withInbox(user, password, client -> {
+            if (!client.list("", folder)) {
+                throw new IOException("LIST failed: " + client.getReplyString());
+            }
+            return client.getReplyString().contains("* LIST ");
+        });
+    }
+
     /** {@code UID SEARCH <criteria>} in INBOX: the matching UIDs, ascending. */
     List<Long> uidSearch(String user, String password, String criteria) throws IOException {
         return withInbox(user, password, client -> {

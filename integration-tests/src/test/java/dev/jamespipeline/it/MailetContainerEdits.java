@@ -17,21 +17,6 @@ final class MailetContainerEdits {
     }
 
     /**
-     * A stage processor {@code stage} before the {@code route} stage: the given mailets (no init parameters), each
-     * failing the stage on an exception, then {@code PassToNextStage}.
-     */
-    static UnaryOperator<String> stageBeforeRoute(String stage, String... mailetClasses) {
-        StringBuilder processor = new StringBuilder("<processor state=\"" + stage + "\" enableJmx=\"false\">\n");
-        for (String mailet : mailetClasses) {
-            processor.append("            <mailet match=\"All\" class=\"").append(mailet).append("\">\n")
-                .append("                <onMailetException>propagate</onMailetException>\n            </mailet>\n");
-        }
-        processor.append("            <mailet match=\"All\" class=\"dev.jamespipeline.mailets.PassToNextStage\">\n")
-            .append("                <onMailetException>propagate</onMailetException>\n            </mailet>\n        </processor>\n\n        ");
-        return conf -> conf.replace("<processor state=\"route\"", processor + "<processor state=\"route\"");
-    }
-
-    /**
      * Before local delivery (after the ledger check), {@code PauseOnce} holds the stage consumer of the
      * first message whose subject contains {@code subject}, once for each of the given subjects.
      */

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.GetResponse;
 
 import dev.jamespipeline.core.PipelineConfiguration;
@@ -38,7 +37,6 @@ class QuarantineIT {
     private static final String ALICE = "alice@" + DOMAIN;
     private static final String BOB = "bob@" + DOMAIN;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
     private static final String CHECK_STAGE = """
                 <processor state="check" enableJmx="false">
@@ -97,18 +95,18 @@ class QuarantineIT {
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).isEmpty();
 
-        JsonNode listed = entry(webAdmin("GET", "/pipeline/quarantine?limit=1000").json(), id);
+        JsonNode listed = quarantine().entry(id).orElse(null);
         assertThat(listed).as("listed " + id).isNotNull();
         assertThat(listed.path("reason").asText()).isEqualTo("test header X-Quarantine-Me");
         assertThat(listed.path("stage").asText()).isEqualTo("check");
         assertThat(listed.path("sender").asText()).isEqualTo(ALICE);
         assertThat(listed.path("recipients")).extracting(JsonNode::asText).containsExactly(BOB);
         assertThat(listed.path("size").asLong()).isEqualTo(event.path("size").asLong());
-        Reply details = webAdmin("GET", "/pipeline/quarantine/" + id);
+        QuarantineAdmin.Reply details = quarantine().call("GET", "/pipeline/quarantine/" + id);
         assertThat(details.status()).isEqualTo(200);
         assertThat(details.json().path("pipelineId").asText()).isEqualTo(pipelineId);
 
-        Reply released = release(id);
+        QuarantineAdmin.Reply released = quarantine().release(id);
         assertThat(released.status()).as(released.json().toString()).isEqualTo(200);
         String releasedId = QuarantineIds.released(pipelineId, id);
         assertThat(released.json().path("pipelineId").asText()).isEqualTo(releasedId);
@@ -126,9 +124,9 @@ class QuarantineIT {
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).hasSize(1);
 
-        assertThat(release(id).status()).isEqualTo(404);
-        assertThat(webAdmin("GET", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
-        assertThat(entry(webAdmin("GET", "/pipeline/quarantine?limit=1000").json(), id)).isNull();
+        assertThat(quarantine().release(id).status()).isEqualTo(404);
+        assertThat(quarantine().call("GET", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
+        assertThat(quarantine().entry(id)).isEmpty();
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).hasSize(1);
     }
@@ -138,12 +136,12 @@ class QuarantineIT {
         String subject = "delete me " + UUID.randomUUID();
         String id = quarantined("X-Quarantine-Me: yes", subject, BOB).path("quarantineId").asText();
 
-        Reply deleted = webAdmin("DELETE", "/pipeline/quarantine/" + id);
+        QuarantineAdmin.Reply deleted = quarantine().call("DELETE", "/pipeline/quarantine/" + id);
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(webAdmin("GET", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
-        assertThat(release(id).status()).isEqualTo(404);
-        assertThat(webAdmin("DELETE", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
-        assertThat(entry(webAdmin("GET", "/pipeline/quarantine?limit=1000").json(), id)).isNull();
+        assertThat(quarantine().call("GET", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
+        assertThat(quarantine().release(id).status()).isEqualTo(404);
+        assertThat(quarantine().call("DELETE", "/pipeline/quarantine/" + id).status()).isEqualTo(404);
+        assertThat(quarantine().entry(id)).isEmpty();
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).isEmpty();
     }
@@ -158,7 +156,7 @@ class QuarantineIT {
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).isEmpty();
 
-        assertThat(release(event.path("quarantineId").asText()).status()).isEqualTo(200);
+        assertThat(quarantine().release(event.path("quarantineId").asText()).status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> inboxWithSubject(BOB, subject).size() == 1);
         deliveredAfterEverythingBefore(ALICE);
         assertThat(inboxWithSubject(ALICE, subject)).hasSize(1);
@@ -170,10 +168,10 @@ class QuarantineIT {
         JsonNode event = quarantined("X-Quarantine-Late: yes", subject, BOB);
         assertThat(event.path("stage").asText()).isEqualTo("route");
 
-        Reply refused = release(event.path("quarantineId").asText());
+        QuarantineAdmin.Reply refused = quarantine().release(event.path("quarantineId").asText());
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.json().path("message").asText()).contains("'route'", "last one");
-        assertThat(webAdmin("GET", "/pipeline/quarantine/" + event.path("quarantineId").asText()).status()).isEqualTo(200);
+        assertThat(quarantine().call("GET", "/pipeline/quarantine/" + event.path("quarantineId").asText()).status()).isEqualTo(200);
         deliveredAfterEverythingBefore(BOB);
         assertThat(inboxWithSubject(BOB, subject)).isEmpty();
     }
@@ -185,22 +183,22 @@ class QuarantineIT {
         }
         assertThat(withoutToken("GET", "/pipeline/quarantine")).isEqualTo(401);
 
-        Reply noAction = webAdmin("POST", "/pipeline/quarantine/some-id");
+        QuarantineAdmin.Reply noAction = quarantine().call("POST", "/pipeline/quarantine/some-id");
         assertThat(noAction.status()).isEqualTo(400);
         assertThat(noAction.json().path("message").asText()).contains("'release'", "missing");
-        Reply badAction = webAdmin("POST", "/pipeline/quarantine/some-id?action=deliver");
+        QuarantineAdmin.Reply badAction = quarantine().call("POST", "/pipeline/quarantine/some-id?action=deliver");
         assertThat(badAction.status()).isEqualTo(400);
         assertThat(badAction.json().path("message").asText()).contains("'release'", "'deliver'");
 
         String huge = "a".repeat(10_000);
         for (String id : List.of("a".repeat(4_000), "%E2%98%83", "a%3BDROP%20TABLE", "-leading-dash", "a".repeat(129), "a.b")) {
             for (String method : List.of("GET", "DELETE")) {
-                Reply reply = webAdmin(method, "/pipeline/quarantine/" + id);
+                QuarantineAdmin.Reply reply = quarantine().call(method, "/pipeline/quarantine/" + id);
                 assertThat(reply.status()).as(method + " " + id.substring(0, Math.min(40, id.length()))).isEqualTo(400);
                 assertThat(reply.json().path("message").asText()).contains("is not a quarantine id");
                 assertThat(reply.json().path("message").asText().length()).isLessThan(400);
             }
-            assertThat(webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release").status()).isEqualTo(400);
+            assertThat(quarantine().call("POST", "/pipeline/quarantine/" + id + "?action=release").status()).isEqualTo(400);
         }
         // Paths that leave the route (an encoded '/', '..') or exceed Jetty's request line: Jetty or WebAdmin refuse
         // them before any route runs.
@@ -211,16 +209,16 @@ class QuarantineIT {
             }
         }
         String unknown = QuarantineIds.of(UUID.randomUUID().toString(), "check", "never");
-        assertThat(webAdmin("GET", "/pipeline/quarantine/" + unknown).status()).isEqualTo(404);
-        assertThat(webAdmin("POST", "/pipeline/quarantine/" + unknown + "?action=release").status()).isEqualTo(404);
-        assertThat(webAdmin("DELETE", "/pipeline/quarantine/" + unknown).status()).isEqualTo(404);
+        assertThat(quarantine().call("GET", "/pipeline/quarantine/" + unknown).status()).isEqualTo(404);
+        assertThat(quarantine().call("POST", "/pipeline/quarantine/" + unknown + "?action=release").status()).isEqualTo(404);
+        assertThat(quarantine().call("DELETE", "/pipeline/quarantine/" + unknown).status()).isEqualTo(404);
 
         for (String query : List.of("limit=0", "limit=1001", "limit=abc", "limit=" + "9".repeat(4_000), "offset=-1", "offset=x",
                 "offset=99999999999")) {
-            Reply reply = webAdmin("GET", "/pipeline/quarantine?" + query);
+            QuarantineAdmin.Reply reply = quarantine().call("GET", "/pipeline/quarantine?" + query);
             assertThat(reply.status()).as(query.substring(0, Math.min(40, query.length()))).isEqualTo(400);
         }
-        Reply page = webAdmin("GET", "/pipeline/quarantine?limit=1&offset=1000000");
+        QuarantineAdmin.Reply page = quarantine().call("GET", "/pipeline/quarantine?limit=1&offset=1000000");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.json().path("items")).isEmpty();
     }
@@ -242,11 +240,7 @@ class QuarantineIT {
             + "\r\nMessage-ID: <" + UUID.randomUUID() + "@test-client.local>\r\n" + header + "\r\n\r\nbody\r\n";
         SmtpReply reply = PIPELINE.james().smtp().sendRaw(ALICE, message, recipients);
         assertThat(reply.accepted()).as(reply.text()).isTrue();
-        return JSON.readTree(PIPELINE.tap().nextMatching(announcements, body -> contains(body, reply.pipelineId()), WAIT).getBody());
-    }
-
-    private static Reply release(String id) throws Exception {
-        return webAdmin("POST", "/pipeline/quarantine/" + id + "?action=release");
+        return QuarantineAdmin.announcement(PIPELINE.tap(), announcements, reply.pipelineId(), WAIT);
     }
 
     private static List<String> inboxWithSubject(String user, String subject) throws Exception {
@@ -255,21 +249,8 @@ class QuarantineIT {
             .toList();
     }
 
-    private static JsonNode entry(JsonNode page, String id) {
-        for (JsonNode item : page.path("items")) {
-            if (id.equals(item.path("id").asText())) {
-                return item;
-            }
-        }
-        return null;
-    }
-
-    private record Reply(int status, JsonNode json) {
-    }
-
-    private static Reply webAdmin(String method, String pathAndQuery) throws Exception {
-        HttpResponse<String> response = PIPELINE.james().webAdmin(method, pathAndQuery);
-        return new Reply(response.statusCode(), response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));
+    private static QuarantineAdmin quarantine() {
+        return new QuarantineAdmin(PIPELINE.james());
     }
 
     /** The status alone, for answers that may not come from WebAdmin's JSON error handling. */

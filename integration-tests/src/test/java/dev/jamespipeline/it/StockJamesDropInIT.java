@@ -43,6 +43,7 @@ class StockJamesDropInIT {
         ConfSamples.replace(conf.resolve("mailetcontainer.xml"),
             "<mailet match=\"All\" class=\"ToProcessor\">\\s*<processor>transport</processor>\\s*</mailet>", "mailets", 1);
         ConfSamples.insertBefore(conf.resolve("mailetcontainer.xml"), "</processors>", "stages");
+        ConfSamples.insertBefore(conf.resolve("mailetcontainer.xml"), "</processors>", "security");
         ConfSamples.insertBefore(conf.resolve("listeners.xml"), "</listeners>", "listeners");
         ConfSamples.appendProperties(conf.resolve("healthcheck.properties"), "ops");
         ConfSamples.appendProperties(conf.resolve("webadmin.properties"), "ops");

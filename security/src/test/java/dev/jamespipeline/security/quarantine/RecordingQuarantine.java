@@ -13,17 +13,12 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Module;
-
 import dev.jamespipeline.mailets.MailParts;
 import dev.jamespipeline.mailets.PipelineAttributes;
-import dev.jamespipeline.security.quarantine.MailQuarantine;
 
 /**
- * Stands in for the quarantine while it is built apart from the stages: keeps, in memory, what a stage gave it
- * (the message as it was then, the recipients, the reason). Integration tests bind it over the server main's
- * modules with {@link #module()} (the test James runs in their JVM).
+ * The quarantine as the stages' mailet unit tests see it: keeps, in memory, what a stage gave it (the message as
+ * it was then, the recipients, the reason). Integration tests use the real one.
  */
 public final class RecordingQuarantine implements MailQuarantine {
     /** @param pipelineId the mail's pipeline id, or its James name outside a stage */
@@ -31,15 +26,6 @@ public final class RecordingQuarantine implements MailQuarantine {
     }
 
     private final List<Kept> kept = new CopyOnWriteArrayList<>();
-
-    public Module module() {
-        return new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(MailQuarantine.class).toInstance(RecordingQuarantine.this);
-            }
-        };
-    }
 
     @Override
     public String quarantine(Mail mail, Collection<MailAddress> recipients, String reason) throws MessagingException {
