@@ -60,9 +60,23 @@ public final class HeaderFieldEdits {
         });
     }
 
-    /** Drops the header fields {@code drop} selects (with their continuation lines); nothing else changes. */
+    /**
+     * Drops the header fields {@code drop} selects (with their continuation lines); nothing else changes.
+     * Only the header is read when no field is selected: the message is copied only when it changes.
+     */
     public static void remove(Mail mail, Predicate<RawField> drop) throws MessagingException {
-        replaceContent(mail, "without-fields", (in, out) -> copyWithout(in, out, drop));
+        if (readHeader(mail).fields().stream().anyMatch(drop)) {
+            replaceContent(mail, "without-fields", (in, out) -> copyWithout(in, out, drop));
+        }
+    }
+
+    /** The mail's header fields as they came, read without the body. */
+    public static HeaderSection readHeader(Mail mail) throws MessagingException {
+        try (InputStream in = new BufferedInputStream(new MailMessageSource(mail.getMessage(), mail.getName()).getInputStream())) {
+            return readHeader(in);
+        } catch (IOException e) {
+            throw new MessagingException("Cannot read the header of " + mail.getName() + ": " + e.getMessage(), e);
+        }
     }
 
     private interface Copy {

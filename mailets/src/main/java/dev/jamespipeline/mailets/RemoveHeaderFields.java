@@ -36,9 +36,7 @@ public class RemoveHeaderFields extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        if (mail.getMessage().getMatchingHeaderLines(names.toArray(String[]::new)).hasMoreElements()) {
-            HeaderFieldEdits.remove(mail, field -> names.contains(field.lowerCaseName()));
-        }
+        HeaderFieldEdits.remove(mail, field -> names.contains(field.lowerCaseName()));
         for (var recipient : ImmutableList.copyOf(mail.getPerRecipientSpecificHeaders().getRecipientsWithSpecificHeaders())) {
             mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(recipient)
                 .removeIf(header -> names.contains(header.getName().toLowerCase(Locale.ROOT)));

@@ -1,8 +1,6 @@
 package dev.jamespipeline.security.auth;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
 
@@ -17,7 +15,6 @@ import dev.jamespipeline.core.broker.EventPublisher;
 import dev.jamespipeline.core.broker.PublishException;
 import dev.jamespipeline.core.envelope.DmarcResultEvent;
 import dev.jamespipeline.mailets.HeaderFieldEdits;
-import dev.jamespipeline.mailets.MailParts;
 import dev.jamespipeline.mailets.PipelineAttributes;
 import dev.jamespipeline.security.quarantine.MailQuarantine;
 
@@ -60,7 +57,7 @@ public class CheckAuthentication extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         String pipelineId = PipelineAttributes.requirePipelineId(mail, getClass().getSimpleName());
-        removeForgedResults(mail);
+        HeaderFieldEdits.remove(mail, resultsField::claimsOurs);
         if (fromOurUsers(mail)) {
             PipelineAttributes.setVerdict(mail, "auth", "skipped-local");
             return;
@@ -91,18 +88,6 @@ public class CheckAuthentication extends GenericMailet {
         if ("reject".equals(dmarc.disposition())) {
             quarantine.quarantineAndDrop(mail, mail.getRecipients(), "dmarc reject: " + dmarc.fromDomain() + " (" + dmarc.reason() + ")");
         }
-    }
-
-    /** Only a message that has such a field is rewritten. */
-    private void removeForgedResults(Mail mail) throws MessagingException {
-        try (InputStream in = new BufferedInputStream(MailParts.openMessage(mail))) {
-            if (HeaderFieldEdits.readHeader(in).fields().stream().noneMatch(resultsField::claimsOurs)) {
-                return;
-            }
-        } catch (IOException e) {
-            throw new MessagingException("Cannot read the header of " + mail.getName() + ": " + e.getMessage(), e);
-        }
-        HeaderFieldEdits.remove(mail, resultsField::claimsOurs);
     }
 
     private static boolean fromOurUsers(Mail mail) {

@@ -3,12 +3,10 @@ package dev.jamespipeline.security.virus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
 import javax.inject.Inject;
-import javax.mail.Header;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
@@ -62,7 +60,7 @@ public class ScanForViruses extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        removeSenderVirusFields(mail);
+        HeaderFieldEdits.remove(mail, field -> isOurs(field.name()));
         long size = mail.getMessageSize();
         if (size > settings.maxScanBytes()) {
             failurePolicy(mail, TOO_LARGE + " (" + size + " bytes, security.virus.max.scan.bytes=" + settings.maxScanBytes() + ")");
@@ -107,15 +105,6 @@ public class ScanForViruses extends GenericMailet {
         } else {
             LOGGER.error("Mail {} NOT SCANNED for viruses ({}): delivered tagged {}: {} (security.virus.failure.policy=tag)",
                 mail.getName(), reason, SCANNED_FIELD, UNSCANNED);
-        }
-    }
-
-    private static void removeSenderVirusFields(Mail mail) throws MessagingException {
-        boolean present = Collections.list(mail.getMessage().getAllHeaders()).stream()
-            .map(Header::getName)
-            .anyMatch(ScanForViruses::isOurs);
-        if (present) {
-            HeaderFieldEdits.remove(mail, field -> isOurs(field.name()));
         }
     }
 
